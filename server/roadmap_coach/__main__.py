@@ -1,0 +1,3 @@
+from roadmap_coach.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,551 @@
+"""One parse and one walk of a Python file into `FileFacts`.
+
+The walk keeps a stack of scopes so names resolve through imports and earlier
+assignments (`app = Flask(__name__)` makes `@app.route` resolve to
+`flask.Flask.route`). Call results are collapsed into the dotted path
+(`sqlite3.connect().cursor()` -> `sqlite3.connect.cursor`) so course authors can
+match them with simple globs.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import warnings
+
+from roadmap_coach.analysis.facts import (
+    Arg,
+    Assign,
+    Attribute,
+    Call,
+    ClassDef,
+    Decorator,
+    FileFacts,
+    Function,
+    Handler,
+    Import,
+    Span,
+    Subscript,
+)
+
+MAX_LITERAL = 300
+_IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
+_BUILT = {"fstring", "concat", "percent", "format"}
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_BRANCHES = (ast.If, ast.IfExp, ast.Match)
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def span_of(node: ast.AST) -> Span:
+    line = getattr(node, "lineno", 1) - 1
+    col = getattr(node, "col_offset", 0)
+    end_line = (getattr(node, "end_lineno", None) or line + 1) - 1
+    end_col = getattr(node, "end_col_offset", None)
+    return Span(line, col, end_line, col if end_col is None else end_col)
+
+
+def module_name(path: str) -> str | None:
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) or None
+
+
+def ignore_comments(text: str) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    if "coach:" not in text:
+        return found
+    for number, line in enumerate(text.splitlines()):
+        match = _IGNORE_RE.search(line)
+        if match:
+            found[number] = [c.strip().upper() for c in match.group(1).split(",") if c.strip()]
+    return found
+
+
+def analyze_python(path: str, source: str, facts: FileFacts | None = None) -> FileFacts:
+    """Parse and walk `source`; on a syntax error the facts carry only `error`."""
+    facts = facts or FileFacts(path=path, kind="python")
+    facts.module = module_name(path)
+    facts.ignores = ignore_comments(source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, filename=path)
+    except SyntaxError as exc:
+        facts.error = syntax_reason(exc, source)
+        facts.error_line = (exc.lineno or 1) - 1
+        return facts
+    except (ValueError, RecursionError, MemoryError) as exc:
+        facts.error = f"could not parse: {type(exc).__name__}"
+        return facts
+    try:
+        _Walker(facts, source).walk(tree)
+    except RecursionError:
+        facts.error = "too deeply nested to analyse"
+    return facts
+
+
+def syntax_reason(exc: SyntaxError, source: str) -> str:
+    """Tell 'newer Python than the server' apart from an ordinary typo."""
+    line = exc.text or ""
+    newer = (
+        # PEP 758 (3.14): except without parentheses
+        re.match(r"\s*except\*?\s+[\w.]+\s*,", line)
+        # PEP 695 (3.12): type aliases and generic defs; PEP 701 f-strings
+        or re.match(r"\s*type\s+\w+(\[.*\])?\s*=", line)
+        or re.match(r"\s*(async\s+)?def\s+\w+\[", line)
+        or re.match(r"\s*class\s+\w+\[", line)
+        or (sys.version_info < (3, 12) and "f-string" in str(exc.msg))
+        or ("t'" in line or 't"' in line)
+    )
+    where = f" (line {exc.lineno})" if exc.lineno else ""
+    if newer:
+        version = f"{sys.version_info.major}.{sys.version_info.minor}"
+        return f"Python syntax newer than this interpreter (Python {version}){where}"
+    return f"syntax error: {exc.msg}{where}"
+
+
+class _Scope:
+    __slots__ = ("built", "kind", "names", "qualname")
+
+    def __init__(self, kind: str, qualname: str | None) -> None:
+        self.kind = kind
+        self.qualname = qualname
+        self.names: dict[str, str] = {}
+        self.built: dict[str, Arg] = {}
+
+
+class _Walker:
+    def __init__(self, facts: FileFacts, source: str) -> None:
+        self.facts = facts
+        self.source = source
+        self.scopes = [_Scope("module", None)]
+        self.functions: list[Function] = []
+        self.handlers: list[Handler] = []
+
+    # -- resolution -------------------------------------------------------------
+    def lookup(self, name: str) -> str:
+        for scope in reversed(self.scopes):
+            if name in scope.names:
+                return scope.names[name]
+        return name
+
+    def dotted(self, node: ast.AST) -> tuple[str, str] | None:
+        """(as written, resolved) for Name/Attribute/Call chains."""
+        if isinstance(node, ast.Name):
+            return node.id, self.lookup(node.id)
+        if isinstance(node, ast.Attribute):
+            inner = self.dotted(node.value)
+            if inner is None:
+                return None
+            return f"{inner[0]}.{node.attr}", f"{inner[1]}.{node.attr}"
+        if isinstance(node, ast.Call):
+            return self.dotted(node.func)
+        if isinstance(node, ast.Subscript):
+            return self.dotted(node.value)
+        return None
+
+    def segment(self, node: ast.AST) -> str:
+        text = ast.get_source_segment(self.source, node) or ""
+        return text[:MAX_LITERAL]
+
+    # -- shapes -------------------------------------------------------------------
+    def arg(self, node: ast.AST) -> Arg:
+        span = span_of(node)
+        if isinstance(node, ast.Constant):
+            value = node.value
+            if isinstance(value, bool):
+                return Arg("bool", str(value), span)
+            if value is None:
+                return Arg("none", None, span)
+            if isinstance(value, str):
+                return Arg("str", value[:MAX_LITERAL], span)
+            if isinstance(value, bytes):
+                return Arg("bytes", None, span)
+            if isinstance(value, int | float):
+                return Arg(type(value).__name__, str(value)[:40], span)
+            return Arg("other", None, span)
+        if isinstance(node, ast.JoinedStr):
+            return Arg("fstring", None, span, parts=self.fstring_parts(node))
+        if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Add) and self.stringish(node):
+                return Arg("concat", None, span, parts=self.concat_parts(node))
+            if (
+                isinstance(node.op, ast.Mod)
+                and isinstance(node.left, ast.Constant)
+                and isinstance(node.left.value, str)
+            ):
+                return Arg(
+                    "percent", None, span, parts=[["lit", node.left.value], ["expr", self.segment(node.right)]]
+                )
+            return Arg("other", None, span)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "format"
+                and isinstance(func.value, ast.Constant)
+                and isinstance(func.value.value, str)
+            ):
+                return Arg("format", None, span, parts=[["lit", func.value.value]])
+            name = self.dotted(func)
+            return Arg("call", name[1] if name else None, span)
+        if isinstance(node, ast.Name):
+            for scope in reversed(self.scopes):
+                if node.id in scope.built:
+                    built = scope.built[node.id]
+                    return Arg(built.kind, built.value, span, via=node.id, parts=built.parts)
+                if scope.kind == "function":
+                    break
+            return Arg("name", self.lookup(node.id), span)
+        if isinstance(node, ast.Attribute):
+            name = self.dotted(node)
+            return Arg("attr", name[1] if name else None, span)
+        if isinstance(node, ast.Subscript):
+            base = self.dotted(node.value)
+            key = node.slice
+            if base and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return Arg("subscript", f"{base[1]}[{key.value}]", span)
+            return Arg("subscript", base[1] if base else None, span)
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            kind = type(node).__name__.lower()
+            return Arg(kind, str(len(node.elts)), span, items=[self.arg(e) for e in node.elts[:8]])
+        kinds = {
+            ast.Dict: "dict",
+            ast.DictComp: "dict",
+            ast.ListComp: "list",
+            ast.SetComp: "set",
+            ast.Lambda: "lambda",
+        }
+        return Arg(kinds.get(type(node), "other"), None, span)
+
+    def stringish(self, node: ast.AST) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        if isinstance(node, ast.JoinedStr):
+            return True
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.stringish(node.left) or self.stringish(node.right)
+        if isinstance(node, ast.Name):
+            return any(node.id in s.built for s in self.scopes)
+        return False
+
+    def fstring_parts(self, node: ast.JoinedStr) -> list[list[str]]:
+        parts: list[list[str]] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(["lit", str(value.value)])
+            elif isinstance(value, ast.FormattedValue):
+                parts.append(["expr", self.segment(value.value)])
+        return parts
+
+    def concat_parts(self, node: ast.AST) -> list[list[str]]:
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self.concat_parts(node.left) + self.concat_parts(node.right)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [["lit", node.value]]
+        if isinstance(node, ast.JoinedStr):
+            return self.fstring_parts(node)
+        return [["expr", self.segment(node)]]
+
+    # -- the walk -----------------------------------------------------------------
+    def walk(self, tree: ast.Module) -> None:
+        for stmt in tree.body:
+            self.visit(stmt)
+
+    def visit(self, node: ast.AST) -> None:
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is not None:
+            method(node)
+        else:
+            self.note_shape(node)
+            self.children(node)
+
+    def children(self, node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            self.visit(child)
+
+    def note_shape(self, node: ast.AST) -> None:
+        if not self.functions:
+            return
+        current = self.functions[-1]
+        if isinstance(node, _LOOPS):
+            current.has_loop = True
+        elif isinstance(node, _BRANCHES):
+            current.has_branch = True
+
+    def current_function(self) -> str | None:
+        return self.functions[-1].qualname if self.functions else None
+
+    def qualify(self, name: str) -> str:
+        outer = [s.qualname for s in self.scopes if s.qualname]
+        return ".".join([*outer[-1:], name]) if outer else name
+
+    def bind(self, name: str, value: str) -> None:
+        self.scopes[-1].names[name] = value
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.facts.imports.append(Import(alias.name, None, alias.asname, node.lineno - 1))
+            if alias.asname:
+                self.bind(alias.asname, alias.name)
+            else:
+                head = alias.name.split(".")[0]
+                self.bind(head, head)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level and self.facts.module:
+            package = self.facts.module.split(".")
+            if not self.facts.path.endswith("__init__.py"):
+                package = package[:-1]
+            package = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            module = ".".join([*package, module] if module else package)
+        for alias in node.names:
+            self.facts.imports.append(
+                Import(module, alias.name, alias.asname, node.lineno - 1, node.level)
+            )
+            if alias.name != "*":
+                self.bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name)
+
+    def decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, target: str) -> list[str]:
+        names = []
+        for dec in node.decorator_list:
+            name = self.dotted(dec)
+            self.visit(dec)
+            if name is None:
+                continue
+            record = Decorator(name[0], name[1], span_of(dec), target, is_call=isinstance(dec, ast.Call))
+            if isinstance(dec, ast.Call):
+                record.args = [self.arg(a) for a in dec.args]
+                record.kwargs = {k.arg: self.arg(k.value) for k in dec.keywords if k.arg}
+            self.facts.decorators.append(record)
+            names.append(name[1])
+        return names
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        qualname = self.qualify(node.name)
+        outer = self.scopes[-1]
+        cls = outer.qualname if outer.kind == "class" else None
+        decorators = self.decorators(node, qualname)
+        func = Function(
+            node.name,
+            qualname,
+            span_of(node),
+            (node.end_lineno or node.lineno) - 1,
+            cls=cls,
+            is_async=isinstance(node, ast.AsyncFunctionDef),
+            decorators=decorators,
+        )
+        func.span.end_line, func.span.end_col = func.span.line, func.span.col + len(node.name) + 4
+        arguments = node.args
+        params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        func.params = [p.arg for p in params]
+        positional = [*arguments.posonlyargs, *arguments.args]
+        for param, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=False):
+            self.visit(default)
+            func.defaults[param.arg] = self.arg(default).kind
+        for param, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=False):
+            if kw_default is not None:
+                self.visit(kw_default)
+                func.defaults[param.arg] = self.arg(kw_default).kind
+        explicit = [p for p in params if p.arg not in ("self", "cls")]
+        func.annotated = node.returns is not None and all(p.annotation is not None for p in explicit)
+        scope = _Scope("function", qualname)
+        for param in params:
+            if param.annotation is not None:
+                func.param_annotations[param.arg] = self.segment(param.annotation)
+                resolved = self.dotted(param.annotation)
+                if resolved:
+                    scope.names[param.arg] = resolved[1]
+                self.visit(param.annotation)
+        if node.returns is not None:
+            self.visit(node.returns)
+        if cls is not None and outer.kind == "class":
+            self.facts.classes[-1].methods.append(node.name)
+            if any(d.endswith("abstractmethod") for d in decorators):
+                self.facts.classes[-1].abstract_methods.append(node.name)
+        self.facts.functions.append(func)
+        self.functions.append(func)
+        self.scopes.append(scope)
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+        self.functions.pop()
+        self.bind(node.name, f"{self.facts.module}.{qualname}" if self.facts.module else qualname)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self.facts.lambdas.append(node.lineno - 1)
+        self.children(node)
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        qualname = self.qualify(node.name)
+        for base in [*node.bases, *[k.value for k in node.keywords]]:
+            self.visit(base)
+        written, resolved = [], []
+        for base in node.bases:
+            name = self.dotted(base)
+            if name:
+                written.append(name[0])
+                resolved.append(name[1])
+        record = ClassDef(node.name, qualname, span_of(node), written, resolved)
+        record.span.end_line, record.span.end_col = record.span.line, record.span.col + len(node.name) + 6
+        record.keywords = {k.arg: self.segment(k.value) for k in node.keywords if k.arg}
+        self.decorators(node, qualname)
+        self.facts.classes.append(record)
+        self.scopes.append(_Scope("class", qualname))
+        for stmt in node.body:
+            self.visit(stmt)
+        self.scopes.pop()
+        self.bind(node.name, f"{self.facts.module}.{qualname}" if self.facts.module else qualname)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = self.dotted(node.func)
+        self.children(node)
+        if name is None:
+            return
+        call = Call(name[0], name[1], span_of(node), function=self.current_function())
+        call.args = [self.arg(a) for a in node.args]
+        call.kwargs = {k.arg: self.arg(k.value) for k in node.keywords if k.arg}
+        self.facts.calls.append(call)
+        if self.functions and name[1] == "super.__new__":
+            self.functions[-1].calls_super_new = True
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        name = self.dotted(node)
+        if name is not None and isinstance(node.ctx, ast.Load) and "." in name[1]:
+            self.facts.attributes.append(Attribute(name[1], span_of(node), self.current_function()))
+        self.visit(node.value)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            base = self.dotted(node.value)
+            if base is not None:
+                self.facts.subscripts.append(Subscript(f"{base[1]}[{key.value}]", span_of(node)))
+        self.children(node)
+
+    def target_name(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Subscript):
+            base = self.dotted(node.value)
+            key = node.slice
+            if base and isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return f"{base[0]}[{key.value}]"
+            return None
+        name = self.dotted(node)
+        return name[0] if name else None
+
+    def scope_label(self) -> str:
+        scope = self.scopes[-1]
+        if scope.kind == "module":
+            return "module"
+        if scope.kind == "class":
+            return f"class:{scope.qualname}"
+        return scope.qualname or "function"
+
+    def record_assign(self, target: ast.AST, value: ast.AST | None, node: ast.AST) -> None:
+        if value is None:
+            return
+        name = self.target_name(target)
+        if name is None:
+            return
+        shape = self.arg(value)
+        self.facts.assigns.append(Assign(name, span_of(node), shape, self.scope_label()))
+        scope = self.scopes[-1]
+        if isinstance(target, ast.Name):
+            if scope.kind == "class" and self.facts.classes:
+                self.facts.classes[-1].attrs[name] = shape
+            if shape.kind in _BUILT:
+                scope.built[name] = shape
+            else:
+                scope.built.pop(name, None)
+            resolved = self.dotted(value) if isinstance(value, ast.Call | ast.Name | ast.Attribute) else None
+            if resolved is not None:
+                self.bind(name, resolved[1])
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            if not isinstance(target, ast.Name):
+                self.visit(target)
+            if isinstance(target, ast.Tuple | ast.List):
+                continue
+            self.record_assign(target, node.value, node)
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.annotation)
+        if not isinstance(node.target, ast.Name):
+            self.visit(node.target)
+        if node.value is not None:
+            self.record_assign(node.target, node.value, node)
+        elif isinstance(node.target, ast.Name) and self.scopes[-1].kind == "class" and self.facts.classes:
+            self.facts.classes[-1].attrs[node.target.id] = Arg("annotation", self.segment(node.annotation))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.children(node)
+        if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
+            scope = self.scopes[-1]
+            previous = scope.built.get(node.target.id)
+            addition = self.arg(node.value)
+            if previous is not None or addition.kind in _BUILT:
+                parts = (previous.parts if previous else None) or []
+                scope.built[node.target.id] = Arg(
+                    "concat", None, span_of(node), parts=[*parts, *(addition.parts or [["expr", self.segment(node.value)]])]
+                )
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+            if self.functions:
+                self.functions[-1].returns.append(self.arg(node.value))
+
+    def visit_Assert(self, node: ast.Assert) -> None:
+        if self.functions:
+            self.functions[-1].asserts += 1
+        self.children(node)
+
+    def visit_With(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            name = self.dotted(item.context_expr)
+            if self.functions and name and name[1].endswith(("pytest.raises", "pytest.warns")):
+                self.functions[-1].asserts += 1
+        self.children(node)
+
+    visit_AsyncWith = visit_With
+
+    def visit_Try(self, node: ast.Try) -> None:
+        self.note_shape(node)
+        self.children(node)
+
+    visit_TryStar = visit_Try
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        types: list[str] = []
+        if node.type is not None:
+            elements = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            for element in elements:
+                name = self.dotted(element)
+                types.append(name[1] if name else "?")
+        body_is_pass = all(
+            isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            for s in node.body
+        )
+        span = span_of(node)
+        span.end_line, span.end_col = span.line, span.col + len("except")
+        handler = Handler(types, span, body_is_pass, reraises=False)
+        self.facts.handlers.append(handler)
+        self.handlers.append(handler)
+        self.children(node)
+        self.handlers.pop()
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        if self.handlers:
+            self.handlers[-1].reraises = True
+        self.children(node)
