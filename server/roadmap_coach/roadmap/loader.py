@@ -1,0 +1,322 @@
+"""Load and validate roadmap TOML files (tomlkit) into frozen models.
+
+Every problem is reported as `file:line:col: message` and loading goes on, so a
+course author sees all their mistakes at once and the server never crashes on a
+half-written roadmap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import ParseError
+
+from roadmap_coach.roadmap import schema
+from roadmap_coach.roadmap.models import Checkpoint, Matcher, Problem, Roadmap, Step
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
+
+
+def shipped_roadmap_dir() -> Path:
+    """`checkpoints/` of a checkout, else the copy inside the installed package."""
+    package = Path(__file__).resolve().parent.parent
+    checkout = package.parent.parent / "checkpoints"
+    if (checkout / "roadmap.toml").is_file():
+        return checkout
+    return package / "checkpoints"
+
+
+class _Text:
+    """Finds where things are in a TOML file, for messages (tomlkit keeps no positions)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.headers = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[checkpoint]]")]
+
+    def checkpoint_range(self, index: int) -> tuple[int, int]:
+        if index >= len(self.headers):
+            return 0, len(self.lines)
+        start = self.headers[index]
+        end = self.headers[index + 1] if index + 1 < len(self.headers) else len(self.lines)
+        return start, end
+
+    def find(self, pattern: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        """1-based (line, col) of the first line in [start, end) matching `pattern`."""
+        regex = re.compile(pattern)
+        for number in range(start, len(self.lines) if end is None else min(end, len(self.lines))):
+            match = regex.search(self.lines[number])
+            if match:
+                return number + 1, match.start() + 1
+        return start + 1, 1
+
+    def key(self, key: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        return self.find(rf"(^|[\s{{,])\"?{re.escape(key)}\"?\s*=", start, end)
+
+    def detect_lines(self, start: int, end: int) -> list[int]:
+        found = [
+            i + 1
+            for i in range(start, min(end, len(self.lines)))
+            if self.lines[i].strip().startswith("[[checkpoint.detect]]")
+        ]
+        return found
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.steps: dict[str, Step] = {}
+        self.checkpoints: list[Checkpoint] = []
+        self.title = "Python back-end developer roadmap"
+        self.order: list[str] = []
+        self.id_sources: dict[str, tuple[str, int]] = {}
+
+    def problem(self, path: Path, line: int, col: int, message: str) -> None:
+        self.problems.append(Problem(str(path), line, col, message))
+
+    def load_dir(self, directory: Path) -> None:
+        if not directory.is_dir():
+            self.problem(directory, 1, 1, "roadmap folder not found")
+            return
+        meta = directory / "roadmap.toml"
+        if meta.is_file():
+            self.load_meta(meta)
+        for path in sorted(directory.glob("*.toml")):
+            if path.name != "roadmap.toml":
+                self.load_file(path)
+
+    def parse(self, path: Path) -> tuple[dict[str, Any], _Text] | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem(path, 1, 1, f"cannot read roadmap file: {exc}")
+            return None
+        try:
+            data = tomlkit.parse(text).unwrap()
+        except ParseError as exc:
+            message = str(exc).split(" at line")[0]
+            self.problem(path, exc.line, exc.col, f"TOML syntax error: {message}")
+            return None
+        except Exception as exc:  # tomlkit raises a few non-ParseError types on odd input
+            self.problem(path, 1, 1, f"TOML syntax error: {exc}")
+            return None
+        return data, _Text(text)
+
+    def load_meta(self, path: Path) -> None:
+        parsed = self.parse(path)
+        if parsed is None:
+            return
+        data, text = parsed
+        self.title = str(data.get("title", self.title))
+        order = data.get("steps", [])
+        if not isinstance(order, list) or not all(isinstance(s, str) for s in order):
+            line, col = text.key("steps")
+            self.problem(path, line, col, "`steps` must be a list of step ids")
+            return
+        self.order.extend(s for s in order if s not in self.order)
+
+    def load_file(self, path: Path) -> None:
+        parsed = self.parse(path)
+        if parsed is None:
+            return
+        data, text = parsed
+        step_id = None
+        step_data = data.get("step")
+        if isinstance(step_data, dict):
+            step_id = self.load_step(path, text, step_data)
+        elif step_data is not None:
+            line, col = text.key("step")
+            self.problem(path, line, col, "`[step]` must be a table")
+        checkpoints = data.get("checkpoint", [])
+        if not isinstance(checkpoints, list):
+            line, col = text.find(r"checkpoint")
+            self.problem(path, line, col, "`checkpoint` must be an array of tables ([[checkpoint]])")
+            return
+        for index, raw in enumerate(checkpoints):
+            start, end = text.checkpoint_range(index)
+            if not isinstance(raw, dict):
+                self.problem(path, start + 1, 1, "a checkpoint must be a table")
+                continue
+            self.load_checkpoint(path, text, raw, start, end, step_id)
+
+    def load_step(self, path: Path, text: _Text, raw: dict[str, Any]) -> str | None:
+        for key in raw:
+            if key not in schema.STEP_FIELDS:
+                line, col = text.key(key)
+                self.problem(path, line, col, f"unknown step field `{key}`")
+        step_id, title = raw.get("id"), raw.get("title")
+        if not isinstance(step_id, str) or not isinstance(title, str):
+            line, col = text.find(r"^\s*\[step\]")
+            self.problem(path, line, col, "a step needs `id` and `title` strings")
+            return None
+        number = raw.get("number", 0)
+        if step_id in self.steps:
+            existing = self.steps[step_id]
+            if existing.title != title:
+                line, col = text.key("id")
+                self.problem(path, line, col, f"step `{step_id}` is already defined in {existing.source}")
+            return step_id
+        self.steps[step_id] = Step(step_id, int(number) if isinstance(number, int) else 0, title, str(raw.get("summary", "")), str(path))
+        return step_id
+
+    def load_checkpoint(
+        self, path: Path, text: _Text, raw: dict[str, Any], start: int, end: int, step_id: str | None
+    ) -> None:
+        for key in raw:
+            if key not in schema.CHECKPOINT_FIELDS:
+                line, col = text.key(key, start, end)
+                self.problem(path, line, col, f"unknown checkpoint field `{key}`")
+        missing = [f for f in schema.REQUIRED_FIELDS if f not in raw]
+        if missing:
+            self.problem(path, start + 1, 1, f"checkpoint is missing {', '.join(f'`{m}`' for m in missing)}")
+            return
+        checkpoint_id = raw["id"]
+        id_line, id_col = text.key("id", start, end)
+        if not isinstance(checkpoint_id, str) or not ID_RE.match(checkpoint_id):
+            self.problem(path, id_line, id_col, f"checkpoint id {checkpoint_id!r} must look like `area.name`")
+            return
+        if checkpoint_id in self.id_sources:
+            other, other_line = self.id_sources[checkpoint_id]
+            self.problem(path, id_line, id_col, f"duplicate checkpoint id `{checkpoint_id}` (first defined at {other}:{other_line})")
+            return
+        self.id_sources[checkpoint_id] = (str(path), id_line)
+        step = raw.get("step", step_id)
+        if not isinstance(step, str):
+            self.problem(path, id_line, id_col, f"checkpoint `{checkpoint_id}` belongs to no step (add `[step]` to the file)")
+            return
+        detect = self.load_detect(path, text, raw["detect"], start, end, checkpoint_id)
+        next_ids = raw.get("next", [])
+        links = raw.get("links", [])
+        if not isinstance(next_ids, list) or not all(isinstance(n, str) for n in next_ids):
+            line, col = text.key("next", start, end)
+            self.problem(path, line, col, "`next` must be a list of checkpoint ids")
+            next_ids = []
+        if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
+            line, col = text.key("links", start, end)
+            self.problem(path, line, col, "`links` must be a list of URLs")
+            links = []
+        self.checkpoints.append(
+            Checkpoint(
+                checkpoint_id,
+                step,
+                str(raw["title"]),
+                " ".join(str(raw["teaches"]).split()),
+                tuple(next_ids),
+                tuple(links),
+                tuple(detect),
+                str(path),
+                id_line,
+            )
+        )
+
+    def load_detect(
+        self, path: Path, text: _Text, raw: Any, start: int, end: int, checkpoint_id: str
+    ) -> list[Matcher]:
+        alternatives = raw if isinstance(raw, list) else [raw]
+        header_lines = text.detect_lines(start, end)
+        default_line, _ = text.key("detect", start, end)
+        matchers = []
+        for index, alternative in enumerate(alternatives):
+            line = header_lines[index] if index < len(header_lines) else default_line
+            matcher = self.load_matcher(path, text, alternative, line, end, checkpoint_id)
+            if matcher is not None:
+                matchers.append(matcher)
+        if not alternatives:
+            self.problem(path, default_line, 1, f"`{checkpoint_id}` has an empty detect clause")
+        return matchers
+
+    def load_matcher(
+        self, path: Path, text: _Text, raw: Any, line: int, end: int, checkpoint_id: str
+    ) -> Matcher | None:
+        if not isinstance(raw, dict):
+            self.problem(path, line, 1, "each detect alternative must be a table")
+            return None
+        kinds = [key for key in raw if key in schema.MATCHERS]
+        unknown = [key for key in raw if key not in schema.MATCHERS]
+        if len(kinds) != 1:
+            what = "no matcher" if not kinds else f"several matchers ({', '.join(kinds)})"
+            bad = f"; unknown matcher `{unknown[0]}`" if unknown and not kinds else ""
+            at_line, col = text.key(unknown[0], line - 1, end) if unknown and not kinds else (line, 1)
+            self.problem(path, at_line, col, f"detect alternative of `{checkpoint_id}` has {what}{bad}")
+            return None
+        kind = kinds[0]
+        allowed = schema.MATCHERS[kind]
+        conditions = {}
+        for key, value in raw.items():
+            if key == kind:
+                continue
+            if key not in allowed:
+                at_line, col = text.key(key, line - 1, end)
+                self.problem(path, at_line, col, f"unknown condition `{key}` for matcher `{kind}` (allowed: {', '.join(sorted(allowed)) or 'none'})")
+                continue
+            conditions[key] = value
+        value = raw[kind]
+        if kind == "all":
+            if not isinstance(value, list) or not value:
+                self.problem(path, line, 1, "`all` takes a list of detect alternatives")
+                return None
+            parts = [self.load_matcher(path, text, part, line, end, checkpoint_id) for part in value]
+            if any(part is None for part in parts):
+                return None
+            value = tuple(parts)
+        elif kind == "git" and value not in schema.GIT_FACTS:
+            at_line, col = text.key("git", line - 1, end)
+            self.problem(path, at_line, col, f"unknown git fact {value!r} (known: {', '.join(sorted(schema.GIT_FACTS))})")
+            return None
+        elif kind == "aggregate" and value not in schema.AGGREGATES:
+            at_line, col = text.key("aggregate", line - 1, end)
+            self.problem(path, at_line, col, f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})")
+            return None
+        elif isinstance(value, str):
+            value = [value]
+        return Matcher(kind, value, conditions, line)
+
+    def finish(self) -> Roadmap:
+        known = {c.id for c in self.checkpoints}
+        for checkpoint in self.checkpoints:
+            if checkpoint.step not in self.steps:
+                self.problems.append(Problem(checkpoint.source, checkpoint.line, 1, f"unknown step `{checkpoint.step}`"))
+            text = _Text(Path(checkpoint.source).read_text(encoding="utf-8"))
+            for next_id in checkpoint.next:
+                if next_id not in known:
+                    line, col = text.find(re.escape(f'"{next_id}"'), checkpoint.line - 1)
+                    self.problems.append(Problem(checkpoint.source, line, col, f"`next` names unknown checkpoint `{next_id}`"))
+            for matcher in _flatten(checkpoint.detect):
+                for ref in _references(matcher):
+                    if ref not in known:
+                        self.problems.append(Problem(checkpoint.source, matcher.line, 1, f"detect refers to unknown checkpoint `{ref}`"))
+        order = {step_id: i for i, step_id in enumerate(self.order)}
+        steps = sorted(self.steps.values(), key=lambda s: (order.get(s.id, len(order)), s.number, s.id))
+        step_index = {s.id: i for i, s in enumerate(steps)}
+        checkpoints = sorted(self.checkpoints, key=lambda c: step_index.get(c.step, len(steps)))
+        return Roadmap(self.title, tuple(steps), tuple(checkpoints))
+
+
+def _flatten(matchers: Iterable[Matcher]) -> Iterable[Matcher]:
+    for matcher in matchers:
+        yield matcher
+        if matcher.kind == "all":
+            yield from _flatten(matcher.value)
+
+
+def _references(matcher: Matcher) -> list[str]:
+    refs = []
+    if matcher.kind == "achieved":
+        refs.extend(matcher.value)
+    for key in ("inside", "not_inside"):
+        value = matcher.conditions.get(key, [])
+        refs.extend([value] if isinstance(value, str) else value)
+    return refs
+
+
+def load_roadmap(dirs: Iterable[str | Path] | None = None, *, with_shipped: bool = True) -> tuple[Roadmap, list[Problem]]:
+    """Load the shipped roadmap plus any extra course folders; never raises on bad input."""
+    loader = _Loader()
+    folders = [shipped_roadmap_dir()] if with_shipped else []
+    folders += [Path(d) for d in dirs or []]
+    for folder in folders:
+        loader.load_dir(folder)
+    return loader.finish(), loader.problems

@@ -1,0 +1,50 @@
+"""The matcher vocabulary a `detect` clause may use (documented in docs/checkpoints.md).
+
+Each alternative of a detect clause names exactly one matcher key (the kind) and
+any number of conditions that narrow it. The loader checks clauses against this
+table so a course author gets `file:line: unknown matcher` instead of a silent miss;
+`rules.matchers` implements every kind listed here (a test keeps the two equal).
+"""
+
+from __future__ import annotations
+
+# Conditions every per-file matcher understands.
+COMMON = frozenset({"path", "not_path", "imports", "inside", "not_inside", "in_test", "min_count"})
+_CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}
+
+MATCHERS: dict[str, frozenset[str]] = {
+    # Python facts
+    "import": COMMON,
+    "call": _CALLISH,
+    "decorator": _CALLISH,
+    "class_base": COMMON | {"has_method", "attrs", "keywords", "abstract"},
+    "function": COMMON
+    | {"loop", "branch", "asserts", "annotated", "returns", "decorated", "params", "method", "new_singleton"},
+    "returns": COMMON,
+    "attribute": COMMON,
+    "subscript": COMMON,
+    "assign": COMMON | {"value", "scope"},
+    "handler": COMMON | {"specific"},
+    "lambda": COMMON,
+    "literal": COMMON,
+    # other files
+    "file": COMMON | {"content", "not_content"},
+    "toml_key": COMMON,
+    "requirement": COMMON,
+    "pinned": COMMON,
+    # the workspace as a whole
+    "workspace_base": COMMON,
+    "package_import": COMMON,
+    "aggregate": frozenset({"require"}),
+    "achieved": frozenset({"min"}),
+    "git": frozenset(),
+    "all": frozenset(),
+}
+
+GIT_FACTS = frozenset({"repo", "commit", "branch", "merge", "conflict-merge", "remote"})
+AGGREGATES = frozenset({"http_methods", "sql_verbs"})
+WORKSPACE_KINDS = frozenset({"workspace_base", "package_import", "aggregate", "achieved", "git", "all"})
+
+CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
+REQUIRED_FIELDS = ("id", "title", "teaches", "detect")
+STEP_FIELDS = frozenset({"id", "number", "title", "summary"})

@@ -1,0 +1,99 @@
+"""Per-file contributions to workspace-wide checkpoints.
+
+Each function reads one file's facts and returns small values (an HTTP method, a
+SQL verb, a class definition) with where they were seen; the engine unions them
+across files, so a change to one file only replaces that file's contribution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from roadmap_coach.analysis.facts import FileFacts, Span
+from roadmap_coach.rules.matchers import Evidence
+from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.sql_shape import sql_verb, statement_text
+
+_VERB_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
+_ROUTE_MODULES = ("flask", "fastapi", "starlette", "django", "rest_framework", "quart", "sanic", "litestar", "bottle", "aiohttp")
+_VIEW_BASES = ("*View", "*ViewSet", "*APIView", "*Resource", "*MethodView", "*Handler", "*Endpoint")
+_VIEWSET_ACTIONS = {"list": "GET", "retrieve": "GET", "create": "POST", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+_EXECUTE = ("*.execute", "*.executemany", "*.executescript", "*.raw", "*text", "*.read_sql*", "*.fetch", "*.fetchrow", "*.fetchval")
+
+
+@dataclass(slots=True)
+class Contribution:
+    values: dict[str, dict[str, Evidence]] = field(default_factory=dict)  # aggregate -> value -> first evidence
+    classes: dict[str, Evidence] = field(default_factory=dict)  # qname of a class defined here
+    bases: list[tuple[str, Evidence]] = field(default_factory=list)  # (resolved base, class evidence)
+    package: str | None = None  # module name when this file is a package's __init__.py
+    imports: list[tuple[str, Evidence]] = field(default_factory=list)
+
+    def add(self, aggregate: str, value: str, evidence: Evidence) -> None:
+        self.values.setdefault(aggregate, {}).setdefault(value, evidence)
+
+
+def _imports_web(f: FileFacts) -> bool:
+    return any(i.module.split(".")[0] in _ROUTE_MODULES for i in f.imports)
+
+
+def http_methods(f: FileFacts, out: Contribution) -> None:
+    if not _imports_web(f):
+        return
+    for dec in f.decorators:
+        if not dec.is_call:
+            continue
+        last = dec.qname.rsplit(".", 1)[-1]
+        evidence = Evidence(f.path, dec.span, dec.target)
+        if last in _VERB_DECORATORS:
+            out.add("http_methods", _VERB_DECORATORS[last], evidence)
+        elif last in ("route", "api_route", "api_view", "add_url_rule"):
+            methods = dec.kwargs.get("methods") or (dec.args[0] if last == "api_view" and dec.args else None)
+            if methods is None:
+                out.add("http_methods", "GET", evidence)
+            for item in (methods.items or []) if methods else []:
+                if item.kind == "str" and item.value:
+                    out.add("http_methods", item.value.upper(), evidence)
+    for cls in f.classes:
+        if not any(matches(_VIEW_BASES, base) for base in cls.qbases):
+            continue
+        for method in cls.methods:
+            verb = _VERB_DECORATORS.get(method) or _VIEWSET_ACTIONS.get(method)
+            if verb:
+                out.add("http_methods", verb, Evidence(f.path, cls.span, cls.qualname))
+        if any(matches(("*ModelViewSet",), base) for base in cls.qbases):
+            for verb in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+                out.add("http_methods", verb, Evidence(f.path, cls.span, cls.qualname))
+
+
+def sql_verbs(f: FileFacts, out: Contribution) -> None:
+    for call in f.calls:
+        if not matches(_EXECUTE, call.name, call.qname) or not call.args:
+            continue
+        verb = sql_verb(statement_text(call.args[0]))
+        if verb:
+            out.add("sql_verbs", verb, Evidence(f.path, call.span, call.function))
+
+
+def definitions(f: FileFacts, out: Contribution) -> None:
+    prefix = f"{f.module}." if f.module else ""
+    for cls in f.classes:
+        evidence = Evidence(f.path, cls.span, cls.qualname)
+        out.classes[prefix + cls.qualname] = evidence
+        for base in cls.qbases:
+            out.bases.append((base, evidence))
+    if f.path.endswith("__init__.py") and f.module:
+        out.package = f.module
+    for imp in f.imports:
+        out.imports.append((imp.module, Evidence(f.path, Span(imp.line, 0, imp.line, 0))))
+        if imp.name:
+            out.imports.append((f"{imp.module}.{imp.name}", Evidence(f.path, Span(imp.line, 0, imp.line, 0))))
+
+
+def contribute(f: FileFacts) -> Contribution:
+    out = Contribution()
+    if f.kind == "python":
+        http_methods(f, out)
+        sql_verbs(f, out)
+        definitions(f, out)
+    return out

@@ -1,0 +1,273 @@
+"""Checkpoints compiled over facts: per-file evidence, then workspace-wide combination.
+
+`file_result` depends on one file's facts (and the set of workspace paths), so the
+server keeps one result per file and recomputes only the file that changed;
+`combine` folds the results with the Git facts into milestones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
+from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
+from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
+from roadmap_coach.rules.aggregates import Contribution, contribute
+from roadmap_coach.rules.lessons import all_lessons
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.context import build_context, select_findings
+from roadmap_coach.rules.matchers import Context, Evidence, run_matcher
+from roadmap_coach.rules.patterns import as_tuple
+
+MAX_EVIDENCE = 10
+
+
+@dataclass(slots=True)
+class Milestone:
+    id: str
+    step: str
+    title: str
+    evidence: list[Evidence]
+
+
+@dataclass(slots=True)
+class FileResult:
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # "<id>#<alt>[.<part>]" -> hits
+    contribution: Contribution = field(default_factory=Contribution)
+
+
+@dataclass(slots=True)
+class Findings:
+    milestones: list[Milestone]
+    lessons: list[LessonFinding]
+
+
+def _dependencies(matchers: Iterable[Matcher]) -> set[str]:
+    deps: set[str] = set()
+    for m in matchers:
+        if m.kind == "achieved":
+            deps.update(m.value)
+        if m.kind == "all":
+            deps |= _dependencies(m.value)
+        for key in ("inside", "not_inside"):
+            deps.update(as_tuple(m.conditions.get(key)))
+    return deps
+
+
+def _ordered(checkpoints: Sequence[Checkpoint]) -> list[Checkpoint]:
+    """Checkpoints after those their clauses refer to; a cycle keeps file order."""
+    by_id = {c.id: c for c in checkpoints}
+    done: dict[str, bool] = {}
+    order: list[Checkpoint] = []
+
+    def visit(c: Checkpoint) -> None:
+        if c.id in done:
+            return
+        done[c.id] = False
+        for dep in sorted(_dependencies(c.detect)):
+            if dep in by_id and dep not in done:
+                visit(by_id[dep])
+        done[c.id] = True
+        order.append(c)
+
+    for c in checkpoints:
+        visit(c)
+    return order
+
+
+def _sorted(evidence: Iterable[Evidence]) -> list[Evidence]:
+    unique = {(e.path, e.span.line, e.span.col): e for e in evidence}
+    return [unique[k] for k in sorted(unique)][:MAX_EVIDENCE]
+
+
+class Engine:
+    def __init__(self, roadmap: Roadmap, lessons: Sequence[Lesson] | None = None) -> None:
+        self.roadmap = roadmap
+        self.order = _ordered(roadmap.checkpoints)
+        self.lessons = list(all_lessons() if lessons is None else lessons)
+
+    # -- per file -----------------------------------------------------------------
+    def file_result(self, facts: FileFacts, ctx: Context | None = None) -> FileResult:
+        ctx = ctx or Context()
+        result = FileResult(contribution=contribute(facts))
+        per_checkpoint: dict[str, list[Evidence]] = {}
+        for checkpoint in self.order:
+            hits: list[Evidence] = []
+            for index, matcher in enumerate(checkpoint.detect):
+                key = f"{checkpoint.id}#{index}"
+                if matcher.kind == "all":
+                    for part_index, part in enumerate(matcher.value):
+                        if part.kind not in WORKSPACE_KINDS:
+                            found = self._run(part, facts, ctx, per_checkpoint)
+                            if found:
+                                result.evidence[f"{key}.{part_index}"] = found
+                    continue
+                if matcher.kind in WORKSPACE_KINDS:
+                    continue
+                found = self._run(matcher, facts, ctx, per_checkpoint)
+                if found:
+                    result.evidence[key] = found
+                    hits.extend(found)
+            if hits:
+                per_checkpoint[checkpoint.id] = hits
+        return result
+
+    def _run(
+        self, matcher: Matcher, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]
+    ) -> list[Evidence]:
+        found = run_matcher(matcher, facts, ctx)
+        inside = as_tuple(matcher.conditions.get("inside"))
+        outside = as_tuple(matcher.conditions.get("not_inside"))
+        if found and (inside or outside):
+            def functions(ids: tuple[str, ...]) -> set[str]:
+                return {e.function for cid in ids for e in known.get(cid, []) if e.function}
+
+            wanted, unwanted = functions(inside), functions(outside)
+            found = [
+                e
+                for e in found
+                if (not inside or _enclosed(e.function, wanted)) and not _enclosed(e.function, unwanted)
+            ]
+        return found
+
+    # -- the workspace ------------------------------------------------------------
+    def combine(self, results: Mapping[str, FileResult], git: GitFacts) -> list[Milestone]:
+        achieved: dict[str, list[Evidence]] = {}
+        for checkpoint in self.order:
+            hits: list[Evidence] = []
+            for index, matcher in enumerate(checkpoint.detect):
+                hits.extend(self._combine_one(f"{checkpoint.id}#{index}", matcher, results, git, achieved))
+            if hits:
+                achieved[checkpoint.id] = _sorted(hits)
+        return [
+            Milestone(c.id, c.step, c.title, achieved[c.id]) for c in self.roadmap.checkpoints if c.id in achieved
+        ]
+
+    def _combine_one(
+        self,
+        key: str,
+        matcher: Matcher,
+        results: Mapping[str, FileResult],
+        git: GitFacts,
+        achieved: Mapping[str, list[Evidence]],
+    ) -> list[Evidence]:
+        kind = matcher.kind
+        if kind not in WORKSPACE_KINDS:
+            hits = [e for r in results.values() for e in r.evidence.get(key, [])]
+            minimum = int(matcher.conditions.get("min_count", 1))
+            return hits if len(hits) >= minimum else []
+        if kind == "all":
+            parts = [
+                self._combine_one(f"{key}.{i}", part, results, git, achieved) for i, part in enumerate(matcher.value)
+            ]
+            return [p[0] for p in parts] if all(parts) else []
+        if kind == "git":
+            return _git_evidence(matcher.value, git)
+        if kind == "achieved":
+            done = [cid for cid in matcher.value if cid in achieved]
+            minimum = int(matcher.conditions.get("min", len(matcher.value)))
+            return [achieved[cid][0] for cid in done] if len(done) >= minimum else []
+        contributions = [r.contribution for r in results.values()]
+        if kind == "aggregate":
+            return _aggregate(matcher, contributions)
+        if kind == "workspace_base":
+            defined = {name for c in contributions for name in c.classes}
+            return [ev for c in contributions for base, ev in c.bases if base in defined]
+        if kind == "package_import":
+            return _package_imports(contributions)
+        return []
+
+    # -- lessons ------------------------------------------------------------------
+    def context(self, files: Iterable[FileFacts], git: GitFacts) -> WorkspaceContext:
+        return build_context(files, git)
+
+    def lessons_for(
+        self, facts: FileFacts, context: WorkspaceContext, disabled: Iterable[str] = (), hints: str = "all"
+    ) -> list[LessonFinding]:
+        found: list[LessonFinding] = []
+        for lesson in self.lessons:
+            try:
+                found.extend(lesson.check(facts, context))
+            except Exception as exc:  # one broken lesson must not hide the others
+                found.append(_lesson_failure(lesson, facts, exc))
+        return select_findings(found, facts, set(disabled), hints)
+
+    def evaluate(
+        self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"
+    ) -> Findings:
+        ctx = Context(frozenset(ws.files))
+        results = {path: self.file_result(facts, ctx) for path, facts in ws.files.items()}
+        milestones = self.combine(results, ws.git)
+        context = self.context(ws.files.values(), ws.git)
+        lessons = [
+            finding
+            for facts in ws.files.values()
+            for finding in self.lessons_for(facts, context, disabled, hints)
+        ]
+        return Findings(milestones, lessons)
+
+
+def _enclosed(function: str | None, functions: set[str]) -> bool:
+    """Is `function` one of `functions` or nested inside one of them?"""
+    if function is None:
+        return False
+    return any(function == f or function.startswith(f + ".") for f in functions)
+
+
+def _git_evidence(fact: str, git: GitFacts) -> list[Evidence]:
+    if not git.is_repo:
+        return []
+    here = Evidence(".git", Span(0, 0, 0, 0))
+    if fact == "repo":
+        return [here]
+    if fact == "commit":
+        return [here] if git.commits > 0 else []
+    if fact == "branch":
+        return [here] if len(git.branches) >= 2 else []
+    if fact == "merge":
+        return [here] if git.merges else []
+    if fact == "conflict-merge":
+        return [here] if git.conflict_merges else []
+    if fact == "remote":
+        return [here] if git.remotes else []
+    return []
+
+
+def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[Evidence]:
+    seen: dict[str, Evidence] = {}
+    for contribution in contributions:
+        for value, evidence in contribution.values.get(matcher.value, {}).items():
+            seen.setdefault(value, evidence)
+    hits = []
+    for required in matcher.conditions.get("require", []):
+        options = as_tuple(required)
+        found = next((seen[o] for o in options if o in seen), None)
+        if found is None:
+            return []
+        hits.append(found)
+    return hits
+
+
+def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
+    packages = {c.package for c in contributions if c.package}
+    hits = []
+    for c in contributions:
+        own = c.package
+        for module, evidence in c.imports:
+            for package in packages:
+                inside_package = own is not None and (own == package or own.startswith(package + "."))
+                if not inside_package and (module == package or module.startswith(package + ".")):
+                    hits.append(evidence)
+    return hits
+
+
+def _lesson_failure(lesson: Lesson, facts: FileFacts, exc: Exception) -> LessonFinding:
+    return LessonFinding(
+        "RC000",
+        facts.path,
+        Span(0, 0, 0, 0),
+        "hint",
+        f"roadmap-coach could not run lesson {lesson.code} on this file ({type(exc).__name__}); please report it",
+        lesson.step,
+    )

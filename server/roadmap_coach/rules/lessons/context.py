@@ -1,0 +1,49 @@
+"""Workspace context for lessons, and the mentor's restraint: silencing and per-file caps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from roadmap_coach.analysis.facts import FileFacts, GitFacts
+from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
+
+HINTS_PER_FILE = 3
+_SEVERITY_ORDER = {"warning": 0, "information": 1, "hint": 2}
+
+
+def build_context(files: Iterable[FileFacts], git: GitFacts) -> WorkspaceContext:
+    context = WorkspaceContext(tracked=set(git.tracked))
+    for facts in files:
+        if facts.requirements or facts.path.endswith(("requirements.txt", "pyproject.toml")):
+            context.declared.update(facts.requirements)
+            context.requirement_files.append(facts.path)
+        if facts.module:
+            context.local_modules.add(facts.module.split(".")[0])
+        if facts.kind == "python" and "/" in facts.path:
+            context.local_modules.add(facts.path.split("/")[0])
+        if facts.path == ".gitignore":
+            context.has_gitignore = True
+            context.gitignore_lines = list(facts.lines)
+    return context
+
+
+def select_findings(
+    found: list[LessonFinding], facts: FileFacts, disabled: set[str], hints: str
+) -> list[LessonFinding]:
+    """Drop silenced and disabled lessons; keep security lessons; cap learning hints."""
+    if hints == "off":
+        return []
+    kept = []
+    for finding in found:
+        if finding.code in disabled:
+            continue
+        ignored = facts.ignores.get(finding.span.line, [])
+        if finding.code in ignored or "ALL" in ignored:
+            continue
+        kept.append(finding)
+    security = [f for f in kept if f.severity == "warning"]
+    learning = [f for f in kept if f.severity != "warning"]
+    if hints == "milestones":
+        learning = []
+    learning.sort(key=lambda f: (f.priority, _SEVERITY_ORDER.get(f.severity, 3), f.span.line))
+    return sorted(security + learning[:HINTS_PER_FILE], key=lambda f: (f.span.line, f.span.col, f.code))

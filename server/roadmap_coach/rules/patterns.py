@@ -1,0 +1,77 @@
+"""Glob patterns over dotted names, paths and value descriptors, compiled once."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from roadmap_coach.analysis.facts import Arg
+
+
+@lru_cache(maxsize=4096)
+def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a list of globs; `*` crosses dots and slashes."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+
+
+def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
+    regex = compile_globs(as_tuple(patterns))
+    return any(name is not None and regex.match(name) for name in names)
+
+
+def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:
+    """A glob without '/' matches the file name in any folder; with '/', the whole path."""
+    pats = as_tuple(patterns)
+    base = path.rsplit("/", 1)[-1]
+    plain = tuple(p for p in pats if "/" not in p)
+    nested = tuple(p for p in pats if "/" in p)
+    if plain and compile_globs(plain).match(base):
+        return True
+    if nested:
+        regex = compile_globs(nested + tuple(p[3:] for p in nested if p.startswith("**/")))
+        return bool(regex.match(path))
+    return False
+
+
+def describe(arg: Arg | None) -> str:
+    """A value's descriptor for `returns`, `args`, `kwargs` and `value` patterns.
+
+    `str:<text>`, `int:<n>`, `bool:True`, `none`, `call:<qname>`, `name:<qname>`,
+    `attr:<qname>`, `subscript:<qname>[key]`, `dict`, `list`, `fstring`, `concat`,
+    `tuple(<d0>,<d1>)`.
+    """
+    if arg is None:
+        return "none"
+    if arg.kind in ("tuple", "list", "set") and arg.items is not None and arg.kind == "tuple":
+        return "tuple(" + ",".join(describe(item) for item in arg.items) + ")"
+    if arg.value is not None and arg.kind not in ("list", "set", "tuple"):
+        return f"{arg.kind}:{arg.value}"
+    return arg.kind
+
+
+def value_matches(pattern: str | Iterable[str], arg: Arg | None) -> bool:
+    """`*` = present; a bare kind (`str`, `int`) matches any value of that kind."""
+    descriptor = describe(arg)
+    for pat in as_tuple(pattern):
+        if pat == "*" and arg is not None:
+            return True
+        if arg is not None and pat == arg.kind:
+            return True
+        if compile_globs((pat,)).match(descriptor):
+            return True
+        if arg is not None and arg.items and pat.startswith("item:"):
+            if any(value_matches(pat[5:], item) for item in arg.items):
+                return True
+    return False
