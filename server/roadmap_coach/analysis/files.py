@@ -1,0 +1,200 @@
+"""Facts for any file in the workspace, dispatched by its name.
+
+Python goes to the one-walk analyser; TOML gives its key paths (and declared
+dependencies for `pyproject.toml`/`Pipfile`); requirements files give package names;
+configuration files a rule may read (Dockerfile, CI, compose, nginx, templates …) keep
+their first lines; everything else is known by name only. Nothing here raises: a file
+that cannot be read as what its name says carries an `error` instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Mapping
+from fnmatch import fnmatchcase
+from typing import Any
+
+from roadmap_coach.analysis import dependencies, encoding
+from roadmap_coach.analysis.facts import FileFacts, TomlFacts
+from roadmap_coach.analysis.python_facts import analyze_python
+
+MAX_LINES = 2_000
+MAX_LINE_CHARS = 500
+MAX_TOML_KEYS = 5_000
+UNDECODABLE = "not valid UTF-8 (or declared encoding)"
+BINARY = "binary file"
+
+# Lock files and the venv marker are known by name; parsing a lock file costs more
+# than the fact that it exists is worth.
+_NAME_ONLY = {"pyvenv.cfg", "poetry.lock", "uv.lock", "pdm.lock", "pipfile.lock"}
+_TOML_NAMES = {"pipfile"}
+_TEXT_NAMES = {
+    "procfile",
+    "containerfile",
+    ".coveragerc",
+    ".flake8",
+    ".pylintrc",
+    "pylintrc",
+    ".gitignore",
+    ".dockerignore",
+    ".python-version",
+    "runtime.txt",
+    "vercel.json",
+    "now.json",
+    "railway.json",
+    "app.json",
+    "azuredeploy.json",
+}
+_TEXT_GLOBS = (
+    "dockerfile*",
+    "*.dockerfile",
+    "*.yml",
+    "*.yaml",
+    "*.cfg",
+    "*.ini",
+    "*.conf",
+    "*.html",
+    "*.htm",
+    "*.jinja",
+    "*.jinja2",
+    "*.j2",
+)
+# The values in dotenv files are secrets: their content is never kept.
+_SECRET_GLOBS = (".env", ".env.*", "*.env")
+
+
+def file_kind(path: str) -> str:
+    """python | toml | requirements | text | other, from the name alone."""
+    name = posixpath.basename(path).lower()
+    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    if name in _NAME_ONLY:
+        return "other"
+    if name.endswith(".py"):
+        return "python"
+    if name.endswith(".toml") or name in _TOML_NAMES:
+        return "toml"
+    if _is_requirements(name, parent):
+        return "requirements"
+    if _is_secret(name) or name in _TEXT_NAMES or any(fnmatchcase(name, g) for g in _TEXT_GLOBS):
+        return "text"
+    return "other"
+
+
+def _is_requirements(name: str, parent: str) -> bool:
+    if name.endswith(".txt"):
+        return "requirements" in name or "constraints" in name or parent in ("requirements", "reqs")
+    # pip-tools inputs (`requirements.in`, `dev.in`); not MANIFEST.in or `config.h.in`.
+    return name.endswith(".in") and name != "manifest.in" and name.count(".") == 1
+
+
+def _is_secret(name: str) -> bool:
+    return any(fnmatchcase(name, g) for g in _SECRET_GLOBS)
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def analyze_bytes(path: str, data: bytes) -> FileFacts:
+    """Facts for one file's content; `path` is workspace-relative with '/'."""
+    kind = file_kind(path)
+    facts = FileFacts(path=path, kind=kind, digest=content_digest(data), size=len(data))
+    if kind == "other":
+        return facts
+    if encoding.looks_binary(data):
+        facts.kind = "binary"
+        facts.error = BINARY
+        return facts
+    if kind == "python":
+        return _python(facts, data)
+    if kind == "toml":
+        return _toml(facts, data)
+    if kind == "requirements":
+        facts.requirements, facts.pinned = dependencies.parse_requirements(
+            encoding.decode_text(data)
+        )
+        return facts
+    if not _is_secret(posixpath.basename(path).lower()):
+        lines = encoding.split_lines(encoding.decode_text(data))
+        facts.lines = [line[:MAX_LINE_CHARS] for line in lines[:MAX_LINES]]
+    return facts
+
+
+def _python(facts: FileFacts, data: bytes) -> FileFacts:
+    try:
+        text = encoding.decode_python(data)
+    except UnicodeDecodeError as exc:
+        facts.error = UNDECODABLE
+        facts.error_line = encoding.line_of_offset(data, exc.start)
+        return facts
+    except (SyntaxError, LookupError):
+        # an unknown or contradictory `# -*- coding: … -*-` declaration
+        facts.error = UNDECODABLE
+        facts.error_line = 0
+        return facts
+    return analyze_python(facts.path, text, facts)
+
+
+def _toml(facts: FileFacts, data: bytes) -> FileFacts:
+    import tomlkit  # deferred: only workspaces with TOML files pay for the import
+    from tomlkit.exceptions import ParseError
+
+    facts.toml = TomlFacts()
+    try:
+        text = encoding.decode_utf8(data)
+    except UnicodeDecodeError as exc:
+        facts.toml.error = "TOML must be UTF-8"
+        facts.error = f"invalid TOML: {facts.toml.error}"
+        facts.error_line = encoding.line_of_offset(data, exc.start)
+        return facts
+    try:
+        document = tomlkit.parse(text).unwrap()
+    except ParseError as exc:
+        facts.toml.error = str(exc)
+        facts.error = f"invalid TOML: {exc}"
+        facts.error_line = max(exc.line - 1, 0)
+        return facts
+    except Exception as exc:  # tomlkit raises a handful of other types (duplicate keys, …)
+        facts.toml.error = str(exc) or type(exc).__name__
+        facts.error = f"invalid TOML: {facts.toml.error}"
+        facts.error_line = _error_line(text, facts.toml.error)
+        return facts
+    facts.toml.keys = toml_keys(document)
+    name = posixpath.basename(facts.path).lower()
+    if name == "pyproject.toml":
+        facts.requirements, facts.pinned = dependencies.pyproject_requirements(document)
+    elif name == "pipfile":
+        facts.requirements, facts.pinned = dependencies.pipfile_requirements(document)
+    return facts
+
+
+def _error_line(text: str, message: str) -> int | None:
+    """Best effort for errors without a position: the line where the quoted key sits."""
+    quoted = re.search(r'"([^"]+)"', message)
+    if not quoted:
+        return None
+    pattern = re.compile(rf"^\s*{re.escape(quoted.group(1))}\s*=", re.MULTILINE)
+    hits = list(pattern.finditer(text))
+    return text.count("\n", 0, hits[-1].start()) if hits else None
+
+
+def toml_keys(document: Mapping[str, Any]) -> list[str]:
+    """Every dotted table and key path once: `project`, `project.dependencies`,
+    `tool.coverage.run`, … Arrays of tables contribute their keys under the
+    array's own path (no indices)."""
+    keys: dict[str, None] = {}
+    stack: list[tuple[str, Mapping[str, Any]]] = [("", document)]
+    while stack and len(keys) < MAX_TOML_KEYS:
+        prefix, table = stack.pop()
+        children: list[tuple[str, Mapping[str, Any]]] = []
+        for key, value in table.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            keys[path] = None
+            if isinstance(value, Mapping):
+                children.append((path, value))
+            elif isinstance(value, list):
+                children.extend((path, item) for item in value if isinstance(item, Mapping))
+        stack.extend(reversed(children))
+    return list(keys)[:MAX_TOML_KEYS]
