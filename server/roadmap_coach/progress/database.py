@@ -1,0 +1,233 @@
+"""Where the progress store lives and how its SQLite file is opened safely.
+
+Opening never crashes the caller: a damaged file is moved aside (never deleted)
+and a fresh store started with a notice saying so; a locked or unwritable store
+becomes a `StoreError` whose message tells the learner what to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import platformdirs
+
+ENV_STORE = "ROADMAP_COACH_STORE"
+STORE_NAME = "progress.sqlite3"
+SCHEMA_VERSION = 1
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    learner TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS events_workspace ON events(workspace);
+-- The log is append-only; the database itself refuses anything else.
+CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'progress events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'progress events are append-only'); END;
+-- Index tables derived from the log (they can be rebuilt from events).
+CREATE TABLE IF NOT EXISTS achieved (
+    learner TEXT NOT NULL,
+    milestone TEXT NOT NULL,
+    seq INTEGER NOT NULL REFERENCES events(seq),
+    PRIMARY KEY (learner, milestone)
+);
+CREATE TABLE IF NOT EXISTS open_lessons (
+    learner TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    path TEXT NOT NULL,
+    code TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (learner, workspace, path, code, line)
+);
+CREATE TABLE IF NOT EXISTS facts_cache (
+    key TEXT PRIMARY KEY,
+    version TEXT NOT NULL,
+    facts TEXT NOT NULL
+);
+"""
+
+
+class StoreError(Exception):
+    """The store cannot be used right now; the message is meant for the learner."""
+
+
+def default_store_path() -> Path:
+    """`$ROADMAP_COACH_STORE`, else `progress.sqlite3` in the platform's user data dir."""
+    env = os.environ.get(ENV_STORE, "").strip()
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path("roadmap-coach", appauthor=False) / STORE_NAME
+
+
+def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """An explicit path (CLI `--store`, setting `storePath`) wins over the env var and default."""
+    if path is not None and str(path).strip():
+        return Path(path).expanduser()
+    return default_store_path()
+
+
+@dataclass(slots=True)
+class Opened:
+    connection: sqlite3.Connection
+    notice: str | None  # set when a damaged store was moved aside
+
+
+def open_database(path: Path, busy_timeout: float) -> Opened:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(_unwritable(path, exc)) from exc
+    notice = None
+    damage = _header_damage(path)
+    if damage is None:
+        try:
+            connection = _connect(path, busy_timeout)
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise StoreError(describe(exc, path, busy_timeout)) from exc
+            damage = str(exc)
+        else:
+            return Opened(connection, None)
+    aside = move_aside(path)
+    notice = (
+        f"The progress store {path} was damaged ({damage}). It was moved aside to "
+        f"{aside} (nothing was deleted) and a new, empty store was started."
+    )
+    try:
+        return Opened(_connect(path, busy_timeout), notice)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(describe(exc, path, busy_timeout)) from exc
+
+
+def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    connection = sqlite3.connect(
+        str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+    )
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        # quick_check is integrity_check without the index cross-checks: it finds a
+        # damaged file in milliseconds, which matters because the server opens it on start.
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+        if [r[0] for r in rows] != ["ok"]:
+            raise _Damaged("integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3]))
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            # One IMMEDIATE transaction, so two windows starting at once create it once.
+            connection.executescript(
+                f"BEGIN IMMEDIATE;{SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+            )
+    except sqlite3.DatabaseError:
+        connection.close()
+        raise
+    return connection
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """The file opened but failed the integrity check."""
+
+
+def _header_damage(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(_unwritable(path, exc)) from exc
+    if head and head != _SQLITE_HEADER:
+        return "not a SQLite database"
+    return None
+
+
+def move_aside(path: Path) -> Path:
+    """Rename the damaged file (and its WAL/SHM companions) to `<name>.corrupt-<time>`."""
+    with _exclusive(path):
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+        counter = 1
+        while aside.exists():
+            counter += 1
+            aside = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        try:
+            path.rename(aside)
+        except FileNotFoundError:
+            pass  # another window moved it first; its companions went with it
+        except OSError as exc:
+            raise StoreError(_unwritable(path, exc)) from exc
+        for suffix in _SIDE_FILES:
+            side = path.with_name(path.name + suffix)
+            # A stale WAL left next to a new database would be replayed into it.
+            with contextlib.suppress(FileNotFoundError):
+                side.rename(aside.with_name(aside.name + suffix))
+        return aside
+
+
+@contextlib.contextmanager
+def _exclusive(path: Path) -> Iterator[None]:
+    """Serialise moving-aside between processes (POSIX advisory lock; no-op elsewhere)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        handle = lock_path.open("a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    return isinstance(exc, _Damaged) or _error_name(exc) in ("SQLITE_NOTADB", "SQLITE_CORRUPT")
+
+
+def _error_name(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def describe(exc: sqlite3.Error, path: Path, busy_timeout: float) -> str:
+    """A message a learner can act on, for any SQLite failure."""
+    name = _error_name(exc)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+        return (
+            f"The progress store {path} is locked by another program (waited "
+            f"{busy_timeout:g}s). Nothing was lost; it will be recorded on the next change."
+        )
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_IOERR")):
+        return _unwritable(path, exc)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return f"The progress store {path} is damaged ({exc}); restart to move it aside."
+    return f"The progress store {path} failed: {exc}"
+
+
+def _unwritable(path: Path, exc: BaseException) -> str:
+    return (
+        f"Cannot write the progress store at {path} ({exc}). Choose a writable file with "
+        f"the `storePath` setting, `--store FILE` or the {ENV_STORE} environment variable."
+    )

@@ -1,0 +1,350 @@
+"""What a mentor reads, computed from the event log alone.
+
+Exports and the cohort report replay events (never the store's index tables), so
+a summary made from a JSONL log equals the one made from the store it came from.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from roadmap_coach.progress.chain import (
+    LESSON_FIXED,
+    LESSON_SHOWN,
+    MILESTONE,
+    RESET,
+    Event,
+    utc_timestamp,
+)
+
+SECURITY_PREFIXES = ("RC3", "RC5")  # SQL injection and web security lessons
+OTHER_STEP = "other"
+MAX_NEXT = 5
+
+
+class StepLike(Protocol):
+    id: str
+    number: int
+    title: str
+
+
+class CheckpointLike(Protocol):
+    id: str
+    step: str
+    title: str
+    teaches: str
+    next: Sequence[str]
+    links: Sequence[str]
+
+
+class RoadmapLike(Protocol):
+    """The parts of `roadmap.models.Roadmap` a summary needs."""
+
+    title: str
+
+    @property
+    def steps(self) -> Sequence[StepLike]: ...
+
+    @property
+    def checkpoints(self) -> Sequence[CheckpointLike]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Achieved:
+    id: str
+    step: str
+    title: str
+    time: str
+    workspace: str
+    path: str
+    line: int | None
+    commit: str | None
+    seq: int
+
+    @property
+    def date(self) -> str:
+        return self.time[:10]
+
+    @property
+    def evidence(self) -> str:
+        """`path:line` as a learner's editor would open it."""
+        if not self.path:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    @property
+    def short_commit(self) -> str:
+        return (self.commit or "")[:10]
+
+
+@dataclass(slots=True)
+class CheckpointStatus:
+    id: str
+    title: str
+    achieved: Achieved | None
+
+
+@dataclass(slots=True)
+class StepProgress:
+    id: str
+    number: int
+    title: str
+    checkpoints: list[CheckpointStatus]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for c in self.checkpoints if c.achieved)
+
+    @property
+    def total(self) -> int:
+        return len(self.checkpoints)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.done == self.total
+
+
+@dataclass(slots=True)
+class Lesson:
+    code: str
+    workspace: str
+    path: str
+    line: int
+    shown: str
+    fixed: str | None = None
+    shown_seq: int = 0
+
+    @property
+    def security(self) -> bool:
+        return self.code.startswith(SECURITY_PREFIXES)
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(slots=True)
+class NextItem:
+    id: str
+    title: str
+    step_title: str
+    teaches: str
+    links: list[str]
+    after: str | None  # title of the achieved checkpoint that points here
+
+
+@dataclass(slots=True)
+class Summary:
+    learner: str
+    workspace: str | None
+    roadmap_title: str
+    generated: str
+    steps: list[StepProgress]
+    milestones: list[Achieved]  # chronological by achievement time
+    lessons: list[Lesson]
+    next: list[NextItem]
+    events: int
+    head_hash: str
+    last_activity: str | None
+    resets: int = 0
+    learners: list[str] = field(default_factory=list)
+
+    @property
+    def step_titles(self) -> dict[str, str]:
+        return {step.id: step.title for step in self.steps}
+
+    @property
+    def achieved_count(self) -> int:
+        return len(self.milestones)
+
+    @property
+    def checkpoint_count(self) -> int:
+        return sum(s.total for s in self.steps if s.id != OTHER_STEP)
+
+    @property
+    def open_security(self) -> list[Lesson]:
+        return [x for x in self.lessons if x.security and not x.fixed]
+
+    @property
+    def fixed_security(self) -> list[Lesson]:
+        return [x for x in self.lessons if x.security and x.fixed]
+
+    @property
+    def other_open(self) -> int:
+        return sum(1 for x in self.lessons if not x.security and not x.fixed)
+
+    @property
+    def last_milestone(self) -> Achieved | None:
+        return max(self.milestones, key=lambda m: m.time) if self.milestones else None
+
+    def step_of(self, milestone_id: str) -> StepProgress | None:
+        for step in self.steps:
+            if any(c.id == milestone_id for c in step.checkpoints):
+                return step
+        return None
+
+
+def main_learner(events: Iterable[Event]) -> str:
+    """The learner most events belong to (a store normally holds one)."""
+    counts = Counter(e.learner for e in events)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def summarize(
+    events: Sequence[Event],
+    roadmap: RoadmapLike,
+    *,
+    learner: str | None = None,
+    workspace: str | None = None,
+    now: datetime | None = None,
+) -> Summary:
+    who = learner if learner is not None else main_learner(events)
+    mine = sorted((e for e in events if e.learner == who), key=lambda e: e.seq)
+    achieved, resets = _replay_milestones(mine)
+    # The roadmap's current wording wins over the title recorded at the time.
+    current = {c.id: c.title for c in roadmap.checkpoints}
+    achieved = {k: replace(v, title=current.get(k) or v.title) for k, v in achieved.items()}
+    if workspace is not None:
+        achieved = {k: v for k, v in achieved.items() if v.workspace == workspace}
+    lessons = _replay_lessons(e for e in mine if workspace is None or e.workspace == workspace)
+    steps = _step_progress(roadmap, achieved)
+    scoped = [e for e in mine if workspace is None or e.workspace == workspace]
+    return Summary(
+        learner=who,
+        workspace=workspace,
+        roadmap_title=roadmap.title,
+        generated=utc_timestamp(now),
+        steps=steps,
+        milestones=sorted(achieved.values(), key=lambda m: (m.time, m.seq)),
+        lessons=lessons,
+        next=_next_items(roadmap, achieved),
+        events=len(events),
+        head_hash=max(events, key=lambda e: e.seq).hash if events else "",
+        last_activity=max((e.time for e in scoped), default=None),
+        resets=resets,
+        learners=sorted({e.learner for e in events}),
+    )
+
+
+def _replay_milestones(events: Iterable[Event]) -> tuple[dict[str, Achieved], int]:
+    achieved: dict[str, Achieved] = {}
+    resets = 0
+    for event in events:
+        if event.kind == RESET:
+            achieved.clear()
+            resets += 1
+        elif event.kind == MILESTONE:
+            p: dict[str, Any] = event.payload
+            mid = str(p.get("id", ""))
+            if mid and mid not in achieved:  # first achieved wins
+                achieved[mid] = Achieved(
+                    id=mid,
+                    step=str(p.get("step", "")),
+                    title=str(p.get("title", "")),
+                    time=event.time,
+                    workspace=event.workspace,
+                    path=str(p.get("path") or ""),
+                    line=p.get("line") if isinstance(p.get("line"), int) else None,
+                    commit=p.get("commit") if isinstance(p.get("commit"), str) else None,
+                    seq=event.seq,
+                )
+    return achieved, resets
+
+
+def _replay_lessons(events: Iterable[Event]) -> list[Lesson]:
+    by_seq: dict[int, Lesson] = {}
+    open_at: dict[tuple[str, str, str, int], int] = {}
+    for event in events:
+        p = event.payload
+        if event.kind not in (LESSON_SHOWN, LESSON_FIXED):
+            continue
+        key = (
+            event.workspace,
+            str(p.get("path", "")),
+            str(p.get("code", "")),
+            int(p.get("line") or 0),
+        )
+        if event.kind == LESSON_SHOWN:
+            by_seq[event.seq] = Lesson(key[2], key[0], key[1], key[3], event.time, None, event.seq)
+            open_at[key] = event.seq
+            continue
+        shown = p.get("shown")
+        seq = shown if isinstance(shown, int) and shown in by_seq else open_at.get(key)
+        if seq is not None and by_seq[seq].fixed is None:
+            lesson = by_seq[seq]
+            open_at.pop((lesson.workspace, lesson.path, lesson.code, lesson.line), None)
+            lesson.fixed = event.time
+            lesson.line = key[3]  # where it was when fixed (it may have moved)
+    return sorted(by_seq.values(), key=lambda x: x.shown_seq)
+
+
+def _step_progress(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[StepProgress]:
+    steps = []
+    known = set()
+    for step in sorted(roadmap.steps, key=lambda s: s.number):
+        statuses = []
+        for checkpoint in roadmap.checkpoints:
+            if checkpoint.step == step.id:
+                known.add(checkpoint.id)
+                statuses.append(
+                    CheckpointStatus(checkpoint.id, checkpoint.title, achieved.get(checkpoint.id))
+                )
+        steps.append(StepProgress(step.id, step.number, step.title, statuses))
+    # Milestones from an older or custom roadmap are still shown, never dropped.
+    strays = [a for a in achieved.values() if a.id not in known]
+    if strays:
+        statuses = [CheckpointStatus(a.id, a.title or a.id, a) for a in strays]
+        number = max((s.number for s in steps), default=0) + 1
+        steps.append(StepProgress(OTHER_STEP, number, "Other milestones", statuses))
+    return steps
+
+
+def _next_items(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[NextItem]:
+    by_id = {c.id: c for c in roadmap.checkpoints}
+    step_titles = {s.id: s.title for s in roadmap.steps}
+    picks: dict[str, str | None] = {}  # checkpoint id -> title of what points at it
+    # Follow the roadmap's own `next` pointers from the most recent achievements first.
+    for done in sorted(achieved.values(), key=lambda a: (a.time, a.seq), reverse=True):
+        checkpoint = by_id.get(done.id)
+        for nxt in checkpoint.next if checkpoint else ():
+            if nxt in by_id and nxt not in achieved and nxt not in picks:
+                picks[nxt] = checkpoint.title if checkpoint else None
+    # Then fill up from the first step that is not complete.
+    for step in sorted(roadmap.steps, key=lambda s: s.number):
+        for checkpoint in roadmap.checkpoints:
+            wanted = checkpoint.step == step.id and checkpoint.id not in achieved
+            if wanted and len(picks) < MAX_NEXT:
+                picks.setdefault(checkpoint.id, None)
+    items = []
+    for cid, after in list(picks.items())[:MAX_NEXT]:
+        checkpoint = by_id[cid]
+        items.append(
+            NextItem(
+                id=cid,
+                title=checkpoint.title,
+                step_title=step_titles.get(checkpoint.step, checkpoint.step),
+                teaches=first_sentence(checkpoint.teaches),
+                links=[u for u in checkpoint.links if u.startswith(("https://", "http://"))],
+                after=after,
+            )
+        )
+    return items
+
+
+def first_sentence(text: str) -> str:
+    flat = " ".join(text.split())
+    end = flat.find(". ")
+    return flat if end < 0 else flat[: end + 1]
+
+
+def days_between(earlier: str, later: datetime | None = None) -> int:
+    moment = datetime.fromisoformat(earlier.replace("Z", "+00:00"))
+    return ((later or datetime.now(UTC)) - moment).days
