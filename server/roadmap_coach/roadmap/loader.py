@@ -270,7 +270,11 @@ class _Loader:
             at_line, col = text.key("aggregate", line - 1, end)
             self.problem(path, at_line, col, f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})")
             return None
-        elif isinstance(value, str):
+        elif kind == "history" and value not in schema.HISTORY_FACTS:
+            at_line, col = text.key("history", line - 1, end)
+            self.problem(path, at_line, col, f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})")
+            return None
+        elif isinstance(value, str) and kind not in ("git", "aggregate", "history"):
             value = [value]
         return Matcher(kind, value, conditions, line)
 

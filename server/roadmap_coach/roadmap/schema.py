@@ -9,7 +9,9 @@ table so a course author gets `file:line: unknown matcher` instead of a silent m
 from __future__ import annotations
 
 # Conditions every per-file matcher understands.
-COMMON = frozenset({"path", "not_path", "imports", "inside", "not_inside", "in_test", "min_count"})
+COMMON = frozenset(
+    {"path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function", "min_count"}
+)
 _CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}
 
 MATCHERS: dict[str, frozenset[str]] = {
@@ -17,9 +19,21 @@ MATCHERS: dict[str, frozenset[str]] = {
     "import": COMMON,
     "call": _CALLISH,
     "decorator": _CALLISH,
+    "class": COMMON | {"has_method", "attrs", "keywords", "abstract", "bases"},
     "class_base": COMMON | {"has_method", "attrs", "keywords", "abstract"},
     "function": COMMON
-    | {"loop", "branch", "asserts", "annotated", "returns", "decorated", "params", "method", "new_singleton"},
+    | {
+        "loop",
+        "branch",
+        "asserts",
+        "annotated",
+        "returns",
+        "decorated",
+        "params",
+        "param_types",
+        "method",
+        "new_singleton",
+    },
     "returns": COMMON,
     "attribute": COMMON,
     "subscript": COMMON,
@@ -33,17 +47,22 @@ MATCHERS: dict[str, frozenset[str]] = {
     "requirement": COMMON,
     "pinned": COMMON,
     # the workspace as a whole
-    "workspace_base": COMMON,
+    "workspace_base": COMMON | {"abstract"},
     "package_import": COMMON,
     "aggregate": frozenset({"require"}),
     "achieved": frozenset({"min"}),
     "git": frozenset(),
     "all": frozenset(),
+    # read from the learner's recorded history by the progress log, not from the tree
+    "history": frozenset(),
 }
 
 GIT_FACTS = frozenset({"repo", "commit", "branch", "merge", "conflict-merge", "remote"})
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
-WORKSPACE_KINDS = frozenset({"workspace_base", "package_import", "aggregate", "achieved", "git", "all"})
+HISTORY_FACTS = frozenset({"lesson-fixed"})
+WORKSPACE_KINDS = frozenset(
+    {"workspace_base", "package_import", "aggregate", "achieved", "git", "all", "history"}
+)
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
 REQUIRED_FIELDS = ("id", "title", "teaches", "detect")

@@ -25,6 +25,8 @@ _EXECUTE = ("*.execute", "*.executemany", "*.executescript", "*.raw", "*text", "
 class Contribution:
     values: dict[str, dict[str, Evidence]] = field(default_factory=dict)  # aggregate -> value -> first evidence
     classes: dict[str, Evidence] = field(default_factory=dict)  # qname of a class defined here
+    abstract: set[str] = field(default_factory=set)  # qnames of classes with abstract methods
+    module: str | None = None
     bases: list[tuple[str, Evidence]] = field(default_factory=list)  # (resolved base, class evidence)
     package: str | None = None  # module name when this file is a package's __init__.py
     imports: list[tuple[str, Evidence]] = field(default_factory=list)
@@ -80,8 +82,11 @@ def definitions(f: FileFacts, out: Contribution) -> None:
     for cls in f.classes:
         evidence = Evidence(f.path, cls.span, cls.qualname)
         out.classes[prefix + cls.qualname] = evidence
+        if cls.abstract_methods:
+            out.abstract.add(prefix + cls.qualname)
         for base in cls.qbases:
             out.bases.append((base, evidence))
+    out.module = f.module
     if f.path.endswith("__init__.py") and f.module:
         out.package = f.module
     for imp in f.imports:

@@ -173,6 +173,8 @@ class Engine:
             return _aggregate(matcher, contributions)
         if kind == "workspace_base":
             defined = {name for c in contributions for name in c.classes}
+            if matcher.conditions.get("abstract"):
+                defined = {name for c in contributions for name in c.abstract}
             return [ev for c in contributions for base, ev in c.bases if base in defined]
         if kind == "package_import":
             return _package_imports(contributions)
@@ -253,7 +255,7 @@ def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
     packages = {c.package for c in contributions if c.package}
     hits = []
     for c in contributions:
-        own = c.package
+        own = c.module
         for module, evidence in c.imports:
             for package in packages:
                 inside_package = own is not None and (own == package or own.startswith(package + "."))

@@ -80,7 +80,8 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
     if "min_args" in cond and len(call.args) + len(call.kwargs) < int(cond["min_args"]):
         return False
     if "args" in cond:
-        for index, pattern in enumerate(as_tuple(cond["args"])):
+        positions = cond["args"] if isinstance(cond["args"], list) else [cond["args"]]
+        for index, pattern in enumerate(positions):
             arg = call.args[index] if index < len(call.args) else None
             if pattern != "" and not value_matches(pattern, arg):
                 return False
@@ -138,10 +139,23 @@ def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
 
 
 def match_class_base(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
+    return _classes(m, f, by_base=True)
+
+
+def match_class(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
+    return _classes(m, f, by_base=False)
+
+
+def _classes(m: Matcher, f: FileFacts, *, by_base: bool) -> list[Evidence]:
     cond = m.conditions
     hits = []
     for cls in f.classes:
-        if not any(matches(m.value, written, resolved) for written, resolved in zip(cls.bases, cls.qbases, strict=False)):
+        pairs = list(zip(cls.bases, cls.qbases, strict=False))
+        if by_base and not any(matches(m.value, written, resolved) for written, resolved in pairs):
+            continue
+        if not by_base and not matches(m.value, cls.name):
+            continue
+        if "bases" in cond and not any(matches(cond["bases"], w, r) for w, r in pairs):
             continue
         if "has_method" in cond and not any(matches(cond["has_method"], name) for name in cls.methods):
             continue
@@ -171,6 +185,10 @@ def _function_holds(m: Matcher, fn: Function) -> bool:
     if "decorated" in cond and not any(matches(cond["decorated"], d) for d in fn.decorators):
         return False
     if "params" in cond and not any(matches(cond["params"], p) for p in fn.params):
+        return False
+    if "param_types" in cond and not any(
+        matches(cond["param_types"], t) for t in fn.param_annotations.values()
+    ):
         return False
     return not (
         cond.get("new_singleton") and not (fn.name == "__new__" and fn.calls_super_new and fn.has_branch)
@@ -291,6 +309,7 @@ PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
     "import": match_import,
     "call": match_call,
     "decorator": match_decorator,
+    "class": match_class,
     "class_base": match_class_base,
     "function": match_function,
     "returns": match_returns,
@@ -310,4 +329,8 @@ PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
 def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not file_conditions_hold(m, f):
         return []
-    return PER_FILE[m.kind](m, f, ctx)
+    found = PER_FILE[m.kind](m, f, ctx)
+    if "in_function" in m.conditions:
+        wanted = m.conditions["in_function"]
+        found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
+    return found

@@ -26,9 +26,19 @@ def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+@lru_cache(maxsize=4096)
+def _split(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    """Positive globs and `!`-negated ones (a name matching a negation never matches)."""
+    negated = tuple(p[1:] for p in patterns if p.startswith("!"))
+    positive = tuple(p for p in patterns if not p.startswith("!")) or (("*",) if negated else ())
+    return compile_globs(positive), compile_globs(negated) if negated else None
+
+
 def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
-    regex = compile_globs(as_tuple(patterns))
-    return any(name is not None and regex.match(name) for name in names)
+    regex, negated = _split(as_tuple(patterns))
+    return any(
+        name is not None and regex.match(name) and not (negated and negated.match(name)) for name in names
+    )
 
 
 def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:
@@ -63,15 +73,19 @@ def describe(arg: Arg | None) -> str:
 
 def value_matches(pattern: str | Iterable[str], arg: Arg | None) -> bool:
     """`*` = present; a bare kind (`str`, `int`) matches any value of that kind."""
+    pats = as_tuple(pattern)
+    if arg is None:
+        return "none" in pats
     descriptor = describe(arg)
-    for pat in as_tuple(pattern):
-        if pat == "*" and arg is not None:
-            return True
-        if arg is not None and pat == arg.kind:
+    if any(p.startswith("!") and compile_globs((p[1:],)).match(descriptor) for p in pats):
+        return False
+    pats = tuple(p for p in pats if not p.startswith("!")) or ("*",)
+    for pat in pats:
+        if pat == "*" or pat == arg.kind:
             return True
         if compile_globs((pat,)).match(descriptor):
             return True
-        if arg is not None and arg.items and pat.startswith("item:"):
+        if arg.items and pat.startswith("item:"):
             if any(value_matches(pat[5:], item) for item in arg.items):
                 return True
     return False
