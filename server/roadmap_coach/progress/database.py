@@ -79,8 +79,8 @@ def default_store_path() -> Path:
 def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
     """An explicit path (CLI `--store`, setting `storePath`) wins over the env var and default."""
     if path is not None and str(path).strip():
-        return Path(path).expanduser()
-    return default_store_path()
+        return Path(path).expanduser().absolute()
+    return default_store_path().absolute()
 
 
 @dataclass(slots=True)

@@ -448,7 +448,19 @@ def _pair_lines(
             remaining_open.remove(line)
         else:
             remaining_found.append(line)
-    # Leftovers pair in order: typing above lessons shifts them together.
-    pairs = min(len(remaining_open), len(remaining_found))
-    moves = list(zip(remaining_open[:pairs], remaining_found[:pairs], strict=True))
-    return remaining_found[pairs:], remaining_open[pairs:], moves
+    # Leftovers pair nearest first: a lesson that moved a few lines is the same lesson,
+    # and the one far from any finding is the one that was fixed.
+    candidates = sorted(
+        (abs(old - new), old, new) for old in remaining_open for new in remaining_found
+    )
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    moves = []
+    for _distance, old, new in candidates:
+        if old not in used_old and new not in used_new:
+            used_old.add(old)
+            used_new.add(new)
+            moves.append((old, new))
+    new_lines = [line for line in remaining_found if line not in used_new]
+    gone_lines = [line for line in remaining_open if line not in used_old]
+    return new_lines, gone_lines, moves

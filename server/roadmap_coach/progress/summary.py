@@ -207,7 +207,8 @@ def summarize(
     now: datetime | None = None,
 ) -> Summary:
     who = learner if learner is not None else main_learner(events)
-    mine = sorted((e for e in events if e.learner == who), key=lambda e: e.seq)
+    # Log order is kept: a store's chain order, or a cohort's merge of several logs by time.
+    mine = [e for e in events if e.learner == who]
     achieved, resets = _replay_milestones(mine)
     # The roadmap's current wording wins over the title recorded at the time.
     current = {c.id: c.title for c in roadmap.checkpoints}

@@ -55,13 +55,32 @@ class VerifyResult:
         }
 
 
-def verify_file(path: str | os.PathLike[str]) -> VerifyResult:
-    """Verify a JSONL export. Raises OSError only when the file cannot be read."""
+def parse_anchor(text: str) -> tuple[int, str]:
+    """`SEQ:HASH-PREFIX` (as the Markdown/HTML exports print the head) -> (seq, prefix)."""
+    seq, sep, prefix = text.strip().partition(":")
+    prefix = prefix.strip().lower()
+    if not sep or not seq.isdigit() or int(seq) < 1 or len(prefix) < 8:
+        raise ValueError(f"expected SEQ:HASH with at least 8 hex digits, got {text!r}")
+    if any(ch not in "0123456789abcdef" for ch in prefix):
+        raise ValueError(f"not a hex hash prefix: {prefix!r}")
+    return int(seq), prefix
+
+
+def verify_file(
+    path: str | os.PathLike[str], anchor: tuple[int, str] | None = None
+) -> VerifyResult:
+    """Verify a JSONL export. Raises OSError only when the file cannot be read.
+
+    `anchor` = (seq, hash prefix) a mentor noted from an earlier export: the log must
+    still hold that event, which catches a history rewritten with recomputed hashes.
+    """
     with Path(path).open("rb") as handle:
-        return verify_lines(handle)
+        return verify_lines(handle, anchor)
 
 
-def verify_lines(lines: Iterable[bytes | str]) -> VerifyResult:
+def verify_lines(
+    lines: Iterable[bytes | str], anchor: tuple[int, str] | None = None
+) -> VerifyResult:
     prev_hash = GENESIS
     expected_seq = 1
     elided = 0
@@ -84,11 +103,17 @@ def verify_lines(lines: Iterable[bytes | str]) -> VerifyResult:
             problem = _check_end(record, expected_seq - 1, prev_hash)
             if problem:
                 return _bad(number, problem)
+            if anchor and anchor[0] >= expected_seq:
+                return _bad(number, f"the log ends before event {anchor[0]} recorded earlier")
             ended = True
             continue
         problem = _check_event(record, expected_seq, prev_hash)
         if problem:
             return _bad(number, problem)
+        if anchor and record["seq"] == anchor[0] and not record["hash"].startswith(anchor[1]):
+            return _bad(
+                number, f"event {anchor[0]} is not the one recorded earlier: history was rewritten"
+            )
         if record.get("elided") is True:
             elided += 1
         else:
