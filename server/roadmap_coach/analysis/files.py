@@ -60,7 +60,11 @@ _TEXT_GLOBS = (
     "*.jinja",
     "*.jinja2",
     "*.j2",
+    "*.sh",  # entrypoint scripts start the app server
+    "entrypoint*",
 )
+# Folders whose files are configuration whatever their names (`nginx/default`).
+_TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}
 # The values in dotenv files are secrets: their content is never kept.
 _SECRET_GLOBS = (".env", ".env.*", "*.env")
 
@@ -78,6 +82,8 @@ def file_kind(path: str) -> str:
     if _is_requirements(name, parent):
         return "requirements"
     if _is_secret(name) or name in _TEXT_NAMES or any(fnmatchcase(name, g) for g in _TEXT_GLOBS):
+        return "text"
+    if parent in _TEXT_FOLDERS and "." not in name.strip("."):
         return "text"
     return "other"
 

@@ -249,6 +249,9 @@ def test_toml_that_is_not_utf8_is_an_error() -> None:
         "templates/login.html",
         "templates/base.jinja",
         "templates/mail.j2",
+        "docker/entrypoint.sh",
+        "entrypoint",
+        "deploy/nginx/default",
     ],
 )
 def test_configuration_files_keep_their_lines(path: str) -> None:
