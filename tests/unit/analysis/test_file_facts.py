@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from roadmap_coach.analysis.files import (
     MAX_LINE_CHARS,
@@ -358,3 +360,41 @@ def test_newer_python_syntax_is_reported_not_crashed() -> None:
     assert facts.error is not None
     assert "newer" in facts.error
     assert facts.error_line == 2
+
+
+# -- robustness ------------------------------------------------------------------------
+
+NAMES = ["app.py", "pyproject.toml", "Pipfile", "requirements.txt", "Dockerfile", ".env", "x.png"]
+LINES = st.sampled_from(
+    [
+        "[project]",
+        "dependencies = [",
+        '"flask==1"',
+        "]",
+        "-e",
+        "--hash",
+        "#egg=",
+        "\\",
+        "@",
+        "[tool.poetry.dependencies]",
+        "python = 3",
+        "def f(:",
+        "# -*- coding: utf-16 -*-",
+        "x = {",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    name=st.sampled_from(NAMES),
+    data=st.one_of(
+        st.binary(max_size=200),
+        st.lists(LINES, max_size=12).map(lambda lines: "\n".join(lines).encode()),
+    ),
+)
+def test_any_bytes_under_any_name_give_facts_not_exceptions(name: str, data: bytes) -> None:
+    facts = analyze_bytes(name, data)
+    assert facts.path == name
+    assert facts.size == len(data)
+    assert facts.kind in {"python", "toml", "requirements", "text", "binary", "other"}
