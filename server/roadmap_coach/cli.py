@@ -53,7 +53,9 @@ def _load(extra: Sequence[str] = ()) -> Roadmap:
 # -- scan -----------------------------------------------------------------------------
 
 
-def scan_report(root: str, roadmap: Roadmap, *, use_cache: bool = True, store: str | None = None) -> dict[str, Any]:
+def scan_report(
+    root: str, roadmap: Roadmap, *, use_cache: bool = True, store: str | None = None
+) -> dict[str, Any]:
     """The JSON document of `scan` (docs/cli.md); the LSP gives the same findings."""
     from roadmap_coach.analysis.workspace import collect_workspace
     from roadmap_coach.rules.engine import Engine
@@ -144,14 +146,18 @@ def _scan_text(report: dict[str, Any], roadmap: Roadmap) -> str:
         out.append(f"{step.number:>2}. {step.title}  ({done}/{len(checkpoints)})")
         for c in checkpoints:
             if c.id in achieved:
-                where = ", ".join(f"{e['path']}:{e['line']}" for e in achieved[c.id]["evidence"][:3])
+                where = ", ".join(
+                    f"{e['path']}:{e['line']}" for e in achieved[c.id]["evidence"][:3]
+                )
                 out.append(f"    ✓ {c.title} [{c.id}]  {where}")
             else:
                 out.append(f"    · {c.title} [{c.id}]")
     if report["lessons"]:
         out += ["", f"Lessons ({len(report['lessons'])}):"]
         for lesson in report["lessons"]:
-            out.append(f"  {lesson['path']}:{lesson['line']}:{lesson['column']}: {lesson['code']} {lesson['message']}")
+            out.append(
+                f"  {lesson['path']}:{lesson['line']}:{lesson['column']}: {lesson['code']} {lesson['message']}"
+            )
     if report["skipped"]:
         out += ["", f"Skipped ({len(report['skipped'])}):"]
         out += [f"  {s['path']}: {s['reason']}" for s in report["skipped"]]
@@ -198,7 +204,9 @@ def cmd_check_roadmap(args: argparse.Namespace) -> int:
     if problems:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return EXIT_FAILED
-    print(f"ok: {len(roadmap.steps)} steps, {len(roadmap.checkpoints)} checkpoints", file=sys.stderr)
+    print(
+        f"ok: {len(roadmap.steps)} steps, {len(roadmap.checkpoints)} checkpoints", file=sys.stderr
+    )
     return EXIT_OK
 
 
@@ -213,14 +221,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="roadmap-coach", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser = argparse.ArgumentParser(
+        prog="roadmap-coach", description=__doc__.splitlines()[0] if __doc__ else None
+    )
     parser.add_argument("--version", action="version", version=f"roadmap-coach {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="<command>")
 
     scan = sub.add_parser("scan", help="report milestones and lessons for a folder as it is now")
     scan.add_argument("path", nargs="?", default=".")
     scan.add_argument("--format", choices=["text", "json"], default="text")
-    scan.add_argument("--roadmap", action="append", metavar="DIR", help="an extra course roadmap folder")
+    scan.add_argument(
+        "--roadmap", action="append", metavar="DIR", help="an extra course roadmap folder"
+    )
     scan.add_argument("--no-cache", action="store_true", help="analyse every file afresh")
     scan.add_argument("--store", help="progress store file (holds the facts cache)")
     scan.set_defaults(func=cmd_scan)
@@ -230,9 +242,13 @@ def build_parser() -> argparse.ArgumentParser:
     roadmap.add_argument("--roadmap", action="append", metavar="DIR")
     roadmap.set_defaults(func=cmd_roadmap)
 
-    check = sub.add_parser("check-roadmap", help="validate roadmap TOML folders (default: the shipped one)")
+    check = sub.add_parser(
+        "check-roadmap", help="validate roadmap TOML folders (default: the shipped one)"
+    )
     check.add_argument("dirs", nargs="*")
-    check.add_argument("--with-shipped", action="store_true", help="check DIRs together with the shipped roadmap")
+    check.add_argument(
+        "--with-shipped", action="store_true", help="check DIRs together with the shipped roadmap"
+    )
     check.set_defaults(func=cmd_check_roadmap)
 
     serve = sub.add_parser("serve", help="run the language server (stdio by default)")

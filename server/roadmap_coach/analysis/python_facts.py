@@ -34,7 +34,24 @@ _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 _BUILT = {"fstring", "concat", "percent", "format"}
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _BRANCHES = (ast.If, ast.IfExp, ast.Match)
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SHAPES = frozenset({*_LOOPS, *_BRANCHES})
+_LEAVES = frozenset(
+    {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
+    | {
+        cls
+        for cls in vars(ast).values()
+        if isinstance(cls, type)
+        and issubclass(cls, ast.expr_context | ast.operator | ast.unaryop | ast.cmpop | ast.boolop)
+    }
+)
+_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+def _cut(line: str, start: int, end: int | None) -> str:
+    """Slice by the UTF-8 byte offsets that `ast` reports."""
+    if line.isascii():
+        return line[start:end]
+    return line.encode("utf-8")[start:end].decode("utf-8", "replace")
 
 
 def span_of(node: ast.AST) -> Span:
@@ -125,6 +142,7 @@ class _Walker:
         self.scopes = [_Scope("module", None)]
         self.functions: list[Function] = []
         self.handlers: list[Handler] = []
+        self.lines: list[str] | None = None
 
     # -- resolution -------------------------------------------------------------
     def lookup(self, name: str) -> str:
@@ -149,8 +167,20 @@ class _Walker:
         return None
 
     def segment(self, node: ast.AST) -> str:
-        text = ast.get_source_segment(self.source, node) or ""
-        return text[:MAX_LITERAL]
+        """Source text of `node`, cut short; lines are split once per file, not per call."""
+        if self.lines is None:
+            self.lines = _LINE_SPLIT.split(self.source)
+        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        if start is None or end is None:
+            return ""
+        col, end_col = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
+        if start == end:
+            return _cut(self.lines[start - 1], col, end_col)[:MAX_LITERAL]
+        parts = [_cut(self.lines[start - 1], col, None)]
+        for number in range(start, min(end - 1, start + 8)):
+            parts.append(self.lines[number])
+        parts.append(_cut(self.lines[end - 1], 0, end_col))
+        return "\n".join(parts)[:MAX_LITERAL]
 
     # -- shapes -------------------------------------------------------------------
     def arg(self, node: ast.AST) -> Arg:
@@ -179,7 +209,10 @@ class _Walker:
                 and isinstance(node.left.value, str)
             ):
                 return Arg(
-                    "percent", None, span, parts=[["lit", node.left.value], ["expr", self.segment(node.right)]]
+                    "percent",
+                    None,
+                    span,
+                    parts=[["lit", node.left.value], ["expr", self.segment(node.right)]],
                 )
             return Arg("other", None, span)
         if isinstance(node, ast.Call):
@@ -212,7 +245,7 @@ class _Walker:
             return Arg("subscript", base[1] if base else None, span)
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             kind = type(node).__name__.lower()
-            return Arg(kind, str(len(node.elts)), span, items=[self.arg(e) for e in node.elts[:8]])
+            return Arg(kind, str(len(node.elts)), span, items=[self.arg(e) for e in node.elts[:16]])
         kinds = {
             ast.Dict: "dict",
             ast.DictComp: "dict",
@@ -257,16 +290,27 @@ class _Walker:
             self.visit(stmt)
 
     def visit(self, node: ast.AST) -> None:
-        method = getattr(self, "visit_" + type(node).__name__, None)
+        kind = type(node)
+        if kind in _LEAVES:
+            return
+        method = _DISPATCH.get(kind)
         if method is not None:
-            method(node)
-        else:
+            method(self, node)
+            return
+        if self.functions and kind in _SHAPES:
             self.note_shape(node)
-            self.children(node)
+        self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        # Faster than ast.iter_child_nodes: no generator, and contexts/operators are skipped.
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     def note_shape(self, node: ast.AST) -> None:
         if not self.functions:
@@ -309,16 +353,22 @@ class _Walker:
                 Import(module, alias.name, alias.asname, node.lineno - 1, node.level)
             )
             if alias.name != "*":
-                self.bind(alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name)
+                self.bind(
+                    alias.asname or alias.name, f"{module}.{alias.name}" if module else alias.name
+                )
 
-    def decorators(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, target: str) -> list[str]:
+    def decorators(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, target: str
+    ) -> list[str]:
         names = []
         for dec in node.decorator_list:
             name = self.dotted(dec)
             self.visit(dec)
             if name is None:
                 continue
-            record = Decorator(name[0], name[1], span_of(dec), target, is_call=isinstance(dec, ast.Call))
+            record = Decorator(
+                name[0], name[1], span_of(dec), target, is_call=isinstance(dec, ast.Call)
+            )
             if isinstance(dec, ast.Call):
                 record.args = [self.arg(a) for a in dec.args]
                 record.kwargs = {k.arg: self.arg(k.value) for k in dec.keywords if k.arg}
@@ -345,7 +395,11 @@ class _Walker:
         params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         func.params = [p.arg for p in params]
         positional = [*arguments.posonlyargs, *arguments.args]
-        for param, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=False):
+        for param, default in zip(
+            positional[len(positional) - len(arguments.defaults) :],
+            arguments.defaults,
+            strict=False,
+        ):
             self.visit(default)
             func.defaults[param.arg] = self.arg(default).kind
         for param, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=False):
@@ -353,7 +407,9 @@ class _Walker:
                 self.visit(kw_default)
                 func.defaults[param.arg] = self.arg(kw_default).kind
         explicit = [p for p in params if p.arg not in ("self", "cls")]
-        func.annotated = node.returns is not None and all(p.annotation is not None for p in explicit)
+        func.annotated = node.returns is not None and all(
+            p.annotation is not None for p in explicit
+        )
         scope = _Scope("function", qualname)
         for param in params:
             if param.annotation is not None:
@@ -394,7 +450,10 @@ class _Walker:
                 written.append(name[0])
                 resolved.append(name[1])
         record = ClassDef(node.name, qualname, span_of(node), written, resolved)
-        record.span.end_line, record.span.end_col = record.span.line, record.span.col + len(node.name) + 6
+        record.span.end_line, record.span.end_col = (
+            record.span.line,
+            record.span.col + len(node.name) + 6,
+        )
         record.keywords = {k.arg: self.segment(k.value) for k in node.keywords if k.arg}
         self.decorators(node, qualname)
         self.facts.classes.append(record)
@@ -464,7 +523,11 @@ class _Walker:
                 scope.built[name] = shape
             else:
                 scope.built.pop(name, None)
-            resolved = self.dotted(value) if isinstance(value, ast.Call | ast.Name | ast.Attribute) else None
+            resolved = (
+                self.dotted(value)
+                if isinstance(value, ast.Call | ast.Name | ast.Attribute)
+                else None
+            )
             if resolved is not None:
                 self.bind(name, resolved[1])
 
@@ -485,8 +548,14 @@ class _Walker:
             self.visit(node.target)
         if node.value is not None:
             self.record_assign(node.target, node.value, node)
-        elif isinstance(node.target, ast.Name) and self.scopes[-1].kind == "class" and self.facts.classes:
-            self.facts.classes[-1].attrs[node.target.id] = Arg("annotation", self.segment(node.annotation))
+        elif (
+            isinstance(node.target, ast.Name)
+            and self.scopes[-1].kind == "class"
+            and self.facts.classes
+        ):
+            self.facts.classes[-1].attrs[node.target.id] = Arg(
+                "annotation", self.segment(node.annotation)
+            )
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.children(node)
@@ -497,7 +566,10 @@ class _Walker:
             if previous is not None or addition.kind in _BUILT:
                 parts = (previous.parts if previous else None) or []
                 scope.built[node.target.id] = Arg(
-                    "concat", None, span_of(node), parts=[*parts, *(addition.parts or [["expr", self.segment(node.value)]])]
+                    "concat",
+                    None,
+                    span_of(node),
+                    parts=[*parts, *(addition.parts or [["expr", self.segment(node.value)]])],
                 )
 
     def visit_Return(self, node: ast.Return) -> None:
@@ -534,7 +606,8 @@ class _Walker:
                 name = self.dotted(element)
                 types.append(name[1] if name else "?")
         body_is_pass = all(
-            isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+            isinstance(s, ast.Pass)
+            or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
             for s in node.body
         )
         span = span_of(node)
@@ -549,3 +622,10 @@ class _Walker:
         if self.handlers:
             self.handlers[-1].reraises = True
         self.children(node)
+
+
+_DISPATCH = {
+    getattr(ast, name[len("visit_") :]): function
+    for name, function in vars(_Walker).items()
+    if name.startswith("visit_") and hasattr(ast, name[len("visit_") :])
+}

@@ -35,7 +35,9 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.lines = text.splitlines()
-        self.headers = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[checkpoint]]")]
+        self.headers = [
+            i for i, line in enumerate(self.lines) if line.strip().startswith("[[checkpoint]]")
+        ]
 
     def checkpoint_range(self, index: int) -> tuple[int, int]:
         if index >= len(self.headers):
@@ -133,7 +135,9 @@ class _Loader:
         checkpoints = data.get("checkpoint", [])
         if not isinstance(checkpoints, list):
             line, col = text.find(r"checkpoint")
-            self.problem(path, line, col, "`checkpoint` must be an array of tables ([[checkpoint]])")
+            self.problem(
+                path, line, col, "`checkpoint` must be an array of tables ([[checkpoint]])"
+            )
             return
         for index, raw in enumerate(checkpoints):
             start, end = text.checkpoint_range(index)
@@ -157,13 +161,27 @@ class _Loader:
             existing = self.steps[step_id]
             if existing.title != title:
                 line, col = text.key("id")
-                self.problem(path, line, col, f"step `{step_id}` is already defined in {existing.source}")
+                self.problem(
+                    path, line, col, f"step `{step_id}` is already defined in {existing.source}"
+                )
             return step_id
-        self.steps[step_id] = Step(step_id, int(number) if isinstance(number, int) else 0, title, str(raw.get("summary", "")), str(path))
+        self.steps[step_id] = Step(
+            step_id,
+            int(number) if isinstance(number, int) else 0,
+            title,
+            str(raw.get("summary", "")),
+            str(path),
+        )
         return step_id
 
     def load_checkpoint(
-        self, path: Path, text: _Text, raw: dict[str, Any], start: int, end: int, step_id: str | None
+        self,
+        path: Path,
+        text: _Text,
+        raw: dict[str, Any],
+        start: int,
+        end: int,
+        step_id: str | None,
     ) -> None:
         for key in raw:
             if key not in schema.CHECKPOINT_FIELDS:
@@ -171,21 +189,35 @@ class _Loader:
                 self.problem(path, line, col, f"unknown checkpoint field `{key}`")
         missing = [f for f in schema.REQUIRED_FIELDS if f not in raw]
         if missing:
-            self.problem(path, start + 1, 1, f"checkpoint is missing {', '.join(f'`{m}`' for m in missing)}")
+            self.problem(
+                path, start + 1, 1, f"checkpoint is missing {', '.join(f'`{m}`' for m in missing)}"
+            )
             return
         checkpoint_id = raw["id"]
         id_line, id_col = text.key("id", start, end)
         if not isinstance(checkpoint_id, str) or not ID_RE.match(checkpoint_id):
-            self.problem(path, id_line, id_col, f"checkpoint id {checkpoint_id!r} must look like `area.name`")
+            self.problem(
+                path, id_line, id_col, f"checkpoint id {checkpoint_id!r} must look like `area.name`"
+            )
             return
         if checkpoint_id in self.id_sources:
             other, other_line = self.id_sources[checkpoint_id]
-            self.problem(path, id_line, id_col, f"duplicate checkpoint id `{checkpoint_id}` (first defined at {other}:{other_line})")
+            self.problem(
+                path,
+                id_line,
+                id_col,
+                f"duplicate checkpoint id `{checkpoint_id}` (first defined at {other}:{other_line})",
+            )
             return
         self.id_sources[checkpoint_id] = (str(path), id_line)
         step = raw.get("step", step_id)
         if not isinstance(step, str):
-            self.problem(path, id_line, id_col, f"checkpoint `{checkpoint_id}` belongs to no step (add `[step]` to the file)")
+            self.problem(
+                path,
+                id_line,
+                id_col,
+                f"checkpoint `{checkpoint_id}` belongs to no step (add `[step]` to the file)",
+            )
             return
         detect = self.load_detect(path, text, raw["detect"], start, end, checkpoint_id)
         next_ids = raw.get("next", [])
@@ -239,8 +271,12 @@ class _Loader:
         if len(kinds) != 1:
             what = "no matcher" if not kinds else f"several matchers ({', '.join(kinds)})"
             bad = f"; unknown matcher `{unknown[0]}`" if unknown and not kinds else ""
-            at_line, col = text.key(unknown[0], line - 1, end) if unknown and not kinds else (line, 1)
-            self.problem(path, at_line, col, f"detect alternative of `{checkpoint_id}` has {what}{bad}")
+            at_line, col = (
+                text.key(unknown[0], line - 1, end) if unknown and not kinds else (line, 1)
+            )
+            self.problem(
+                path, at_line, col, f"detect alternative of `{checkpoint_id}` has {what}{bad}"
+            )
             return None
         kind = kinds[0]
         allowed = schema.MATCHERS[kind]
@@ -250,7 +286,12 @@ class _Loader:
                 continue
             if key not in allowed:
                 at_line, col = text.key(key, line - 1, end)
-                self.problem(path, at_line, col, f"unknown condition `{key}` for matcher `{kind}` (allowed: {', '.join(sorted(allowed)) or 'none'})")
+                self.problem(
+                    path,
+                    at_line,
+                    col,
+                    f"unknown condition `{key}` for matcher `{kind}` (allowed: {', '.join(sorted(allowed)) or 'none'})",
+                )
                 continue
             conditions[key] = value
         value = raw[kind]
@@ -258,21 +299,38 @@ class _Loader:
             if not isinstance(value, list) or not value:
                 self.problem(path, line, 1, "`all` takes a list of detect alternatives")
                 return None
-            parts = [self.load_matcher(path, text, part, line, end, checkpoint_id) for part in value]
+            parts = [
+                self.load_matcher(path, text, part, line, end, checkpoint_id) for part in value
+            ]
             if any(part is None for part in parts):
                 return None
             value = tuple(parts)
         elif kind == "git" and value not in schema.GIT_FACTS:
             at_line, col = text.key("git", line - 1, end)
-            self.problem(path, at_line, col, f"unknown git fact {value!r} (known: {', '.join(sorted(schema.GIT_FACTS))})")
+            self.problem(
+                path,
+                at_line,
+                col,
+                f"unknown git fact {value!r} (known: {', '.join(sorted(schema.GIT_FACTS))})",
+            )
             return None
         elif kind == "aggregate" and value not in schema.AGGREGATES:
             at_line, col = text.key("aggregate", line - 1, end)
-            self.problem(path, at_line, col, f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})")
+            self.problem(
+                path,
+                at_line,
+                col,
+                f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})",
+            )
             return None
         elif kind == "history" and value not in schema.HISTORY_FACTS:
             at_line, col = text.key("history", line - 1, end)
-            self.problem(path, at_line, col, f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})")
+            self.problem(
+                path,
+                at_line,
+                col,
+                f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
+            )
             return None
         elif isinstance(value, str) and kind not in ("git", "aggregate", "history"):
             value = [value]
@@ -282,18 +340,38 @@ class _Loader:
         known = {c.id for c in self.checkpoints}
         for checkpoint in self.checkpoints:
             if checkpoint.step not in self.steps:
-                self.problems.append(Problem(checkpoint.source, checkpoint.line, 1, f"unknown step `{checkpoint.step}`"))
+                self.problems.append(
+                    Problem(
+                        checkpoint.source, checkpoint.line, 1, f"unknown step `{checkpoint.step}`"
+                    )
+                )
             text = _Text(Path(checkpoint.source).read_text(encoding="utf-8"))
             for next_id in checkpoint.next:
                 if next_id not in known:
                     line, col = text.find(re.escape(f'"{next_id}"'), checkpoint.line - 1)
-                    self.problems.append(Problem(checkpoint.source, line, col, f"`next` names unknown checkpoint `{next_id}`"))
+                    self.problems.append(
+                        Problem(
+                            checkpoint.source,
+                            line,
+                            col,
+                            f"`next` names unknown checkpoint `{next_id}`",
+                        )
+                    )
             for matcher in _flatten(checkpoint.detect):
                 for ref in _references(matcher):
                     if ref not in known:
-                        self.problems.append(Problem(checkpoint.source, matcher.line, 1, f"detect refers to unknown checkpoint `{ref}`"))
+                        self.problems.append(
+                            Problem(
+                                checkpoint.source,
+                                matcher.line,
+                                1,
+                                f"detect refers to unknown checkpoint `{ref}`",
+                            )
+                        )
         order = {step_id: i for i, step_id in enumerate(self.order)}
-        steps = sorted(self.steps.values(), key=lambda s: (order.get(s.id, len(order)), s.number, s.id))
+        steps = sorted(
+            self.steps.values(), key=lambda s: (order.get(s.id, len(order)), s.number, s.id)
+        )
         step_index = {s.id: i for i, s in enumerate(steps)}
         checkpoints = sorted(self.checkpoints, key=lambda c: step_index.get(c.step, len(steps)))
         return Roadmap(self.title, tuple(steps), tuple(checkpoints))
@@ -316,7 +394,9 @@ def _references(matcher: Matcher) -> list[str]:
     return refs
 
 
-def load_roadmap(dirs: Iterable[str | Path] | None = None, *, with_shipped: bool = True) -> tuple[Roadmap, list[Problem]]:
+def load_roadmap(
+    dirs: Iterable[str | Path] | None = None, *, with_shipped: bool = True
+) -> tuple[Roadmap, list[Problem]]:
     """Load the shipped roadmap plus any extra course folders; never raises on bad input."""
     loader = _Loader()
     folders = [shipped_roadmap_dir()] if with_shipped else []

@@ -14,20 +14,58 @@ from roadmap_coach.rules.matchers import Evidence
 from roadmap_coach.rules.patterns import matches
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
-_VERB_DECORATORS = {"get": "GET", "post": "POST", "put": "PUT", "patch": "PATCH", "delete": "DELETE"}
-_ROUTE_MODULES = ("flask", "fastapi", "starlette", "django", "rest_framework", "quart", "sanic", "litestar", "bottle", "aiohttp")
+_VERB_DECORATORS = {
+    "get": "GET",
+    "post": "POST",
+    "put": "PUT",
+    "patch": "PATCH",
+    "delete": "DELETE",
+}
+_ROUTE_MODULES = (
+    "flask",
+    "fastapi",
+    "starlette",
+    "django",
+    "rest_framework",
+    "quart",
+    "sanic",
+    "litestar",
+    "bottle",
+    "aiohttp",
+)
 _VIEW_BASES = ("*View", "*ViewSet", "*APIView", "*Resource", "*MethodView", "*Handler", "*Endpoint")
-_VIEWSET_ACTIONS = {"list": "GET", "retrieve": "GET", "create": "POST", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
-_EXECUTE = ("*.execute", "*.executemany", "*.executescript", "*.raw", "*text", "*.read_sql*", "*.fetch", "*.fetchrow", "*.fetchval")
+_VIEWSET_ACTIONS = {
+    "list": "GET",
+    "retrieve": "GET",
+    "create": "POST",
+    "update": "PUT",
+    "partial_update": "PATCH",
+    "destroy": "DELETE",
+}
+_EXECUTE = (
+    "*.execute",
+    "*.executemany",
+    "*.executescript",
+    "*.raw",
+    "*text",
+    "*.read_sql*",
+    "*.fetch",
+    "*.fetchrow",
+    "*.fetchval",
+)
 
 
 @dataclass(slots=True)
 class Contribution:
-    values: dict[str, dict[str, Evidence]] = field(default_factory=dict)  # aggregate -> value -> first evidence
+    values: dict[str, dict[str, Evidence]] = field(
+        default_factory=dict
+    )  # aggregate -> value -> first evidence
     classes: dict[str, Evidence] = field(default_factory=dict)  # qname of a class defined here
     abstract: set[str] = field(default_factory=set)  # qnames of classes with abstract methods
     module: str | None = None
-    bases: list[tuple[str, Evidence]] = field(default_factory=list)  # (resolved base, class evidence)
+    bases: list[tuple[str, Evidence]] = field(
+        default_factory=list
+    )  # (resolved base, class evidence)
     package: str | None = None  # module name when this file is a package's __init__.py
     imports: list[tuple[str, Evidence]] = field(default_factory=list)
 
@@ -50,7 +88,9 @@ def http_methods(f: FileFacts, out: Contribution) -> None:
         if last in _VERB_DECORATORS:
             out.add("http_methods", _VERB_DECORATORS[last], evidence)
         elif last in ("route", "api_route", "api_view", "add_url_rule"):
-            methods = dec.kwargs.get("methods") or (dec.args[0] if last == "api_view" and dec.args else None)
+            methods = dec.kwargs.get("methods") or (
+                dec.args[0] if last == "api_view" and dec.args else None
+            )
             if methods is None:
                 out.add("http_methods", "GET", evidence)
             for item in (methods.items or []) if methods else []:
@@ -92,7 +132,9 @@ def definitions(f: FileFacts, out: Contribution) -> None:
     for imp in f.imports:
         out.imports.append((imp.module, Evidence(f.path, Span(imp.line, 0, imp.line, 0))))
         if imp.name:
-            out.imports.append((f"{imp.module}.{imp.name}", Evidence(f.path, Span(imp.line, 0, imp.line, 0))))
+            out.imports.append(
+                (f"{imp.module}.{imp.name}", Evidence(f.path, Span(imp.line, 0, imp.line, 0)))
+            )
 
 
 def contribute(f: FileFacts) -> Contribution:

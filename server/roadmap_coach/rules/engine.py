@@ -33,7 +33,9 @@ class Milestone:
 
 @dataclass(slots=True)
 class FileResult:
-    evidence: dict[str, list[Evidence]] = field(default_factory=dict)  # "<id>#<alt>[.<part>]" -> hits
+    evidence: dict[str, list[Evidence]] = field(
+        default_factory=dict
+    )  # "<id>#<alt>[.<part>]" -> hits
     contribution: Contribution = field(default_factory=Contribution)
 
 
@@ -120,6 +122,7 @@ class Engine:
         inside = as_tuple(matcher.conditions.get("inside"))
         outside = as_tuple(matcher.conditions.get("not_inside"))
         if found and (inside or outside):
+
             def functions(ids: tuple[str, ...]) -> set[str]:
                 return {e.function for cid in ids for e in known.get(cid, []) if e.function}
 
@@ -127,7 +130,8 @@ class Engine:
             found = [
                 e
                 for e in found
-                if (not inside or _enclosed(e.function, wanted)) and not _enclosed(e.function, unwanted)
+                if (not inside or _enclosed(e.function, wanted))
+                and not _enclosed(e.function, unwanted)
             ]
         return found
 
@@ -137,11 +141,15 @@ class Engine:
         for checkpoint in self.order:
             hits: list[Evidence] = []
             for index, matcher in enumerate(checkpoint.detect):
-                hits.extend(self._combine_one(f"{checkpoint.id}#{index}", matcher, results, git, achieved))
+                hits.extend(
+                    self._combine_one(f"{checkpoint.id}#{index}", matcher, results, git, achieved)
+                )
             if hits:
                 achieved[checkpoint.id] = _sorted(hits)
         return [
-            Milestone(c.id, c.step, c.title, achieved[c.id]) for c in self.roadmap.checkpoints if c.id in achieved
+            Milestone(c.id, c.step, c.title, achieved[c.id])
+            for c in self.roadmap.checkpoints
+            if c.id in achieved
         ]
 
     def _combine_one(
@@ -159,7 +167,8 @@ class Engine:
             return hits if len(hits) >= minimum else []
         if kind == "all":
             parts = [
-                self._combine_one(f"{key}.{i}", part, results, git, achieved) for i, part in enumerate(matcher.value)
+                self._combine_one(f"{key}.{i}", part, results, git, achieved)
+                for i, part in enumerate(matcher.value)
             ]
             return [p[0] for p in parts] if all(parts) else []
         if kind == "git":
@@ -185,7 +194,11 @@ class Engine:
         return build_context(files, git)
 
     def lessons_for(
-        self, facts: FileFacts, context: WorkspaceContext, disabled: Iterable[str] = (), hints: str = "all"
+        self,
+        facts: FileFacts,
+        context: WorkspaceContext,
+        disabled: Iterable[str] = (),
+        hints: str = "all",
     ) -> list[LessonFinding]:
         found: list[LessonFinding] = []
         for lesson in self.lessons:
@@ -258,7 +271,9 @@ def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
         own = c.module
         for module, evidence in c.imports:
             for package in packages:
-                inside_package = own is not None and (own == package or own.startswith(package + "."))
+                inside_package = own is not None and (
+                    own == package or own.startswith(package + ".")
+                )
                 if not inside_package and (module == package or module.startswith(package + ".")):
                     hits.append(evidence)
     return hits

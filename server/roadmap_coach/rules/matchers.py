@@ -17,7 +17,16 @@ from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
 from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
 
-TEST_GLOBS = ("test_*.py", "*_test.py", "conftest.py", "tests/**", "test/**", "*/tests/**", "*/test/**", "tests.py")
+TEST_GLOBS = (
+    "test_*.py",
+    "*_test.py",
+    "conftest.py",
+    "tests/**",
+    "test/**",
+    "*/tests/**",
+    "*/test/**",
+    "tests.py",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,9 @@ def file_conditions_hold(matcher: Matcher, facts: FileFacts) -> bool:
         return False
     if "imports" in cond:
         wanted = as_tuple(cond["imports"])
-        modules = {i.module for i in facts.imports} | {f"{i.module}.{i.name}" for i in facts.imports if i.name}
+        modules = {i.module for i in facts.imports} | {
+            f"{i.module}.{i.name}" for i in facts.imports if i.name
+        }
         if not any(m == w or m.startswith(w + ".") for m in modules for w in wanted):
             return False
     return True
@@ -94,7 +105,9 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
         text = statement_text(_first_sql_arg(call))
         if sql_verb(text) is None:
             return False
-        if cond.get("placeholders") and not (has_placeholders(text) and len(call.args) + len(call.kwargs) >= 2):
+        if cond.get("placeholders") and not (
+            has_placeholders(text) and len(call.args) + len(call.kwargs) >= 2
+        ):
             return False
     if "arg_file" in cond:
         first = call.args[0] if call.args else None
@@ -126,14 +139,22 @@ def match_import(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
 
 def match_call(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
-        ((c.span, c.function) for c in f.calls if matches(m.value, c.name, c.qname) and args_hold(m, c, ctx)),
+        (
+            (c.span, c.function)
+            for c in f.calls
+            if matches(m.value, c.name, c.qname) and args_hold(m, c, ctx)
+        ),
         f.path,
     )
 
 
 def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
-        ((d.span, d.target) for d in f.decorators if matches(m.value, d.name, d.qname) and args_hold(m, d, ctx)),
+        (
+            (d.span, d.target)
+            for d in f.decorators
+            if matches(m.value, d.name, d.qname) and args_hold(m, d, ctx)
+        ),
         f.path,
     )
 
@@ -157,12 +178,15 @@ def _classes(m: Matcher, f: FileFacts, *, by_base: bool) -> list[Evidence]:
             continue
         if "bases" in cond and not any(matches(cond["bases"], w, r) for w, r in pairs):
             continue
-        if "has_method" in cond and not any(matches(cond["has_method"], name) for name in cls.methods):
+        if "has_method" in cond and not any(
+            matches(cond["has_method"], name) for name in cls.methods
+        ):
             continue
         if "attrs" in cond and not any(matches(cond["attrs"], name) for name in cls.attrs):
             continue
         if "keywords" in cond and not all(
-            key in cls.keywords and matches(pattern, cls.keywords[key]) for key, pattern in dict(cond["keywords"]).items()
+            key in cls.keywords and matches(pattern, cls.keywords[key])
+            for key, pattern in dict(cond["keywords"]).items()
         ):
             continue
         if "abstract" in cond and bool(cond["abstract"]) != bool(cls.abstract_methods):
@@ -191,13 +215,18 @@ def _function_holds(m: Matcher, fn: Function) -> bool:
     ):
         return False
     return not (
-        cond.get("new_singleton") and not (fn.name == "__new__" and fn.calls_super_new and fn.has_branch)
+        cond.get("new_singleton")
+        and not (fn.name == "__new__" and fn.calls_super_new and fn.has_branch)
     )
 
 
 def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
-        ((fn.span, fn.qualname) for fn in f.functions if matches(m.value, fn.name) and _function_holds(m, fn)),
+        (
+            (fn.span, fn.qualname)
+            for fn in f.functions
+            if matches(m.value, fn.name) and _function_holds(m, fn)
+        ),
         f.path,
     )
 
@@ -229,7 +258,14 @@ def match_assign(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
             continue
         if "scope" in cond and not matches(cond["scope"], a.scope):
             continue
-        hits.append((a.span, a.scope if a.scope not in ("module",) and not a.scope.startswith("class:") else None))
+        hits.append(
+            (
+                a.span,
+                a.scope
+                if a.scope not in ("module",) and not a.scope.startswith("class:")
+                else None,
+            )
+        )
     return _spans(hits, f.path)
 
 
@@ -279,7 +315,9 @@ def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not path_matches(m.value, f.path):
         return []
     cond = m.conditions
-    if "not_content" in cond and any(_regex(p).search(line) for p in as_tuple(cond["not_content"]) for line in f.lines):
+    if "not_content" in cond and any(
+        _regex(p).search(line) for p in as_tuple(cond["not_content"]) for line in f.lines
+    ):
         return []
     if "content" in cond:
         for number, line in enumerate(f.lines):

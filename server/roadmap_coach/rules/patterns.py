@@ -37,7 +37,8 @@ def _split(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] 
 def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
     regex, negated = _split(as_tuple(patterns))
     return any(
-        name is not None and regex.match(name) and not (negated and negated.match(name)) for name in names
+        name is not None and regex.match(name) and not (negated and negated.match(name))
+        for name in names
     )
 
 
@@ -85,7 +86,6 @@ def value_matches(pattern: str | Iterable[str], arg: Arg | None) -> bool:
             return True
         if compile_globs((pat,)).match(descriptor):
             return True
-        if arg.items and pat.startswith("item:"):
-            if any(value_matches(pat[5:], item) for item in arg.items):
-                return True
+        if arg.items and pat.startswith("item:") and any(value_matches(pat[5:], i) for i in arg.items):
+            return True
     return False

@@ -46,4 +46,6 @@ def select_findings(
     if hints == "milestones":
         learning = []
     learning.sort(key=lambda f: (f.priority, _SEVERITY_ORDER.get(f.severity, 3), f.span.line))
-    return sorted(security + learning[:HINTS_PER_FILE], key=lambda f: (f.span.line, f.span.col, f.code))
+    return sorted(
+        security + learning[:HINTS_PER_FILE], key=lambda f: (f.span.line, f.span.col, f.code)
+    )
