@@ -354,3 +354,16 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "cannot read: permission denied"
     return f"cannot read: {exc.strerror or type(exc).__name__}"
+
+
+def analyze_file(
+    root: str, rel: str, *, cache: FactsCache | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> FileFacts | str:
+    """Facts for one workspace file exactly as a scan reads it (the language server
+    re-reads a file a watcher reported), or why it was left out."""
+    entry = _check(os.path.realpath(root), rel, max_bytes)
+    if entry is None:
+        return "not found"
+    if isinstance(entry, str):
+        return entry
+    return _facts_for(entry, cache, max_bytes)
