@@ -26,7 +26,12 @@ lint: venv
 unit: venv
 	$(BIN)/python -m pytest -q
 
-test: lint unit
+# The HTML export and the cohort page in real headless Chromium (installed when root and missing).
+test-browser: venv
+	tests/e2e/browser/ensure_chromium.sh >/dev/null
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/browser
+
+test: lint unit test-browser
 
 clean:
 	rm -rf $(VENV) .build build *.egg-info

@@ -198,6 +198,7 @@ class Store:
         line: int,
         *,
         learner: str | None = None,
+        time: datetime | str | None = None,
     ) -> bool:
         """Log a lesson shown or fixed at path:line; False when it changes nothing.
 
@@ -216,7 +217,7 @@ class Store:
             ).fetchone()
             if (kind == LESSON_SHOWN) == bool(is_open):
                 return False
-            self._lesson_event(conn, kind, key)
+            self._lesson_event(conn, kind, key, time)
             return True
 
     def sync_lessons(
@@ -226,6 +227,7 @@ class Store:
         found: Iterable[tuple[str, int]],
         *,
         learner: str | None = None,
+        time: datetime | str | None = None,
     ) -> LessonChanges:
         """Bring one file's open lessons in line with what analysis `found` now ((code, line)).
 
@@ -258,11 +260,11 @@ class Store:
                     )
                 for line in gone_lines:
                     changes.fixed.append(
-                        self._lesson_event(conn, LESSON_FIXED, (who, ws, path, code, line))
+                        self._lesson_event(conn, LESSON_FIXED, (who, ws, path, code, line), time)
                     )
                 for line in new_lines:
                     changes.shown.append(
-                        self._lesson_event(conn, LESSON_SHOWN, (who, ws, path, code, line))
+                        self._lesson_event(conn, LESSON_SHOWN, (who, ws, path, code, line), time)
                     )
         return changes
 
@@ -369,7 +371,11 @@ class Store:
         return event
 
     def _lesson_event(
-        self, conn: sqlite3.Connection, kind: str, key: tuple[str, str, str, str, int]
+        self,
+        conn: sqlite3.Connection,
+        kind: str,
+        key: tuple[str, str, str, str, int],
+        time: datetime | str | None = None,
     ) -> Event:
         who, ws, path, code, line = key
         payload: dict[str, Any] = {"code": code, "path": path, "line": line}
@@ -381,7 +387,7 @@ class Store:
                 key,
             ).fetchone()
             payload["shown"] = row[0] if row else None
-        event = self._append(conn, kind, who, ws, payload, None)
+        event = self._append(conn, kind, who, ws, payload, time)
         if kind == LESSON_SHOWN:
             conn.execute(
                 "INSERT INTO open_lessons (learner, workspace, path, code, line, seq) "

@@ -158,6 +158,11 @@ class Summary:
     learners: list[str] = field(default_factory=list)
 
     @property
+    def workspaces(self) -> list[str]:
+        """Workspaces the shown milestones came from (one for most learners)."""
+        return sorted({m.workspace for m in self.milestones if m.workspace})
+
+    @property
     def step_titles(self) -> dict[str, str]:
         return {step.id: step.title for step in self.steps}
 
