@@ -62,6 +62,7 @@ _TEXT_GLOBS = (
     "*.j2",
     "*.sh",  # entrypoint scripts start the app server
     "entrypoint*",
+    "*.service",  # systemd units (`ExecStart=…/gunicorn …`) on a VPS
 )
 # Folders whose files are configuration whatever their names (`nginx/default`).
 _TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}
