@@ -54,6 +54,13 @@ def _cut(line: str, start: int, end: int | None) -> str:
     return line.encode("utf-8")[start:end].decode("utf-8", "replace")
 
 
+def _parts_of(arg: Arg, source: str) -> list[list[str]]:
+    """A string piece as built-string parts: literal text stays text."""
+    if arg.kind == "str":
+        return [["lit", arg.value or ""]]
+    return arg.parts or [["expr", source]]
+
+
 def span_of(node: ast.AST) -> Span:
     line = getattr(node, "lineno", 1) - 1
     col = getattr(node, "col_offset", 0)
@@ -519,7 +526,8 @@ class _Walker:
         if isinstance(target, ast.Name):
             if scope.kind == "class" and self.facts.classes:
                 self.facts.classes[-1].attrs[name] = shape
-            if shape.kind in _BUILT:
+            if shape.kind in _BUILT or shape.kind == "str":
+                # `query = "SELECT …"` then `cur.execute(query, params)` reads as the text
                 scope.built[name] = shape
             else:
                 scope.built.pop(name, None)
@@ -563,13 +571,18 @@ class _Walker:
             scope = self.scopes[-1]
             previous = scope.built.get(node.target.id)
             addition = self.arg(node.value)
-            if previous is not None or addition.kind in _BUILT:
+            if previous is not None and previous.kind == "str" and addition.kind == "str":
+                text = ((previous.value or "") + (addition.value or ""))[:MAX_LITERAL]
+                scope.built[node.target.id] = Arg("str", text, span_of(node))
+            elif previous is not None or addition.kind in _BUILT:
                 parts = (previous.parts if previous else None) or []
+                if previous is not None and previous.kind == "str":
+                    parts = [["lit", previous.value or ""]]
                 scope.built[node.target.id] = Arg(
                     "concat",
                     None,
                     span_of(node),
-                    parts=[*parts, *(addition.parts or [["expr", self.segment(node.value)]])],
+                    parts=[*parts, *_parts_of(addition, self.segment(node.value))],
                 )
 
     def visit_Return(self, node: ast.Return) -> None:
