@@ -31,6 +31,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "decorated",
         "params",
         "param_types",
+        "param_classes",
         "method",
         "new_singleton",
     },

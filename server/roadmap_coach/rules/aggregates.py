@@ -47,7 +47,12 @@ _EXECUTE = (
     "*.executemany",
     "*.executescript",
     "*.raw",
-    "*text",
+    # SQLAlchemy's text(), not any call ending in "text" (`gettext("Select the items from…")`)
+    "sqlalchemy.text",
+    "sqlalchemy.sql.text",
+    "sqlalchemy.sql.expression.text",
+    "sqlmodel.text",
+    "flask_sqlalchemy.SQLAlchemy.text",
     "*.read_sql*",
     "*.fetch",
     "*.fetchrow",

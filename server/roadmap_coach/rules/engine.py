@@ -211,7 +211,7 @@ class Engine:
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"
     ) -> Findings:
-        ctx = Context(frozenset(ws.files))
+        ctx = Context.of(ws.files)
         results = {path: self.file_result(facts, ctx) for path, facts in ws.files.items()}
         milestones = self.combine(results, ws.git)
         context = self.context(ws.files.values(), ws.git)

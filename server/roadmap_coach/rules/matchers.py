@@ -8,14 +8,15 @@ one file's facts and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Function, Span
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
 from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
+from roadmap_coach.rules.symbols import Symbols
 
 TEST_GLOBS = (
     "test_*.py",
@@ -43,9 +44,25 @@ class Evidence:
 
 @dataclass(slots=True)
 class Context:
-    """What a per-file matcher may know beyond its file: the workspace's paths."""
+    """What a per-file matcher may know beyond its file: the workspace's paths, and
+    names followed across its modules (`from app import db` -> `SQLAlchemy()`).
+
+    Build it with `Context.of(files)`; a file's result then depends on the other
+    files' module-level names too, so rebuild it when `Symbols` changes."""
 
     paths: frozenset[str] = frozenset()
+    symbols: Symbols = field(default_factory=Symbols)
+
+    @classmethod
+    def of(cls, files: Mapping[str, FileFacts]) -> Context:
+        return cls(frozenset(files), Symbols.from_files(files.values()))
+
+    def names(self, *names: str) -> tuple[str, ...]:
+        """`names` plus what each stands for across the workspace."""
+        if not self.symbols:
+            return names
+        resolved = tuple(self.symbols.resolve(n) for n in names)
+        return names + tuple(r for r, n in zip(resolved, names, strict=True) if r != n)
 
 
 def is_test_path(path: str) -> bool:
@@ -142,7 +159,7 @@ def match_call(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
         (
             (c.span, c.function)
             for c in f.calls
-            if matches(m.value, c.name, c.qname) and args_hold(m, c, ctx)
+            if matches(m.value, *ctx.names(c.name, c.qname)) and args_hold(m, c, ctx)
         ),
         f.path,
     )
@@ -153,30 +170,32 @@ def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
         (
             (d.span, d.target)
             for d in f.decorators
-            if matches(m.value, d.name, d.qname) and args_hold(m, d, ctx)
+            if matches(m.value, *ctx.names(d.name, d.qname)) and args_hold(m, d, ctx)
         ),
         f.path,
     )
 
 
 def match_class_base(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return _classes(m, f, by_base=True)
+    return _classes(m, f, ctx, by_base=True)
 
 
 def match_class(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return _classes(m, f, by_base=False)
+    return _classes(m, f, ctx, by_base=False)
 
 
-def _classes(m: Matcher, f: FileFacts, *, by_base: bool) -> list[Evidence]:
+def _classes(m: Matcher, f: FileFacts, ctx: Context, *, by_base: bool) -> list[Evidence]:
     cond = m.conditions
     hits = []
     for cls in f.classes:
-        pairs = list(zip(cls.bases, cls.qbases, strict=False))
-        if by_base and not any(matches(m.value, written, resolved) for written, resolved in pairs):
+        # bases as written, as resolved, and their own bases through workspace classes:
+        # `class User(UserBase, table=True)` is a SQLModel when `UserBase(SQLModel)` is
+        lineage = [*cls.bases, *ctx.symbols.lineage(cls.qbases)]
+        if by_base and not matches(m.value, *lineage):
             continue
         if not by_base and not matches(m.value, cls.name):
             continue
-        if "bases" in cond and not any(matches(cond["bases"], w, r) for w, r in pairs):
+        if "bases" in cond and not matches(cond["bases"], *lineage):
             continue
         if "has_method" in cond and not any(
             matches(cond["has_method"], name) for name in cls.methods
@@ -195,7 +214,7 @@ def _classes(m: Matcher, f: FileFacts, *, by_base: bool) -> list[Evidence]:
     return _spans(hits, f.path)
 
 
-def _function_holds(m: Matcher, fn: Function) -> bool:
+def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> bool:
     cond = m.conditions
     for key, attr in (("loop", "has_loop"), ("branch", "has_branch"), ("annotated", "annotated")):
         if key in cond and bool(cond[key]) != bool(getattr(fn, attr)):
@@ -206,7 +225,9 @@ def _function_holds(m: Matcher, fn: Function) -> bool:
         return False
     if "returns" in cond and not any(value_matches(cond["returns"], r) for r in fn.returns):
         return False
-    if "decorated" in cond and not any(matches(cond["decorated"], d) for d in fn.decorators):
+    if "decorated" in cond and not any(
+        matches(cond["decorated"], *ctx.names(d)) for d in fn.decorators
+    ):
         return False
     if "params" in cond and not any(matches(cond["params"], p) for p in fn.params):
         return False
@@ -214,10 +235,28 @@ def _function_holds(m: Matcher, fn: Function) -> bool:
         matches(cond["param_types"], t) for t in fn.param_annotations.values()
     ):
         return False
+    if "param_classes" in cond and not _has_param_class(cond["param_classes"], fn, f, ctx):
+        return False
     return not (
         cond.get("new_singleton")
         and not (fn.name == "__new__" and fn.calls_super_new and fn.has_branch)
     )
+
+
+_DOTTED = re.compile(r"^[A-Za-z_][\w.]*$")
+
+
+def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
+    """A parameter annotated with a class deriving from `patterns`, directly or through
+    workspace classes. Parameters whose default is a call (`Depends()`, `Query()`) are
+    left out: that is how frameworks mark values they inject rather than read."""
+    for param, annotation in fn.param_annotations.items():
+        if fn.defaults.get(param) == "call" or not _DOTTED.match(annotation):
+            continue
+        local = f"{f.module}.{annotation}" if f.module else annotation
+        if matches(patterns, *ctx.symbols.lineage([local])):
+            return True
+    return False
 
 
 def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
@@ -225,7 +264,7 @@ def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
         (
             (fn.span, fn.qualname)
             for fn in f.functions
-            if matches(m.value, fn.name) and _function_holds(m, fn)
+            if matches(m.value, fn.name) and _function_holds(m, fn, f, ctx)
         ),
         f.path,
     )
@@ -290,20 +329,35 @@ def match_lambda(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
 def _literals(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
     for call in f.calls:
         for arg in [*call.args, *call.kwargs.values()]:
-            yield arg, call.function
+            yield from _nested(arg, call.function)
     for assign in f.assigns:
-        yield assign.value, None
+        yield from _nested(assign.value, None)
+
+
+def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Arg, str | None]]:
+    """`arg` and the values inside its list/tuple items and dict entries (settings such
+    as `DATABASES = {"default": {"ENGINE": "…"}}` keep their strings there)."""
+    yield arg, function
+    if depth < 4:
+        for item in arg.items or ():
+            yield from _nested(item, function, depth + 1)
+
+
+def _text(arg: Arg) -> str | None:
+    """A literal's text; a built string's text with `{}` for each expression
+    (`f"postgresql://{user}@{host}/db"` reads `postgresql://{}@{}/db`)."""
+    if arg.kind == "str":
+        return arg.value
+    return statement_text(arg) if arg.parts else None
 
 
 def match_literal(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return _spans(
-        (
-            (arg.span, fn)
-            for arg, fn in _literals(f)
-            if arg.kind == "str" and arg.span is not None and matches(m.value, arg.value)
-        ),
-        f.path,
-    )
+    hits = []
+    for arg, fn in _literals(f):
+        text = _text(arg)
+        if text is not None and arg.span is not None and matches(m.value, text):
+            hits.append((arg.span, fn))
+    return _spans(hits, f.path)
 
 
 @lru_cache(maxsize=512)

@@ -12,10 +12,18 @@ from roadmap_coach.analysis.facts import Arg
 
 @lru_cache(maxsize=4096)
 def compile_globs(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for a list of globs; `*` crosses dots and slashes."""
+    """One regex for a list of globs; `*` crosses dots and slashes.
+
+    `*` and `?` are the only wildcards: `[` and `]` are plain text, because the names
+    they match are full of them (`os.environ[SECRET_KEY]`, `Optional[int]`)."""
     if not patterns:
         return re.compile(r"(?!)")
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+    return re.compile("|".join(f"(?:{fnmatch.translate(_literal_brackets(p))})" for p in patterns))
+
+
+def _literal_brackets(pattern: str) -> str:
+    # `[[]` is fnmatch's way to say a literal `[`; a lone `]` is already literal
+    return pattern.replace("[", "[[]")
 
 
 def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -86,6 +94,10 @@ def value_matches(pattern: str | Iterable[str], arg: Arg | None) -> bool:
             return True
         if compile_globs((pat,)).match(descriptor):
             return True
-        if arg.items and pat.startswith("item:") and any(value_matches(pat[5:], i) for i in arg.items):
+        if (
+            arg.items
+            and pat.startswith("item:")
+            and any(value_matches(pat[5:], i) for i in arg.items)
+        ):
             return True
     return False

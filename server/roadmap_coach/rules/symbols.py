@@ -1,0 +1,110 @@
+"""Names followed across the learner's own modules.
+
+The walk of one file resolves a name only through that file's imports:
+`from app import db` makes `db.Model` read `app.db.Model`. This table follows such
+a name into the workspace module that defines it (`app/__init__.py` says
+`db = SQLAlchemy()`, so `app.db.Model` is `flask_sqlalchemy.SQLAlchemy.Model`) and
+knows the bases of every workspace class, so a matcher can tell that
+`class User(UserBase, table=True)` is a SQLModel through `UserBase`.
+
+It is built from facts only (module-level imports, assignments and classes), so it
+costs one pass over records that are already in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from roadmap_coach.analysis.facts import FileFacts
+
+_MAX_HOPS = 8  # re-exports rarely chain further; the cap also stops cycles
+_BINDING_KINDS = ("call", "name", "attr")
+
+
+def _aliases(module: str) -> list[str]:
+    """A module's dotted name, plus its import name in a `src/` layout."""
+    return [module, module[4:]] if module.startswith("src.") else [module]
+
+
+@dataclass(slots=True)
+class Symbols:
+    # "app.db" -> "flask_sqlalchemy.SQLAlchemy": module-level names and what they stand for
+    names: dict[str, str] = field(default_factory=dict)
+    # "app.models.User" -> ("app.models.UserBase",): each workspace class's resolved bases
+    bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _resolved: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_files(cls, files: Iterable[FileFacts]) -> Symbols:
+        table = cls()
+        for facts in files:
+            if facts.kind == "python" and facts.module:
+                for module in _aliases(facts.module):
+                    table._add(module, facts)
+        return table
+
+    def _add(self, module: str, facts: FileFacts) -> None:
+        for imp in facts.imports:
+            if imp.name == "*":
+                continue
+            if imp.name:
+                target = f"{imp.module}.{imp.name}" if imp.module else imp.name
+                self._bind(f"{module}.{imp.alias or imp.name}", target)
+            elif imp.alias:
+                self._bind(f"{module}.{imp.alias}", imp.module)
+        for assign in facts.assigns:
+            value = assign.value
+            plain = assign.target.isidentifier()
+            if assign.scope == "module" and plain and value.kind in _BINDING_KINDS and value.value:
+                self._bind(f"{module}.{assign.target}", value.value)
+        for klass in facts.classes:
+            self.bases[f"{module}.{klass.qualname}"] = tuple(klass.qbases)
+
+    def _bind(self, name: str, target: str) -> None:
+        if name != target:
+            self.names[name] = target
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.bases)
+
+    def resolve(self, qname: str) -> str:
+        """`qname` with its longest known prefix replaced, repeatedly (`app.db.Model` ->
+        `flask_sqlalchemy.SQLAlchemy.Model`); unchanged when nothing is known."""
+        if not self.names:
+            return qname
+        cached = self._resolved.get(qname)
+        if cached is not None:
+            return cached
+        current = qname
+        for _ in range(_MAX_HOPS):
+            parts = current.split(".")
+            for cut in range(len(parts), 0, -1):
+                target = self.names.get(".".join(parts[:cut]))
+                if target is not None:
+                    current = ".".join([target, *parts[cut:]])
+                    break
+            else:
+                break
+        self._resolved[qname] = current
+        return current
+
+    def lineage(self, bases: Iterable[str]) -> list[str]:
+        """`bases` (a class's own, as the file resolved them), each also resolved across
+        the workspace, then their bases in turn through workspace classes, nearest first.
+        Third-party classes end the walk: their bases are not in the tree."""
+        found: list[str] = []
+        seen: set[str] = set()
+        done: set[str] = set()
+        queue = list(bases)
+        while queue and len(found) < 64:
+            base = queue.pop(0)
+            resolved = self.resolve(base)
+            for name in (base, resolved):
+                if name not in seen:
+                    seen.add(name)
+                    found.append(name)
+            if resolved in self.bases and resolved not in done:
+                done.add(resolved)
+                queue.extend(self.bases[resolved])
+        return found
