@@ -161,7 +161,37 @@ def _both_sides_changed(repo: Any, sha: str, paths: list[str]) -> bool:
         changed = [set(_changed(repo, bases[0], parent, paths)) for parent in parents]
     except git.GitCommandError:
         return False
-    return bool(changed[0] & changed[1])
+    both = changed[0] & changed[1]
+    return bool(both) and _would_conflict(repo, bases[0], parents, both)
+
+
+_MERGE_TREE_PATH_RE = re.compile(r"^  (?:base|our|their)\s+\d+ [0-9a-f]+ (.+)$")
+
+
+def _would_conflict(repo: Any, base: str, parents: list[str], paths: set[str]) -> bool:
+    """Did merging the parents stop on one of `paths`? Both sides may edit one file in
+    places far apart; git merges that cleanly and nobody resolved anything.
+
+    The trivial-merge mode of `git merge-tree BASE OURS THEIRS` only prints (it writes
+    no objects) and marks each conflict with `<<<<<<<` inside the file's section. If
+    this git cannot answer, the both-sides-changed evidence stands on its own."""
+    import git
+
+    try:
+        out = repo.git.merge_tree(base, *parents)
+    except git.GitCommandError:
+        return True
+    section: set[str] = set()
+    for line in out.splitlines():
+        if line and not line[0].isspace() and not line.startswith(("@", "+", "-", "\\")):
+            section = set()  # "changed in both", "added in both", …
+            continue
+        match = _MERGE_TREE_PATH_RE.match(line)
+        if match:
+            section.add(match.group(1))
+        elif line.startswith("+<<<<<<<") and section & paths:
+            return True
+    return False
 
 
 def _changed(repo: Any, old: str, new: str, paths: list[str]) -> list[str]:
