@@ -37,6 +37,7 @@ from roadmap_coach.progress.database import (
     resolve_store_path,
 )
 from roadmap_coach.progress.identity import resolve_learner
+from roadmap_coach.progress.lesson_pairing import pair_lines
 
 __all__ = [
     "LessonChanges",
@@ -251,7 +252,7 @@ class Store:
             for code, line in rows:
                 have.setdefault(code, []).append(line)
             for code in sorted(set(wanted) | set(have)):
-                new_lines, gone_lines, moves = _pair_lines(have.get(code, []), wanted.get(code, []))
+                new_lines, gone_lines, moves = pair_lines(have.get(code, []), wanted.get(code, []))
                 for old, new in moves:
                     conn.execute(
                         "UPDATE open_lessons SET line = ? WHERE learner = ? AND workspace = ? "
@@ -441,32 +442,3 @@ class Store:
                 yield conn
             except sqlite3.Error as exc:
                 raise StoreError(describe(exc, self.path, self.busy_timeout)) from exc
-
-
-def _pair_lines(
-    open_lines: list[int], found_lines: list[int]
-) -> tuple[list[int], list[int], list[tuple[int, int]]]:
-    """Pair open and found lines of one code: (new, gone, moved old->new)."""
-    remaining_open = sorted(set(open_lines))
-    remaining_found = []
-    for line in sorted(set(found_lines)):
-        if line in remaining_open:
-            remaining_open.remove(line)
-        else:
-            remaining_found.append(line)
-    # Leftovers pair nearest first: a lesson that moved a few lines is the same lesson,
-    # and the one far from any finding is the one that was fixed.
-    candidates = sorted(
-        (abs(old - new), old, new) for old in remaining_open for new in remaining_found
-    )
-    used_old: set[int] = set()
-    used_new: set[int] = set()
-    moves = []
-    for _distance, old, new in candidates:
-        if old not in used_old and new not in used_new:
-            used_old.add(old)
-            used_new.add(new)
-            moves.append((old, new))
-    new_lines = [line for line in remaining_found if line not in used_new]
-    gone_lines = [line for line in remaining_open if line not in used_old]
-    return new_lines, gone_lines, moves

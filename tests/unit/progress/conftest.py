@@ -10,9 +10,6 @@ import pytest
 from roadmap_coach.progress.store import Store
 from roadmap_coach.roadmap.models import Checkpoint, Roadmap, Step
 
-HOSTILE_NAME = "<script>alert(1)</script>"
-HOSTILE_FILE = "app/<img src=x onerror=alert(1)>.py"
-
 
 @pytest.fixture
 def roadmap() -> Roadmap:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+HOSTILE_NAME = "<script>alert(1)</script>"
+HOSTILE_FILE = "app/<img src=x onerror=alert(1)>.py"
+
 
 class PageAudit(HTMLParser):
     def __init__(self) -> None:

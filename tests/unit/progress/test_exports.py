@@ -7,8 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import HOSTILE_FILE, HOSTILE_NAME
-from page_checks import audit
+from page_checks import HOSTILE_FILE, HOSTILE_NAME, audit
 
 from roadmap_coach.progress.chain import EVENT_FIELDS
 from roadmap_coach.progress.exports import export

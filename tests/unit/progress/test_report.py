@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from conftest import HOSTILE_FILE, HOSTILE_NAME
-from page_checks import audit
+from page_checks import HOSTILE_FILE, HOSTILE_NAME, audit
 
 from roadmap_coach.progress.exports import export
 from roadmap_coach.progress.report import build_cohort, cohort_report
