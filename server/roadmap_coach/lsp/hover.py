@@ -1,0 +1,116 @@
+"""Hover: on a line that earned a milestone, what it teaches and what to try next; on a
+lesson's range, why it matters, what to do and where to read more (markdown)."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from roadmap_coach.lsp.diagnostics import rule_url
+from roadmap_coach.lsp.positions import contains
+from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.rules.engine import Milestone
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding
+
+_SECTION_RE = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class LessonPage:
+    title: str
+    why: str
+
+
+def lesson_pages(lessons: Iterable[Lesson]) -> dict[str, LessonPage]:
+    """Code -> title and "Why it matters", from each lesson's docstring (its page)."""
+    pages = {}
+    for lesson in lessons:
+        doc = inspect.cleandoc(type(lesson).__doc__ or "")
+        sections = _sections(doc)
+        why = sections.get("why it matters", "") or next(iter(sections.values()), "")
+        pages[lesson.code] = LessonPage(lesson.title or lesson.code, why.strip())
+    return pages
+
+
+def _sections(doc: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    marks = list(_SECTION_RE.finditer(doc))
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(doc)
+        found[mark.group(1).strip().lower()] = doc[mark.end() : end].strip()
+    return found
+
+
+def milestones_on_line(milestones: Iterable[Milestone], path: str, line: int) -> list[Milestone]:
+    return [
+        m for m in milestones if any(e.path == path and e.span.line == line for e in m.evidence)
+    ]
+
+
+def milestone_markdown(roadmap: Roadmap, milestone: Milestone, achieved: Collection[str]) -> str:
+    checkpoint = roadmap.checkpoint(milestone.id)
+    step = roadmap.step(milestone.step)
+    where = f"step {step.number}: {step.title}" if step else milestone.step
+    parts = [f"### ✓ Milestone: {milestone.title}", f"`{milestone.id}` · {where}"]
+    if checkpoint is None:
+        return "\n\n".join(parts)
+    parts.append(checkpoint.teaches.strip())
+    nexts = [roadmap.checkpoint(n) for n in checkpoint.next]
+    if nexts:
+        lines = [
+            f"- {'✓ ' if n.id in achieved else ''}{n.title} (`{n.id}`)"
+            for n in nexts
+            if n is not None
+        ]
+        parts.append("**Try next**\n" + "\n".join(lines))
+    if checkpoint.links:
+        parts.append("**Read more:** " + " · ".join(f"<{link}>" for link in checkpoint.links))
+    return "\n\n".join(parts)
+
+
+def lesson_markdown(
+    roadmap: Roadmap, finding: LessonFinding, page: LessonPage | None, achieved: Collection[str]
+) -> str:
+    title = page.title if page else finding.code
+    parts = [f"### {finding.code}: {title}", finding.message]
+    if page and page.why:
+        parts.append(f"**Why it matters.** {page.why}")
+    if finding.fix is not None:
+        parts.append(f"**Quick fix available:** {finding.fix.title}")
+    step = roadmap.step(finding.step)
+    if step is not None:
+        todo = [
+            c for s, cs in roadmap.by_step() if s.id == step.id for c in cs if c.id not in achieved
+        ]
+        line = f"**Roadmap step {step.number}:** {step.title}"
+        if todo:
+            line += f" — next there: {todo[0].title} (`{todo[0].id}`)"
+        parts.append(line)
+    url = rule_url(finding.code)
+    if url:
+        parts.append(f"**Lesson page:** <{url}>")
+    return "\n\n".join(parts)
+
+
+def hover_markdown(
+    roadmap: Roadmap,
+    path: str,
+    line: int,
+    byte_col: int,
+    milestones: Iterable[Milestone],
+    findings: Sequence[LessonFinding],
+    pages: dict[str, LessonPage],
+    achieved: Collection[str],
+) -> str | None:
+    """Everything the position teaches, or None when there is nothing to say."""
+    blocks = [
+        lesson_markdown(roadmap, f, pages.get(f.code), achieved)
+        for f in findings
+        if contains(f.span, line, byte_col)
+    ]
+    blocks += [
+        milestone_markdown(roadmap, m, achieved) for m in milestones_on_line(milestones, path, line)
+    ]
+    return "\n\n---\n\n".join(blocks) if blocks else None

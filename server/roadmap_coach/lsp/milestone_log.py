@@ -1,0 +1,171 @@
+"""The server's side of the progress store: record what the code shows, remember
+what was achieved, log security lessons shown and fixed.
+
+First achieved wins (the store decides, across editor windows and workspaces) and
+nothing is ever un-achieved by the code changing. When the store cannot be used
+(locked, unwritable) the server keeps going with an in-memory record and says so
+once; it never crashes over the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from roadmap_coach.analysis.facts import Span
+from roadmap_coach.progress.store import MilestoneRecord, Store, StoreError
+from roadmap_coach.progress.summary import SECURITY_PREFIXES
+from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.rules.engine import Milestone
+from roadmap_coach.rules.lessons.base import LessonFinding
+from roadmap_coach.rules.matchers import Evidence
+
+log = logging.getLogger(__name__)
+
+GIT_EVIDENCE = ".git"
+
+
+@dataclass(frozen=True, slots=True)
+class Achieved:
+    """A milestone this analysis recorded for the first time."""
+
+    milestone: Milestone
+    evidence: Evidence | None
+
+
+class MilestoneLog:
+    def __init__(self, workspace: str | None) -> None:
+        self.workspace = workspace or ""
+        self.store: Store | None = None
+        self.records: dict[str, MilestoneRecord] = {}
+        self.pending_warning: str | None = None  # shown once by the server, then cleared
+        self._seq = 0
+        self._warned = False
+
+    # -- lifecycle -------------------------------------------------------------------
+    def open(self, store_path: str | None, learner: str | None) -> list[str]:
+        """(Re)open the store; messages for the learner (a damaged store moved aside, an
+        unusable one)."""
+        from roadmap_coach.progress.identity import resolve_learner
+
+        self.close()
+        messages: list[str] = []
+        try:
+            self.store = Store(store_path, learner=resolve_learner(learner, self.workspace or None))
+        except (StoreError, OSError) as exc:
+            messages.append(
+                f"roadmap-coach cannot use its progress store: {exc} Progress is kept in memory only."
+            )
+            self.store = None
+            self.records = {}
+            return messages
+        if self.store.notice:
+            messages.append(self.store.notice)
+        self.reload()
+        return messages
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def reload(self) -> dict[str, MilestoneRecord]:
+        """Re-read what is achieved (another window may have recorded something)."""
+        if self.store is not None:
+            try:
+                self.records = self.store.achieved()
+            except StoreError as exc:
+                self._store_failed(exc)
+        return self.records
+
+    # -- milestones ------------------------------------------------------------------
+    def record(self, milestones: Iterable[Milestone], commit: str | None) -> list[Achieved]:
+        new: list[Achieved] = []
+        for milestone in milestones:
+            if milestone.id in self.records:
+                continue
+            evidence = next((e for e in milestone.evidence if e.path != GIT_EVIDENCE), None)
+            first = evidence or (milestone.evidence[0] if milestone.evidence else None)
+            path = first.path if first else ""
+            line = first.span.line + 1 if first and first.path != GIT_EVIDENCE else None
+            if self._write(milestone, path, line, commit):
+                new.append(Achieved(milestone, evidence))
+        if new and self.store is not None:
+            self.reload()
+        return new
+
+    def _write(self, m: Milestone, path: str, line: int | None, commit: str | None) -> bool:
+        if self.store is not None:
+            try:
+                fresh = self.store.record_milestone(
+                    m.id, m.step, m.title, self.workspace, path, line, commit
+                )
+            except StoreError as exc:
+                self._store_failed(exc)
+            else:
+                if not fresh:  # achieved earlier (another workspace or window): not news
+                    self.reload()
+                return fresh
+        self._seq += 1
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.records[m.id] = MilestoneRecord(
+            m.id, m.step, m.title, now, "", self.workspace, path, line, commit, self._seq
+        )
+        return True
+
+    def reset(self) -> None:
+        if self.store is not None:
+            self.store.reset(confirm=True)
+        self.records = {}
+        self.reload()
+
+    # -- lessons and history ----------------------------------------------------------
+    def sync_lessons(self, lessons: Mapping[str, list[LessonFinding]]) -> bool:
+        """Log security lessons shown/fixed per file; True when one was fixed."""
+        if self.store is None:
+            return False
+        fixed = False
+        for path, found in lessons.items():
+            security = [
+                (f.code, f.span.line + 1) for f in found if f.code.startswith(SECURITY_PREFIXES)
+            ]
+            try:
+                changes = self.store.sync_lessons(self.workspace, path, security)
+            except StoreError as exc:
+                self._store_failed(exc)
+                return fixed
+            fixed = fixed or bool(changes.fixed)
+        return fixed
+
+    def record_derived(self, roadmap: Roadmap) -> list[Achieved]:
+        """Checkpoints the recorded history now meets (a security lesson fixed, routes in
+        two frameworks over time), recorded by the store's own rules."""
+        if self.store is None:
+            return []
+        from roadmap_coach.progress.derived import record_derived
+
+        try:
+            ids = record_derived(self.store, roadmap)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return []
+        self.reload()
+        found = []
+        for mid in ids:
+            rec = self.records.get(mid)
+            if rec is None:
+                continue
+            here = rec.workspace == self.workspace and rec.path not in ("", GIT_EVIDENCE)
+            line = max((rec.line or 1) - 1, 0)
+            evidence = Evidence(rec.path, Span(line, 0, line, 0)) if here else None
+            milestone = Milestone(mid, rec.step, rec.title, [evidence] if evidence else [])
+            found.append(Achieved(milestone, evidence))
+        return found
+
+    def _store_failed(self, exc: StoreError) -> None:
+        log.warning("progress store: %s", exc)
+        if not self._warned:
+            self._warned = True
+            self.pending_warning = str(exc)
