@@ -268,6 +268,11 @@ class _Loader:
             return None
         kinds = [key for key in raw if key in schema.MATCHERS]
         unknown = [key for key in raw if key not in schema.MATCHERS]
+        if len(kinds) > 1:
+            # a name can be a matcher and another matcher's condition (`returns`): the kind
+            # is the one key whose conditions take all the others
+            owners = [k for k in kinds if all(o in schema.MATCHERS[k] for o in kinds if o != k)]
+            kinds = owners if len(owners) == 1 else kinds
         if len(kinds) != 1:
             what = "no matcher" if not kinds else f"several matchers ({', '.join(kinds)})"
             bad = f"; unknown matcher `{unknown[0]}`" if unknown and not kinds else ""

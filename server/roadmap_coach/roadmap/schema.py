@@ -34,6 +34,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "param_classes",
         "method",
         "new_singleton",
+        "calls",
     },
     "returns": COMMON,
     "attribute": COMMON,
@@ -50,6 +51,7 @@ MATCHERS: dict[str, frozenset[str]] = {
     # the workspace as a whole
     "workspace_base": COMMON | {"abstract"},
     "package_import": COMMON,
+    "module_instance": frozenset(),
     "aggregate": frozenset({"require"}),
     "achieved": frozenset({"min"}),
     "git": frozenset(),
@@ -62,7 +64,16 @@ GIT_FACTS = frozenset({"repo", "commit", "branch", "merge", "conflict-merge", "r
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
 HISTORY_FACTS = frozenset({"lesson-fixed"})
 WORKSPACE_KINDS = frozenset(
-    {"workspace_base", "package_import", "aggregate", "achieved", "git", "all", "history"}
+    {
+        "workspace_base",
+        "package_import",
+        "module_instance",
+        "aggregate",
+        "achieved",
+        "git",
+        "all",
+        "history",
+    }
 )
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})

@@ -73,6 +73,8 @@ class Contribution:
     )  # (resolved base, class evidence)
     package: str | None = None  # module name when this file is a package's __init__.py
     imports: list[tuple[str, Evidence]] = field(default_factory=list)
+    # module-level `name = SomeClass(...)`: (qualified name, called class, evidence)
+    instances: list[tuple[str, str, Evidence]] = field(default_factory=list)
 
     def add(self, aggregate: str, value: str, evidence: Evidence) -> None:
         self.values.setdefault(aggregate, {}).setdefault(value, evidence)
@@ -131,6 +133,11 @@ def definitions(f: FileFacts, out: Contribution) -> None:
             out.abstract.add(prefix + cls.qualname)
         for base in cls.qbases:
             out.bases.append((base, evidence))
+    for assign in f.assigns:
+        value = assign.value
+        if assign.scope == "module" and assign.target.isidentifier() and value.kind == "call":
+            evidence = Evidence(f.path, assign.span, None)
+            out.instances.append((prefix + assign.target, value.value or "", evidence))
     out.module = f.module
     if f.path.endswith("__init__.py") and f.module:
         out.package = f.module

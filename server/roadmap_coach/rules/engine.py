@@ -184,9 +184,12 @@ class Engine:
             defined = {name for c in contributions for name in c.classes}
             if matcher.conditions.get("abstract"):
                 defined = {name for c in contributions for name in c.abstract}
+            defined = _with_src_aliases(defined)
             return [ev for c in contributions for base, ev in c.bases if base in defined]
         if kind == "package_import":
             return _package_imports(contributions)
+        if kind == "module_instance":
+            return _module_instances(contributions)
         return []
 
     # -- lessons ------------------------------------------------------------------
@@ -276,6 +279,30 @@ def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
                 )
                 if not inside_package and (module == package or module.startswith(package + ".")):
                     hits.append(evidence)
+    return hits
+
+
+def _with_src_aliases(names: set[str]) -> set[str]:
+    """In a `src/` layout, `src/shop/ports.py` is imported as `shop.ports`."""
+    return names | {name[4:] for name in names if name.startswith("src.")}
+
+
+def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
+    """`settings = Settings()` at module level, of a workspace class, imported by another
+    module: one shared instance, the Pythonic singleton. Library objects shared the same
+    way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
+    classes = _with_src_aliases({name for c in contributions for name in c.classes})
+    importers: dict[str, set[int]] = {}
+    for index, c in enumerate(contributions):
+        for name, _ in c.imports:
+            importers.setdefault(name, set()).add(index)
+    hits = []
+    for index, owner in enumerate(contributions):
+        for name, made_by, evidence in owner.instances:
+            if made_by in classes and any(
+                importers.get(alias, set()) - {index} for alias in _with_src_aliases({name})
+            ):
+                hits.append(evidence)
     return hits
 
 

@@ -237,9 +237,36 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
         return False
     if "param_classes" in cond and not _has_param_class(cond["param_classes"], fn, f, ctx):
         return False
-    return not (
-        cond.get("new_singleton")
-        and not (fn.name == "__new__" and fn.calls_super_new and fn.has_branch)
+    if cond.get("new_singleton") and not _caches_instance(fn, f):
+        return False
+    # last: it reads the file's calls, the other conditions only the function record
+    return "calls" not in cond or _calls_in_body(cond["calls"], fn, f, ctx)
+
+
+def _calls_in_body(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
+    """The function's own body calls one of `patterns` (a nested def's calls are its own)."""
+    return any(
+        c.function == fn.qualname and matches(patterns, *ctx.names(c.name, c.qname))
+        for c in f.calls
+    )
+
+
+_INSTANCE_MAKERS = frozenset({"super.__new__", "super.__call__", "object.__new__", "type.__call__"})
+
+
+def _caches_instance(fn: Function, f: FileFacts) -> bool:
+    """`__new__` (or a metaclass's `__call__`) that makes the instance only when it has
+    none, keeps it on the class and hands back the kept one. A `__new__` that validates
+    its argument or decorates each new instance creates a fresh object every time."""
+    if fn.name not in ("__new__", "__call__") or not fn.has_branch:
+        return False
+    if not any(c.function == fn.qualname and c.qname in _INSTANCE_MAKERS for c in f.calls):
+        return False
+    owners = tuple(
+        f"{name}." for name in (*fn.params[:1], (fn.cls or "").rsplit(".", 1)[-1]) if name
+    )
+    return any(
+        r.kind in ("attr", "subscript") and (r.value or "").startswith(owners) for r in fn.returns
     )
 
 
