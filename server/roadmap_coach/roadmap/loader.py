@@ -56,7 +56,8 @@ class _Text:
         return start + 1, 1
 
     def key(self, key: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
-        return self.find(rf"(^|[\s{{,])\"?{re.escape(key)}\"?\s*=", start, end)
+        # the column is the key's own (after any indentation or `{`)
+        return self.find(rf"(?:^|(?<=[\s{{,]))\"?{re.escape(key)}\"?\s*=", start, end)
 
     def detect_lines(self, start: int, end: int) -> list[int]:
         found = [
@@ -100,7 +101,8 @@ class _Loader:
             data = tomlkit.parse(text).unwrap()
         except ParseError as exc:
             message = str(exc).split(" at line")[0]
-            self.problem(path, exc.line, exc.col, f"TOML syntax error: {message}")
+            # tomlkit counts columns from 0; people (and editors' file:line:col links) from 1
+            self.problem(path, exc.line, exc.col + 1, f"TOML syntax error: {message}")
             return None
         except Exception as exc:  # tomlkit raises a few non-ParseError types on odd input
             self.problem(path, 1, 1, f"TOML syntax error: {exc}")
