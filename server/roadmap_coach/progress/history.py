@@ -13,32 +13,28 @@ nothing from the repository is executed.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
-from roadmap_coach.analysis.facts import Commit, FileFacts, GitFacts
-from roadmap_coach.analysis.files import analyze_bytes, file_kind
+from roadmap_coach.analysis.facts import Commit, GitFacts
 from roadmap_coach.analysis.git_facts import open_repo, read_git
-from roadmap_coach.analysis.workspace import (
-    DEFAULT_MAX_BYTES,
-    SKIP_DIRS,
-    VENV_MARKER,
-    FactsCache,
-    cache_key,
-)
+from roadmap_coach.analysis.workspace import FactsCache
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
 from roadmap_coach.progress.store import Store
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
-from roadmap_coach.roadmap.models import Roadmap
-from roadmap_coach.rules.engine import Engine, FileResult
+from roadmap_coach.progress.tree_walk import (
+    LOG_FORMAT,
+    Snapshot,
+    TreeWalk,
+    first_parent_commits,
+    parse_log,
+)
+from roadmap_coach.roadmap.models import Matcher, Roadmap
+from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.matchers import Context
 
 MAX_COMMITS = 5_000
-_FORMAT = "%x01%H%x00%at%x00%P"
-_SKIPPED_MODES = ("160000", "120000")  # submodules and symlinks: no content of ours
 GIT_EVIDENCE = ".git"
 
 
@@ -130,17 +126,12 @@ class _Replay:
         self.root = root
         self.roadmap = roadmap
         self.engine = engine
-        self.cache = cache
-        self.tree: dict[str, str] = {}  # path -> blob id
-        self.facts: dict[str, FileFacts] = {}
-        self.results: dict[str, FileResult] = {}
-        self.memo: dict[tuple[str, str], FileFacts] = {}  # (path, blob) -> facts, this run
-        self.security: dict[str, dict[str, int]] = {}  # path -> security code -> 0-based line
+        self.walker = TreeWalk(repo, cache)
         self.found: dict[str, Found] = {}
-        self.by_id = {c.id: c for c in roadmap.checkpoints}
+        self.security: dict[str, dict[str, int]] = {}  # path -> security code -> 0-based line
 
     def run(self, progress: Callable[[int, int], None] | None) -> History:
-        commits = self._first_parent_commits()
+        commits = first_parent_commits(self.repo)
         history = History(commits=len(commits), truncated=len(commits) > MAX_COMMITS)
         commits = commits[:MAX_COMMITS]
         wants_fixes = any(
@@ -148,93 +139,81 @@ class _Replay:
             for c in self.roadmap.checkpoints
             for m in c.detect
         )
-        previous: str | None = None
-        for index, commit in enumerate(commits, 1):
-            changed = self._apply(previous, commit.sha)
-            self._evaluate(commit, changed, wants_fixes)
-            previous = commit.sha
-            if progress is not None:
-                progress(index, len(commits))
+        last = self._incremental(commits, wants_fixes, progress)
+        if last is not None:
+            self._catch_up(commits, last)
         self._git_milestones(commits)
         history.milestones = sorted(self.found.values(), key=lambda f: (f.time, f.id))
         return history
 
-    # -- walking the history -------------------------------------------------------
-    def _first_parent_commits(self) -> list[Commit]:
-        import git
+    def _incremental(
+        self,
+        commits: list[Commit],
+        wants_fixes: bool,
+        progress: Callable[[int, int], None] | None,
+    ) -> Snapshot | None:
+        """Pass 1: per commit, re-run only the files whose content changed.
 
-        try:
-            self.repo.git.rev_parse("--verify", "-q", "HEAD^{commit}")
-        except git.GitCommandError:
-            return []  # no commit yet
-        out = self.repo.git.log(
-            "--first-parent", "--reverse", "--no-show-signature", f"--format={_FORMAT}", "HEAD"
-        )
-        commits = []
-        for record in out.split("\x01"):
-            fields = record.strip("\n").split("\x00")
-            if len(fields) == 3 and fields[0]:
-                sha, stamp, parents = fields
-                commits.append(Commit(sha, _utc(stamp), len(parents.split()), ""))
-        return commits
-
-    def _apply(self, previous: str | None, sha: str) -> set[str]:
-        """Update the tree to `sha`; the paths whose content changed (added or modified)."""
-        args = ["-r", "--no-renames", "-z", "--no-commit-id"]
-        args += [previous, sha] if previous else ["--root", sha]
-        raw = self.repo.git.diff_tree(*args, stdout_as_string=False)
-        items = raw.split(b"\0")
-        changed = set()
-        for header, path_bytes in zip(items[0::2], items[1::2], strict=False):
-            if not header.startswith(b":"):
-                continue
-            _old_mode, new_mode, _old, blob, status = header[1:].decode().split(" ")[:5]
-            path = path_bytes.decode("utf-8", errors="surrogateescape")
-            if status.startswith("D") or new_mode in _SKIPPED_MODES:
-                self.tree.pop(path, None)
-                self.facts.pop(path, None)
-                self.results.pop(path, None)
+        Unchanged files keep results computed with an earlier context, so a file
+        whose result depends on others (a template added later) can be missed here;
+        `_catch_up` finds those.
+        """
+        results: dict[str, FileResult] = {}
+        ctx = Context()
+        snapshot = None
+        for index, snapshot in enumerate(self.walker.walk(commits), 1):
+            for path in snapshot.removed:
+                results.pop(path, None)
                 self.security.pop(path, None)
-                continue
-            self.tree[path] = blob
-            changed.add(path)
-        return changed
+            if snapshot.changed or snapshot.removed:
+                ctx = Context.of(snapshot.facts)
+            for path in snapshot.changed:
+                results[path] = self.engine.file_result(snapshot.facts[path], ctx)
+            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
+            self._note(snapshot.commit, self.engine.combine(results, git))
+            if wants_fixes:
+                self._track_lessons(snapshot, git)
+            if progress is not None:
+                progress(index, len(commits))
+        return snapshot
 
-    def _listed(self) -> dict[str, str]:
-        """The commit's files as the workspace lister would see them (no venvs, caches)."""
-        venvs = {
-            posixpath.dirname(p)
-            for p in self.tree
-            if posixpath.basename(p) == VENV_MARKER and posixpath.dirname(p)
-        }
-        listed = {}
-        for path, blob in self.tree.items():
-            parts = path.split("/")
-            if any(part in SKIP_DIRS for part in parts[:-1]):
-                continue
-            inside_venv = any(path.startswith(v + "/") for v in venvs)
-            if inside_venv and posixpath.basename(path) != VENV_MARKER:
-                continue
-            listed[path] = blob
-        return listed
+    def _catch_up(self, commits: list[Commit], head: Snapshot) -> None:
+        """Pass 2, only for milestones that hold at HEAD but pass 1 did not place.
 
-    # -- evaluating one commit -----------------------------------------------------
-    def _evaluate(self, commit: Commit, changed: set[str], wants_fixes: bool) -> None:
-        listed = self._listed()
-        paths_changed = set(listed) != set(self.facts)
-        for path in set(self.facts) - set(listed):
-            self.facts.pop(path, None)
-            self.results.pop(path, None)
-        for path in sorted(changed & set(listed)):
-            self.facts[path] = self._facts(path, listed[path])
-        ctx = Context(frozenset(self.facts))
-        # A per-file result may depend on which paths exist (a template file, say),
-        # so all are recomputed when the set of paths changes; else only changed files.
-        recompute = set(self.facts) if paths_changed else changed & set(self.facts)
-        for path in recompute:
-            self.results[path] = self.engine.file_result(self.facts[path], ctx)
-        no_git = GitFacts(is_repo=False, tracked=sorted(self.tree))
-        for milestone in self.engine.combine(self.results, no_git):
+        A smaller engine (just those checkpoints and what they build on) re-runs every
+        file whenever the context changes, which is exact and still cheap.
+        """
+        git = GitFacts(is_repo=False, tracked=head.tracked)
+        ctx = Context.of(head.facts)
+        exact = {p: self.engine.file_result(f, ctx) for p, f in head.facts.items()}
+        missed = {m.id for m in self.engine.combine(exact, git)} - set(self.found)
+        if not missed:
+            return
+        wanted = _closure(self.roadmap, missed)
+        subset = Roadmap(
+            self.roadmap.title,
+            self.roadmap.steps,
+            tuple(c for c in self.roadmap.checkpoints if c.id in wanted),
+        )
+        engine = Engine(subset, lessons=[])
+        results: dict[str, FileResult] = {}
+        signature: object = None
+        for snapshot in self.walker.walk(commits):
+            ctx = Context.of(snapshot.facts)
+            now = _signature(ctx)
+            if now != signature:
+                results = {p: engine.file_result(f, ctx) for p, f in snapshot.facts.items()}
+                signature = now
+            else:
+                for path in snapshot.changed:
+                    results[path] = engine.file_result(snapshot.facts[path], ctx)
+            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
+            self._note(snapshot.commit, [m for m in engine.combine(results, git) if m.id in missed])
+            if missed <= set(self.found):
+                return
+
+    def _note(self, commit: Commit, milestones: list[Milestone]) -> None:
+        for milestone in milestones:
             if milestone.id not in self.found:
                 self.found[milestone.id] = Found(
                     milestone.id,
@@ -244,45 +223,20 @@ class _Replay:
                     commit.time,
                     [(e.path, e.span.line + 1) for e in milestone.evidence],
                 )
-        if wants_fixes:
-            self._track_lessons(commit, changed & set(self.facts), no_git)
 
-    def _facts(self, path: str, blob: str) -> FileFacts:
-        memo = self.memo.get((path, blob))
-        if memo is not None:
-            return memo
-        key = cache_key(path, f"git-blob-{blob}")
-        facts = self.cache.get(key) if self.cache else None
-        if facts is None:
-            facts = self._analyse(path, blob)
-            if self.cache is not None:
-                self.cache.put(key, facts)
-        self.memo[(path, blob)] = facts
-        return facts
-
-    def _analyse(self, path: str, blob: str) -> FileFacts:
-        if file_kind(path) == "other":
-            return FileFacts(path=path, kind="other")  # known by name only, never read
-        binsha = bytes.fromhex(blob)
-        size = self.repo.odb.info(binsha).size
-        if size > DEFAULT_MAX_BYTES:
-            return FileFacts(path=path, kind="other", size=size, error="too large to analyse")
-        return analyze_bytes(path, self.repo.odb.stream(binsha).read())
-
-    def _track_lessons(self, commit: Commit, changed: set[str], git: GitFacts) -> None:
+    def _track_lessons(self, snapshot: Snapshot, git: GitFacts) -> None:
         """A security lesson gone from a file that still exists was fixed in this commit."""
-        if not changed:
+        if not snapshot.changed:
             return
-        context = self.engine.context(self.facts.values(), git)
-        for path in sorted(changed):
+        context = self.engine.context(snapshot.facts.values(), git)
+        for path in sorted(snapshot.changed):
             now: dict[str, int] = {}
-            for finding in self.engine.lessons_for(self.facts[path], context):
+            for finding in self.engine.lessons_for(snapshot.facts[path], context):
                 if finding.code.startswith(SECURITY_PREFIXES):
                     now.setdefault(finding.code, finding.span.line)
-            before = self.security.get(path, {})
-            for code, line in sorted(before.items()):
+            for code, line in sorted(self.security.get(path, {}).items()):
                 if code not in now:
-                    self._lesson_fixed(commit, path, line)
+                    self._lesson_fixed(snapshot.commit, path, line)
             self.security[path] = now
 
     def _lesson_fixed(self, commit: Commit, path: str, line: int) -> None:
@@ -334,16 +288,12 @@ class _Replay:
         main_line = {c.sha for c in first_parent}
         out = self.repo.git.log(
             "--no-show-signature",
-            f"--format={_FORMAT}",
+            f"--format={LOG_FORMAT}",
             f"--max-count={MAX_COMMITS}",
             "--branches",
             "HEAD",
         )
-        side = []
-        for record in out.split("\x01"):
-            fields = record.strip("\n").split("\x00")
-            if len(fields) == 3 and fields[0] and fields[0] not in main_line:
-                side.append(Commit(fields[0], _utc(fields[1]), len(fields[2].split()), ""))
+        side = [c for c in parse_log(out) if c.sha not in main_line]
         if side:
             return min(side, key=lambda c: c.time)
         if len(facts.branches) >= 2:
@@ -351,5 +301,33 @@ class _Replay:
         return None
 
 
-def _utc(stamp: str) -> str:
-    return datetime.fromtimestamp(int(stamp or 0), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _closure(roadmap: Roadmap, ids: set[str]) -> set[str]:
+    """`ids` plus every checkpoint their clauses refer to (`achieved`, `inside`)."""
+    by_id = {c.id: c for c in roadmap.checkpoints}
+    wanted: set[str] = set()
+    todo = list(ids)
+    while todo:
+        cid = todo.pop()
+        if cid in wanted or cid not in by_id:
+            continue
+        wanted.add(cid)
+        todo += [ref for m in by_id[cid].detect for ref in _references(m)]
+    return wanted
+
+
+def _references(matcher: Matcher) -> list[str]:
+    refs: list[str] = []
+    if matcher.kind == "achieved":
+        refs += list(matcher.value)
+    if matcher.kind == "all":
+        refs += [ref for part in matcher.value for ref in _references(part)]
+    for key in ("inside", "not_inside"):
+        value = matcher.conditions.get(key) or ()
+        refs += [value] if isinstance(value, str) else list(value)
+    return refs
+
+
+def _signature(ctx: Context) -> object:
+    """Equal for two contexts under which every per-file result is the same."""
+    symbols = ctx.symbols
+    return (ctx.paths, sorted(symbols.names.items()), sorted(symbols.bases.items()))

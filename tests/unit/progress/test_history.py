@@ -248,3 +248,29 @@ def test_a_security_lesson_fixed_in_a_later_commit_is_found_in_history(
         fixed, "2024-05-03T10:00:00Z",
     )  # fmt: skip
     assert found["sec.lesson-fixed"].evidence[0][0] == "db.py"
+
+
+VIEW = """from flask import Flask, render_template
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def index():
+    return render_template("index.html")
+"""
+
+
+def test_a_milestone_completed_by_another_file_later_is_placed_at_that_commit(
+    tmp_path: Path, shipped: Roadmap
+) -> None:
+    """The view is written first; it counts once its template exists (a later commit)."""
+    repo = Repo(tmp_path / "repo")
+    view = repo.commit("2024-05-01T10:00:00Z", "view", {"app.py": VIEW})
+    repo.commit("2024-05-02T10:00:00Z", "readme", {"README.md": "# shop\n"})
+    template = repo.commit(
+        "2024-05-03T10:00:00Z", "template", {"templates/index.html": "<h1>{{ title }}</h1>\n"}
+    )
+    at = _at(replay_history(str(repo.root), shipped))
+    assert at["web.flask-route"][0] == view
+    assert at["web.flask-template"] == (template, "2024-05-03T10:00:00Z")

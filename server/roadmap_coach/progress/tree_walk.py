@@ -1,0 +1,152 @@
+"""The first-parent history of HEAD, one commit's files (and their facts) at a time.
+
+Each commit's tree is the previous one plus `git diff-tree`, so only blobs that
+changed are read and analysed; facts are cached by (path, blob id). The files seen
+are those the workspace lister would list (no virtualenvs, caches or build output),
+so history and `scan` judge the same files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from roadmap_coach.analysis.facts import Commit, FileFacts
+from roadmap_coach.analysis.files import analyze_bytes, file_kind
+from roadmap_coach.analysis.workspace import (
+    DEFAULT_MAX_BYTES,
+    SKIP_DIRS,
+    VENV_MARKER,
+    FactsCache,
+    cache_key,
+)
+
+LOG_FORMAT = "%x01%H%x00%at%x00%P"
+_SKIPPED_MODES = ("160000", "120000")  # submodules and symlinks: no content of ours
+
+
+@dataclass(slots=True)
+class Snapshot:
+    commit: Commit
+    facts: dict[str, FileFacts]  # the listed files at this commit (a live view: copy to keep)
+    changed: set[str] = field(default_factory=set)  # listed paths with new content
+    removed: set[str] = field(default_factory=set)  # paths no longer listed
+    tracked: list[str] = field(default_factory=list)  # every path in the commit's tree
+
+
+def first_parent_commits(repo: Any) -> list[Commit]:
+    """Oldest first; empty for a repository without commits."""
+    import git
+
+    try:
+        repo.git.rev_parse("--verify", "-q", "HEAD^{commit}")
+    except git.GitCommandError:
+        return []
+    out = repo.git.log(
+        "--first-parent", "--reverse", "--no-show-signature", f"--format={LOG_FORMAT}", "HEAD"
+    )
+    return parse_log(out)
+
+
+def parse_log(out: str) -> list[Commit]:
+    commits = []
+    for record in out.split("\x01"):
+        fields = record.strip("\n").split("\x00")
+        if len(fields) == 3 and fields[0]:
+            sha, stamp, parents = fields
+            commits.append(Commit(sha, utc(stamp), len(parents.split()), ""))
+    return commits
+
+
+def utc(stamp: str) -> str:
+    return datetime.fromtimestamp(int(stamp or 0), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TreeWalk:
+    def __init__(self, repo: Any, cache: FactsCache | None = None) -> None:
+        self.repo = repo
+        self.cache = cache
+        self.memo: dict[tuple[str, str], FileFacts] = {}  # survives walks: a second pass is cheap
+
+    def walk(self, commits: list[Commit]) -> Iterator[Snapshot]:
+        tree: dict[str, str] = {}  # path -> blob id
+        facts: dict[str, FileFacts] = {}
+        listed: dict[str, str] = {}
+        previous: str | None = None
+        for commit in commits:
+            changed, paths_moved = self._apply(tree, previous, commit.sha)
+            previous = commit.sha
+            if paths_moved:
+                listed = _listed(tree)
+            else:
+                listed.update((p, tree[p]) for p in changed if p in listed)
+            removed = set(facts) - set(listed)
+            for path in removed:
+                del facts[path]
+            fresh = {p for p in listed if p not in facts or p in changed}
+            for path in fresh:
+                facts[path] = self._facts(path, listed[path])
+            yield Snapshot(commit, facts, fresh, removed, sorted(tree))
+
+    def _apply(self, tree: dict[str, str], previous: str | None, sha: str) -> tuple[set[str], bool]:
+        """Update `tree` to `sha`: (paths with new content, whether paths came or went)."""
+        args = ["-r", "--no-renames", "-z", "--no-commit-id"]
+        args += [previous, sha] if previous else ["--root", sha]
+        raw = self.repo.git.diff_tree(*args, stdout_as_string=False)
+        items = raw.split(b"\0")
+        changed: set[str] = set()
+        moved = False
+        for header, path_bytes in zip(items[0::2], items[1::2], strict=False):
+            if not header.startswith(b":"):
+                continue
+            _old_mode, new_mode, _old, blob, status = header[1:].decode().split(" ")[:5]
+            path = path_bytes.decode("utf-8", errors="surrogateescape")
+            if status.startswith("D") or new_mode in _SKIPPED_MODES:
+                moved |= tree.pop(path, None) is not None
+                continue
+            moved |= path not in tree
+            tree[path] = blob
+            changed.add(path)
+        return changed, moved
+
+    def _facts(self, path: str, blob: str) -> FileFacts:
+        memo = self.memo.get((path, blob))
+        if memo is not None:
+            return memo
+        key = cache_key(path, f"git-blob-{blob}")
+        found = self.cache.get(key) if self.cache else None
+        if found is None:
+            found = self._analyse(path, blob)
+            if self.cache is not None:
+                self.cache.put(key, found)
+        self.memo[(path, blob)] = found
+        return found
+
+    def _analyse(self, path: str, blob: str) -> FileFacts:
+        if file_kind(path) == "other":
+            return FileFacts(path=path, kind="other")  # known by name only, never read
+        binsha = bytes.fromhex(blob)
+        size = self.repo.odb.info(binsha).size
+        if size > DEFAULT_MAX_BYTES:
+            return FileFacts(path=path, kind="other", size=size, error="too large to analyse")
+        return analyze_bytes(path, self.repo.odb.stream(binsha).read())
+
+
+def _listed(tree: dict[str, str]) -> dict[str, str]:
+    """The files the workspace lister would list: no venvs, caches or build output."""
+    venvs = {
+        posixpath.dirname(p)
+        for p in tree
+        if posixpath.basename(p) == VENV_MARKER and posixpath.dirname(p)
+    }
+    listed = {}
+    for path, blob in tree.items():
+        if any(part in SKIP_DIRS for part in path.split("/")[:-1]):
+            continue
+        if posixpath.basename(path) != VENV_MARKER and any(path.startswith(v + "/") for v in venvs):
+            continue
+        listed[path] = blob
+    return listed
