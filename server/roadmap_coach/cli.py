@@ -60,12 +60,13 @@ def scan_report(
     from roadmap_coach.analysis.workspace import collect_workspace
     from roadmap_coach.rules.engine import Engine
 
-    cache = _open_cache(store) if use_cache else None
+    opened = _open_store(store) if use_cache else None
     try:
+        cache = _facts_cache(opened) if opened is not None else None
         ws = collect_workspace(root, cache=cache, progress=_progress_printer("scanning"))
     finally:
-        if cache is not None and hasattr(cache, "close"):
-            cache.close()
+        if opened is not None:
+            opened.close()
     findings = Engine(roadmap).evaluate(ws)
     achieved = {m.id: m for m in findings.milestones}
     steps = []
@@ -97,12 +98,22 @@ def scan_report(
     }
 
 
-def _open_cache(store: str | None) -> Any:
+def _open_store(store: str | None) -> Any:
+    """The progress store, for its facts cache only; one that cannot be opened costs a
+    re-parse of every file, never the scan."""
+    from roadmap_coach.progress.store import Store, StoreError
+
     try:
-        from roadmap_coach.progress.cache import open_cache
-    except ImportError:
+        return Store(store)
+    except StoreError as exc:
+        print(f"roadmap-coach: scanning without the facts cache: {exc}", file=sys.stderr)
         return None
-    return open_cache(store)
+
+
+def _facts_cache(store: Any) -> Any:
+    from roadmap_coach.progress.facts_cache import StoreFactsCache
+
+    return StoreFactsCache(store)
 
 
 def _lesson_json(finding: Any) -> dict[str, Any]:
