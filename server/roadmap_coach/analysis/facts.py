@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -42,6 +42,10 @@ class Arg:
     via: str | None = None
     parts: list[list[str]] | None = None  # for built strings: [["lit", text] | ["expr", src]]
     items: list[Arg] | None = None  # for tuples: the first few elements
+    keys: list[str] | None = None  # dict literals: the keys of `items` ("" when not a string)
+    # calls: the receiver's shape when it is not a dotted name (`f"{a}".encode()`,
+    # `request.form["pw"].encode()`), then the first positional arguments' shapes
+    inner: list[Arg] | None = None
 
 
 @dataclass(slots=True)
@@ -52,6 +56,8 @@ class Call:
     args: list[Arg] = field(default_factory=list)
     kwargs: dict[str, Arg] = field(default_factory=dict)
     function: str | None = None  # qualified name of the enclosing function
+    # whole keyword arguments (`verify=False`), `**opts` under "**": what a fix removes
+    kw_spans: dict[str, Span] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -61,6 +67,16 @@ class Import:
     alias: str | None
     line: int  # 0-based
     level: int = 0  # relative import level
+    span: Span | None = None  # the whole import statement
+
+
+@dataclass(slots=True)
+class Default:
+    """A parameter default that is not a plain literal (what a fix may rewrite)."""
+
+    span: Span
+    source: str  # the default's source text, cut short
+    annotation: Span | None = None  # the parameter's annotation, if any
 
 
 @dataclass(slots=True)
@@ -92,6 +108,9 @@ class Function:
     returns: list[Arg] = field(default_factory=list)  # shapes of returned values
     decorators: list[str] = field(default_factory=list)  # resolved names
     calls_super_new: bool = False
+    default_args: dict[str, Default] = field(default_factory=dict)  # non-literal defaults
+    body_line: int = -1  # first statement after the docstring; -1: none or on the `def` line
+    body_indent: str = ""  # that statement's indentation
 
 
 @dataclass(slots=True)
@@ -121,6 +140,17 @@ class Handler:
     span: Span
     body_is_pass: bool
     reraises: bool
+
+
+@dataclass(slots=True)
+class Compare:
+    """An `a == b` / `a != b` comparison with both operands' shapes."""
+
+    op: str  # "==" | "!="
+    left: Arg
+    right: Arg
+    span: Span
+    function: str | None = None
 
 
 @dataclass(slots=True)
@@ -169,8 +199,12 @@ class FileFacts:
     handlers: list[Handler] = field(default_factory=list)
     attributes: list[Attribute] = field(default_factory=list)
     subscripts: list[Subscript] = field(default_factory=list)
+    compares: list[Compare] = field(default_factory=list)
+    preamble_end: int = 0  # where a new import goes: after the docstring and __future__ imports
     lambdas: list[int] = field(default_factory=list)
-    ignores: dict[int, list[str]] = field(default_factory=dict)  # line -> codes (`# coach: ignore[…]`)
+    ignores: dict[int, list[str]] = field(
+        default_factory=dict
+    )  # line -> codes (`# coach: ignore[…]`)
     # other files
     toml: TomlFacts | None = None
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
@@ -227,11 +261,13 @@ for _cls in (
     Arg,
     Call,
     Import,
+    Default,
     Decorator,
     Function,
     ClassDef,
     Assign,
     Handler,
+    Compare,
     Attribute,
     Subscript,
     Comment,

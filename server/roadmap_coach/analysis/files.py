@@ -68,6 +68,7 @@ _TEXT_GLOBS = (
 _TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}
 # The values in dotenv files are secrets: their content is never kept.
 _SECRET_GLOBS = (".env", ".env.*", "*.env")
+_USERINFO_RE = re.compile(r"(?<=://)[^/@\s]+(?=@)")
 
 
 def file_kind(path: str) -> str:
@@ -119,14 +120,22 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
     if kind == "toml":
         return _toml(facts, data)
     if kind == "requirements":
-        facts.requirements, facts.pinned = dependencies.parse_requirements(
-            encoding.decode_text(data)
-        )
+        text = encoding.decode_text(data)
+        facts.requirements, facts.pinned = dependencies.parse_requirements(text)
+        facts.lines = _kept_lines(text)  # where the RC901 fix appends a requirement
         return facts
     if not _is_secret(posixpath.basename(path).lower()):
         lines = encoding.split_lines(encoding.decode_text(data))
         facts.lines = [line[:MAX_LINE_CHARS] for line in lines[:MAX_LINES]]
     return facts
+
+
+def _kept_lines(text: str) -> list[str]:
+    """Lines of a dependency file; credentials in index URLs are masked (same length)."""
+    return [
+        _USERINFO_RE.sub(lambda m: "*" * len(m.group()), line[:MAX_LINE_CHARS])
+        for line in encoding.split_lines(text)[:MAX_LINES]
+    ]
 
 
 def _python(facts: FileFacts, data: bytes) -> FileFacts:
@@ -172,6 +181,7 @@ def _toml(facts: FileFacts, data: bytes) -> FileFacts:
     name = posixpath.basename(facts.path).lower()
     if name == "pyproject.toml":
         facts.requirements, facts.pinned = dependencies.pyproject_requirements(document)
+        facts.lines = _kept_lines(text)  # where the RC901 fix adds a dependency
     elif name == "pipfile":
         facts.requirements, facts.pinned = dependencies.pipfile_requirements(document)
     return facts

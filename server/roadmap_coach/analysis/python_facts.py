@@ -20,7 +20,9 @@ from roadmap_coach.analysis.facts import (
     Attribute,
     Call,
     ClassDef,
+    Compare,
     Decorator,
+    Default,
     FileFacts,
     Function,
     Handler,
@@ -45,6 +47,7 @@ _LEAVES = frozenset(
     }
 )
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+_PLAIN_DEFAULTS = frozenset({"str", "int", "float", "bool", "none", "bytes"})
 
 
 def _cut(line: str, start: int, end: int | None) -> str:
@@ -190,7 +193,7 @@ class _Walker:
         return "\n".join(parts)[:MAX_LITERAL]
 
     # -- shapes -------------------------------------------------------------------
-    def arg(self, node: ast.AST) -> Arg:
+    def arg(self, node: ast.AST, depth: int = 0) -> Arg:
         span = span_of(node)
         if isinstance(node, ast.Constant):
             value = node.value
@@ -230,9 +233,15 @@ class _Walker:
                 and isinstance(func.value, ast.Constant)
                 and isinstance(func.value.value, str)
             ):
-                return Arg("format", None, span, parts=[["lit", func.value.value]])
+                # the template, then each argument's source: what a fix needs to rebuild it
+                parts = [["lit", func.value.value]]
+                parts += [["expr", self.segment(a)] for a in node.args[:16]]
+                parts += [
+                    ["kw", f"{k.arg}={self.segment(k.value)}"] for k in node.keywords[:16] if k.arg
+                ]
+                return Arg("format", None, span, parts=parts)
             name = self.dotted(func)
-            return Arg("call", name[1] if name else None, span)
+            return Arg("call", name[1] if name else None, span, inner=self.inner(node, depth))
         if isinstance(node, ast.Name):
             for scope in reversed(self.scopes):
                 if node.id in scope.built:
@@ -253,6 +262,12 @@ class _Walker:
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             kind = type(node).__name__.lower()
             return Arg(kind, str(len(node.elts)), span, items=[self.arg(e) for e in node.elts[:16]])
+        if isinstance(node, ast.Dict):
+            keys = [
+                k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else ""
+                for k in node.keys[:16]
+            ]
+            return Arg("dict", None, span, items=[self.arg(v) for v in node.values[:16]], keys=keys)
         kinds = {
             ast.Dict: "dict",
             ast.DictComp: "dict",
@@ -261,6 +276,18 @@ class _Walker:
             ast.Lambda: "lambda",
         }
         return Arg(kinds.get(type(node), "other"), None, span)
+
+    def inner(self, node: ast.Call, depth: int) -> list[Arg] | None:
+        """A call's receiver (when not a dotted name) and first arguments, two levels deep:
+        `hashlib.md5(f"{salt}{pw}".encode())` still shows what is hashed."""
+        if depth >= 2:
+            return None
+        shapes = []
+        func = node.func
+        if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Name | ast.Attribute):
+            shapes.append(self.arg(func.value, depth + 1))
+        shapes += [self.arg(a, depth + 1) for a in node.args[:2]]
+        return shapes or None
 
     def stringish(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -293,6 +320,7 @@ class _Walker:
 
     # -- the walk -----------------------------------------------------------------
     def walk(self, tree: ast.Module) -> None:
+        self.facts.preamble_end = _preamble_end(tree)
         for stmt in tree.body:
             self.visit(stmt)
 
@@ -340,7 +368,9 @@ class _Walker:
 
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            self.facts.imports.append(Import(alias.name, None, alias.asname, node.lineno - 1))
+            self.facts.imports.append(
+                Import(alias.name, None, alias.asname, node.lineno - 1, span=span_of(node))
+            )
             if alias.asname:
                 self.bind(alias.asname, alias.name)
             else:
@@ -357,7 +387,7 @@ class _Walker:
             module = ".".join([*package, module] if module else package)
         for alias in node.names:
             self.facts.imports.append(
-                Import(module, alias.name, alias.asname, node.lineno - 1, node.level)
+                Import(module, alias.name, alias.asname, node.lineno - 1, node.level, span_of(node))
             )
             if alias.name != "*":
                 self.bind(
@@ -408,11 +438,11 @@ class _Walker:
             strict=False,
         ):
             self.visit(default)
-            func.defaults[param.arg] = self.arg(default).kind
+            func.defaults[param.arg] = self.default(func, param, default)
         for param, kw_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=False):
             if kw_default is not None:
                 self.visit(kw_default)
-                func.defaults[param.arg] = self.arg(kw_default).kind
+                func.defaults[param.arg] = self.default(func, param, kw_default)
         explicit = [p for p in params if p.arg not in ("self", "cls")]
         func.annotated = node.returns is not None and all(
             p.annotation is not None for p in explicit
@@ -431,6 +461,7 @@ class _Walker:
             self.facts.classes[-1].methods.append(node.name)
             if any(d.endswith("abstractmethod") for d in decorators):
                 self.facts.classes[-1].abstract_methods.append(node.name)
+        func.body_line, func.body_indent = self.body_start(node)
         self.facts.functions.append(func)
         self.functions.append(func)
         self.scopes.append(scope)
@@ -441,6 +472,38 @@ class _Walker:
         self.bind(node.name, f"{self.facts.module}.{qualname}" if self.facts.module else qualname)
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def default(self, func: Function, param: ast.arg, node: ast.expr) -> str:
+        shape = self.arg(node)
+        if shape.kind not in _PLAIN_DEFAULTS:
+            annotation = span_of(param.annotation) if param.annotation is not None else None
+            func.default_args[param.arg] = Default(
+                shape.span or span_of(node), self.segment(node), annotation
+            )
+        return shape.kind
+
+    def body_start(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[int, str]:
+        """Line and indentation of the first statement after the docstring (where a fix
+        inserts a guard); (-1, "") when there is none or it shares a line with the `def`."""
+        body = node.body[1:] if _is_docstring(node.body[0]) else node.body
+        if not body:
+            return -1, ""
+        if self.lines is None:
+            self.lines = _LINE_SPLIT.split(self.source)
+        first = body[0]
+        indent = _cut(self.lines[first.lineno - 1], 0, first.col_offset)
+        if indent.strip():
+            return -1, ""
+        return first.lineno - 1, indent
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        self.children(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], ast.Eq | ast.NotEq):
+            op = "==" if isinstance(node.ops[0], ast.Eq) else "!="
+            left, right = self.arg(node.left), self.arg(node.comparators[0])
+            self.facts.compares.append(
+                Compare(op, left, right, span_of(node), self.current_function())
+            )
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self.facts.lambdas.append(node.lineno - 1)
@@ -478,6 +541,7 @@ class _Walker:
         call = Call(name[0], name[1], span_of(node), function=self.current_function())
         call.args = [self.arg(a) for a in node.args]
         call.kwargs = {k.arg: self.arg(k.value) for k in node.keywords if k.arg}
+        call.kw_spans = {k.arg or "**": span_of(k) for k in node.keywords}
         self.facts.calls.append(call)
         if self.functions and name[1] == "super.__new__":
             self.functions[-1].calls_super_new = True
@@ -635,6 +699,28 @@ class _Walker:
         if self.handlers:
             self.handlers[-1].reraises = True
         self.children(node)
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _preamble_end(tree: ast.Module) -> int:
+    """0-based line where an added import goes: before the first statement that is not
+    the module docstring or a `from __future__` import (above its decorators)."""
+    end = 0
+    for index, stmt in enumerate(tree.body):
+        future = isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+        if (index == 0 and _is_docstring(stmt)) or future:
+            end = stmt.end_lineno or stmt.lineno
+            continue
+        decorators = getattr(stmt, "decorator_list", None) or []
+        return min([stmt.lineno, *(d.lineno for d in decorators)]) - 1
+    return end
 
 
 _DISPATCH = {
