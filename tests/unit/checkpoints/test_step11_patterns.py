@@ -172,6 +172,18 @@ def test_repository_passed_to_a_service_function_is_dependency_injection() -> No
     assert "allocation/adapters/repository.py:17" in found  # __init__(self, session)
 
 
+def test_test_helper_taking_the_client_is_not_the_apps_injection(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "tests/conftest.py": "class AuthActions:\n    def __init__(self, client):\n"
+            "        self._client = client\n\n    def login(self):\n"
+            "        return self._client.post('/auth/login')\n"
+        },
+    )
+    assert "pattern.dependency-injection" not in milestones(tmp_path)
+
+
 def test_constructor_that_creates_its_own_dependency_is_not_injection(tmp_path: Path) -> None:
     write(
         tmp_path,
