@@ -31,7 +31,13 @@ test-browser: venv
 	tests/e2e/browser/ensure_chromium.sh >/dev/null
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/browser
 
-test: lint unit test-browser
+# Real VS Code (code-server 4.139.1 in headless Chromium, driven by playwright-core) with the
+# packaged extension and this repo's server. Installs Node 24, code-server and Chromium when missing
+# (cached in .build/vscode-e2e/); failure screenshots in tests/e2e/artifacts/vscode/.
+test-vscode: venv
+	tests/e2e/vscode/run.sh
+
+test: lint unit test-browser test-vscode
 
 clean:
 	rm -rf $(VENV) .build build *.egg-info

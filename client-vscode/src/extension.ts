@@ -1,0 +1,75 @@
+// Entry point: wires the language client to the roadmap view, status bar, toasts, walkthrough
+// context keys and commands. The server owns all knowledge; this only renders it.
+import * as vscode from 'vscode';
+import { CoachClient } from './coachClient';
+import { registerCommands } from './commands';
+import { MilestoneToasts } from './milestones';
+import { ReportPanel } from './reportPanel';
+import { changedContexts, stepContexts, stepIdOfContextKey, walkthroughStepId } from './roadmapModel';
+import { RoadmapView } from './roadmapView';
+import { needsRestart } from './settings';
+import { RoadmapStatus } from './statusBar';
+
+let coach: CoachClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const log = vscode.window.createOutputChannel('Roadmap Coach', { log: true });
+  coach = new CoachClient(log);
+  const view = new RoadmapView();
+  const status = new RoadmapStatus();
+  const report = new ReportPanel(coach, context.globalStorageUri);
+  const toasts = new MilestoneToasts(view, () => coach?.progress);
+  let contexts = new Map<string, boolean>();
+
+  context.subscriptions.push(
+    log,
+    view,
+    status,
+    report,
+    toasts,
+    { dispose: () => void coach?.dispose() },
+    coach.onProgress((progress) => {
+      view.update(progress);
+      status.setProgress(progress);
+      report.progressChanged();
+      const next = stepContexts(progress);
+      for (const [key, value] of changedContexts(contexts, next)) {
+        void vscode.commands.executeCommand('setContext', key, value);
+        const stepId = stepIdOfContextKey(key);
+        if (value && stepId) {
+          // VS Code creates its walkthrough service lazily; one created after the key turned
+          // true never sees the onContext event. Marking the step covers that case.
+          void Promise.resolve(
+            vscode.commands.executeCommand('welcome.markStepComplete', walkthroughStepId(context.extension.id, stepId)),
+          ).catch((err) => log.warn(`Could not tick walkthrough step ${stepId}: ${String(err)}`));
+        }
+      }
+      contexts = next;
+    }),
+    coach.onMilestone((milestone) => {
+      toasts.accept(milestone);
+      // The server follows with roadmapCoach/progress; asking too covers a server that does not.
+      setTimeout(() => void coach?.refreshProgress(), 500);
+    }),
+    coach.onState((state) => {
+      status.setState(state);
+      if (state === 'missing' || state === 'failed') {
+        view.setMessage('The roadmap-coach language server is not running. See the notification or “Show server log”.');
+      }
+    }),
+    ...registerCommands({ context, coach, view, report, log }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (needsRestart((section) => e.affectsConfiguration(section))) {
+        log.info('roadmapCoach.server.command changed: restarting the server');
+        void coach?.restart();
+      }
+    }),
+  );
+  log.info(`Roadmap Coach ${context.extension.packageJSON.version} activated`);
+  void coach.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await coach?.dispose();
+  coach = undefined;
+}

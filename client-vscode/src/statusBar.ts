@@ -1,0 +1,42 @@
+// `Roadmap N/M` in the status bar; a click opens the Roadmap view.
+import * as vscode from 'vscode';
+import type { CoachState } from './coachClient';
+import type { Progress } from './protocol';
+import { statusText, statusTooltip } from './roadmapModel';
+
+export class RoadmapStatus implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('roadmapCoach.status', vscode.StatusBarAlignment.Left, 50);
+  private progress: Progress | undefined;
+  private state: CoachState = 'starting';
+
+  constructor() {
+    this.item.name = 'Roadmap Coach';
+    this.item.command = 'roadmapCoach.ui.showRoadmap';
+    this.render();
+    this.item.show();
+  }
+
+  setProgress(progress: Progress): void {
+    this.progress = progress;
+    this.render();
+  }
+
+  setState(state: CoachState): void {
+    this.state = state;
+    this.render();
+  }
+
+  private render(): void {
+    const problem = this.state === 'missing' || this.state === 'failed';
+    const icon = problem ? '$(warning)' : this.state === 'starting' && !this.progress ? '$(sync~spin)' : '$(checklist)';
+    this.item.text = `${icon} ${statusText(this.progress)}`;
+    this.item.tooltip = problem
+      ? 'Roadmap Coach: the language server is not running — click for the roadmap, see the log for why'
+      : statusTooltip(this.progress);
+    this.item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

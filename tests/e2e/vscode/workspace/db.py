@@ -1,0 +1,1 @@
+"""Data access for the learner's app."""
