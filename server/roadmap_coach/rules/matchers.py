@@ -326,13 +326,24 @@ def match_assign(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
             continue
         hits.append(
             (
-                a.span,
+                _item_span(cond.get("value"), a.value) or a.span,
                 a.scope
                 if a.scope not in ("module",) and not a.scope.startswith("class:")
                 else None,
             )
         )
     return _spans(hits, f.path)
+
+
+def _item_span(patterns: object, value: Arg) -> Span | None:
+    """Where an `item:` pattern matched inside a list, tuple or dict value: the mentor
+    sees `"django.middleware.csrf.CsrfViewMiddleware",`, not `MIDDLEWARE = [`."""
+    for pattern in as_tuple(patterns):  # type: ignore[arg-type]
+        if pattern.startswith("item:"):
+            for item in value.items or ():
+                if item.span is not None and value_matches(pattern[5:], item):
+                    return item.span
+    return None
 
 
 _BROAD = ("Exception", "BaseException", "builtins.Exception", "builtins.BaseException")
