@@ -9,6 +9,7 @@ from learner_projects import fixture, milestones, write
 
 FLASKR = fixture("testing", "flaskr-pytest")
 DJANGO = fixture("testing", "django-polls")
+MICROBLOG = fixture("tutorials", "microblog")
 
 
 # -- test.pytest-file ------------------------------------------------------------------
@@ -327,3 +328,13 @@ def test_plain_pytest_and_prose_about_coverage_are_not_coverage(tmp_path: Path) 
         },
     )
     assert "test.coverage" not in milestones(tmp_path)
+
+
+# -- a tutorial project, chapter by chapter ---------------------------------------------
+
+
+def test_mega_tutorial_tests_py_is_unittest_and_not_pytest() -> None:
+    found = milestones(MICROBLOG)
+    assert found["test.unittest"] == ["tests.py:16", "tests.py:31", "tests.py:32"]
+    assert "test.pytest-file" not in found
+    assert "test.fixture" not in found and "test.api-client" not in found

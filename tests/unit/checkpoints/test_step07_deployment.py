@@ -9,6 +9,7 @@ from learner_projects import fixture, milestones, write
 
 CONTAINERS = fixture("deployment", "containerised")
 VPS = fixture("deployment", "vps-supervisor")
+MICROBLOG = fixture("tutorials", "microblog")
 
 FLASK_APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 
@@ -196,3 +197,14 @@ def test_github_config_that_is_not_a_workflow_is_not_ci(tmp_path: Path) -> None:
         },
     )
     assert "deploy.ci" not in milestones(tmp_path)
+
+
+# -- a tutorial project, chapter by chapter ---------------------------------------------
+
+
+def test_mega_tutorial_docker_and_heroku_deployment() -> None:
+    found = milestones(MICROBLOG)
+    assert found["deploy.dockerfile"] == ["Dockerfile:1"]
+    assert "boot.sh:11" in found["deploy.app-server"]  # exec gunicorn …, not the comment
+    assert found["deploy.platform"] == ["Procfile:1"]
+    assert "deploy.compose" not in found and "deploy.ci" not in found

@@ -8,6 +8,7 @@ from learner_projects import fixture, milestones, write
 
 LAYERED = fixture("practices", "layered-flask")
 CLASSIC = fixture("practices", "flake8-black")
+MICROBLOG = fixture("tutorials", "microblog")
 
 
 # -- style.linter ----------------------------------------------------------------------
@@ -169,3 +170,13 @@ def test_print_debugging_or_unused_config_is_not_logging(tmp_path: Path) -> None
         },
     )
     assert "style.logging" not in milestones(tmp_path)
+
+
+# -- a tutorial project, chapter by chapter ---------------------------------------------
+
+
+def test_mega_tutorial_logging_counts_but_mapped_columns_are_not_type_hints() -> None:
+    found = milestones(MICROBLOG)
+    assert found["style.logging"] == ["app/__init__.py:37", "app/__init__.py:46"]
+    assert "style.type-hints" not in found  # `so.Mapped[int]` columns, no annotated signatures
+    assert "style.layers" not in found  # models and routes, but no service layer yet

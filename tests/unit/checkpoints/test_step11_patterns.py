@@ -10,6 +10,7 @@ from learner_projects import fixture, milestones, write
 COSMIC = fixture("patterns", "cosmic-allocation")
 USERS = fixture("patterns", "fastapi-users")
 FLASKR = fixture("testing", "flaskr-pytest")
+MICROBLOG = fixture("tutorials", "microblog")
 
 
 # -- pattern.app-factory ---------------------------------------------------------------
@@ -233,3 +234,13 @@ def test_abc_never_implemented_is_not_an_abstract_interface(tmp_path: Path) -> N
         },
     )
     assert "pattern.abstract-interface" not in milestones(tmp_path)
+
+
+# -- a tutorial project, chapter by chapter ---------------------------------------------
+
+
+def test_mega_tutorial_factory_with_a_config_class_is_a_factory() -> None:
+    found = milestones(MICROBLOG)
+    assert found["pattern.app-factory"] == ["app/__init__.py:18"]
+    # `app = create_app()` and `db = SQLAlchemy()` shared by imports are not singletons
+    assert "pattern.singleton" not in found
