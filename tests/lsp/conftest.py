@@ -61,6 +61,19 @@ class Coach:
                 raise AssertionError(f"timed out waiting for {what}")
             await asyncio.sleep(0.02)
 
+    async def wait_stats(
+        self, what: str, cond: Callable[[dict[str, Any]], bool], timeout: float = WAIT_S
+    ) -> dict[str, Any]:
+        """Poll `roadmapCoach.debugStats` until `cond` holds for it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            stats = await self.stats()
+            if cond(stats):
+                return stats
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what}: {stats}")
+            await asyncio.sleep(0.05)
+
     def diagnostics(self, rel: str) -> list[types.Diagnostic]:
         return list(self.client.diagnostics.get(self.uri(rel), []))
 
@@ -70,7 +83,9 @@ class Coach:
         self.versions[rel] = 1
         self.client.text_document_did_open(
             types.DidOpenTextDocumentParams(
-                text_document=types.TextDocumentItem(uri=self.uri(rel), language_id="python", version=1, text=text)
+                text_document=types.TextDocumentItem(
+                    uri=self.uri(rel), language_id="python", version=1, text=text
+                )
             )
         )
 
@@ -83,7 +98,9 @@ class Coach:
             event = types.TextDocumentContentChangePartial(range=rng, text=text)
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=self.uri(rel), version=self.versions[rel]),
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=self.uri(rel), version=self.versions[rel]
+                ),
                 content_changes=[event],
             )
         )
@@ -106,7 +123,10 @@ class Coach:
 
     async def hover(self, rel: str, line: int, character: int) -> str | None:
         result = await self.client.text_document_hover_async(
-            types.HoverParams(text_document=types.TextDocumentIdentifier(self.uri(rel)), position=types.Position(line, character))
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(self.uri(rel)),
+                position=types.Position(line, character),
+            )
         )
         if result is None:
             return None
@@ -196,7 +216,9 @@ def git(root: Path, *args: str) -> str:
         "GIT_CONFIG_NOSYSTEM": "1",
         "HOME": str(root.parent),
     }
-    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 

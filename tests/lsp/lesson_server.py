@@ -29,10 +29,21 @@ class DebugTrue(Lesson):
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         for assign in facts.assigns:
             value = assign.value
-            if assign.target == "DEBUG" and value.kind == "bool" and value.value == "True" and value.span:
+            if (
+                assign.target == "DEBUG"
+                and value.kind == "bool"
+                and value.value == "True"
+                and value.span
+            ):
                 fix = Fix("Turn debug mode off", (Edit(facts.path, value.span, "False"),))
                 yield LessonFinding(
-                    self.code, facts.path, assign.span, "warning", "DEBUG is on in code that could ship", self.step, fix
+                    self.code,
+                    facts.path,
+                    assign.span,
+                    "warning",
+                    "DEBUG is on in code that could ship",
+                    self.step,
+                    fix,
                 )
 
 

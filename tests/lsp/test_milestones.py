@@ -17,7 +17,9 @@ def _shown(session: Coach, text: str) -> list[str]:
     return [m.message for m in session.client.messages if text in m.message]
 
 
-async def test_plain_client_hears_milestones_through_show_message(workspace: Path, store: Path) -> None:
+async def test_plain_client_hears_milestones_through_show_message(
+    workspace: Path, store: Path
+) -> None:
     (workspace / "app.py").write_text(FLASK_APP)
     async with coach(workspace, store) as session:
         session.open("app.py")
@@ -30,17 +32,22 @@ async def test_plain_client_hears_milestones_through_show_message(workspace: Pat
         assert session.milestones == [] and session.progress == []
 
 
-async def test_opted_in_client_gets_the_notification_and_no_show_message(workspace: Path, store: Path) -> None:
+async def test_opted_in_client_gets_the_notification_and_no_show_message(
+    workspace: Path, store: Path
+) -> None:
     (workspace / "app.py").write_text(FLASK_APP)
     async with coach(workspace, store, rich=True) as session:
         session.open("app.py")
         note = await session.wait_for(
-            "roadmapCoach/milestone", lambda: next((m for m in session.milestones if m["id"] == "web.flask-route"), None)
+            "roadmapCoach/milestone",
+            lambda: next((m for m in session.milestones if m["id"] == "web.flask-route"), None),
         )
         await session.settled()
         assert note["step"] == "web-frameworks" and note["title"] == "Your first Flask route"
         assert "route maps a URL" in note["teaches"]
-        assert {"id": "web.flask-template", "title": "A page rendered from a template"} in note["next"]
+        assert {"id": "web.flask-template", "title": "A page rendered from a template"} in note[
+            "next"
+        ]
         assert note["evidence"]["uri"] == session.uri("app.py")
         assert note["evidence"]["range"]["start"]["line"] == ROUTE_LINE
         assert session.progress and session.progress[-1]["achieved"] >= 2
@@ -55,8 +62,14 @@ async def test_first_achieved_wins_and_is_announced_once(workspace: Path, store:
         await session.settled()
     with Store(store) as log:
         record = log.achieved()["web.flask-route"]
-    assert (record.path, record.line, record.workspace) == ("app.py", ROUTE_LINE + 1, str(workspace.resolve()))
-    (workspace / "app.py").write_text("\n\n" + FLASK_APP)  # the route moved: still the same milestone
+    assert (record.path, record.line, record.workspace) == (
+        "app.py",
+        ROUTE_LINE + 1,
+        str(workspace.resolve()),
+    )
+    (workspace / "app.py").write_text(
+        "\n\n" + FLASK_APP
+    )  # the route moved: still the same milestone
     async with coach(workspace, store, rich=True) as again:
         again.open("app.py")
         stats = await again.settled()
@@ -66,7 +79,9 @@ async def test_first_achieved_wins_and_is_announced_once(workspace: Path, store:
         assert log.achieved()["web.flask-route"].seq == record.seq
 
 
-async def test_syntax_error_mid_typing_keeps_milestones_and_hover_answers(workspace: Path, store: Path) -> None:
+async def test_syntax_error_mid_typing_keeps_milestones_and_hover_answers(
+    workspace: Path, store: Path
+) -> None:
     (workspace / "app.py").write_text(FLASK_APP)
     async with coach(workspace, store, init_options={"debounceMs": 0}) as session:
         session.open("app.py")
@@ -80,6 +95,8 @@ async def test_syntax_error_mid_typing_keeps_milestones_and_hover_answers(worksp
         session.change("app.py", "")  # the learner deleted everything
         await session.settled()
         progress = await session.progress_now()
-        route = next(c for s in progress["steps"] for c in s["checkpoints"] if c["id"] == "web.flask-route")
+        route = next(
+            c for s in progress["steps"] for c in s["checkpoints"] if c["id"] == "web.flask-route"
+        )
         assert route["achieved"] and route["achievedAt"].endswith("Z")
         assert route["evidence"]["uri"] == session.uri("app.py")

@@ -4,6 +4,7 @@ the raw JSON arguments; errors go back to the client as JSON-RPC errors."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,6 +123,8 @@ def debug_text(session: Session, *args: Any) -> str | None:
 
 async def debug_stats(session: Session, *args: Any) -> dict[str, Any]:
     # Asked after a burst of edits, the answer waits for the analysis in flight.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(session.ready.wait(), 10.0)
     for uri in list(session.open_paths):
         await session.queue.settled(uri, timeout=5.0)
     await asyncio.sleep(0)

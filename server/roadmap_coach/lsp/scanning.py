@@ -90,6 +90,7 @@ class Scanner:
         self.session = session
         self.task: asyncio.Task[str] | None = None
         self.last_result = ""
+        self.token: str | None = None
         self._cancel: threading.Event | None = None
         self._ids = itertools.count(1)
 
@@ -102,6 +103,11 @@ class Scanner:
     def stop(self) -> None:
         if self._cancel is not None:
             self._cancel.set()
+
+    def cancel(self, token: object) -> None:
+        """The client's cancel button (also when it arrives before pygls knows the token)."""
+        if token == self.token:
+            self.stop()
 
     async def _run(self, cancel: threading.Event) -> str:
         session = self.session

@@ -49,10 +49,16 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         session.settings, warnings = parse_settings(params.initialization_options)
         for warning in warnings:
             notifications.log(ls, f"roadmap-coach: {warning}", types.MessageType.Warning)
+        # Nothing is analysed before `initialize` returns, so the state is set directly.
+        session.state.set_lesson_options(session.settings.disabled_lessons, session.settings.hints)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CoachServer, params: types.InitializedParams) -> None:
         await pull_configuration(ls)
+        settings = session.settings
+        await session.update(
+            lambda: session.state.set_lesson_options(settings.disabled_lessons, settings.hints)
+        )
         if session.features.config_dynamic:
             registration = types.Registration(
                 id="roadmap-coach/config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION
@@ -66,10 +72,15 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         await session.open_store()
         await session.watcher.start()
         session.scanner.start()
+        session.ready.set()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: CoachServer, params: None) -> None:
         stop(session)
+
+    @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def cancel_progress(ls: CoachServer, params: types.WorkDoneProgressCancelParams) -> None:
+        session.scanner.cancel(params.token)
 
     # -- documents ---------------------------------------------------------------------
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)

@@ -126,6 +126,9 @@ class Session:
         self.problem_files: set[str] = set()
         self.stats = {"scans": 0, "gitReads": 0, "updates": 0, "skippedLarge": 0}
         self.closed = False
+        self.ready = (
+            asyncio.Event()
+        )  # set when `initialized` has applied settings and opened the store
         self._generation = itertools.count(1)
         self._skipped_large: set[str] = set()
         self.scanner = Scanner(self)

@@ -1,0 +1,164 @@
+"""Lessons in the editor: diagnostics (pushed, or pulled by clients that can), hover on
+a lesson, its quick fix and "ignore on this line" as code actions. These run the server
+with one test-only lesson (tests/lsp/lesson_server.py) next to the shipped ones."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import HERE, Coach, coach
+from lsprotocol import types
+
+SERVER = [sys.executable, str(HERE / "lesson_server.py")]
+SETTINGS = 'import os\n\nDEBUG = True\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
+HREF = "https://github.com/roadmap-coach/roadmap-coach/blob/main/docs/rules/RC599.md"
+
+
+def _ours(diagnostics: list[types.Diagnostic], code: str = "RC599") -> list[types.Diagnostic]:
+    return [d for d in diagnostics if d.code == code]
+
+
+async def _actions(session: Coach, rel: str, line: int) -> list[types.CodeAction]:
+    rng = types.Range(types.Position(line, 0), types.Position(line, 0))
+    result = await session.client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(session.uri(rel)),
+            range=rng,
+            context=types.CodeActionContext(diagnostics=session.diagnostics(rel)),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+async def test_lessons_are_pushed_as_diagnostics_with_a_lesson_page(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "settings.py").write_text(SETTINGS)
+    (workspace / "other.py").write_text("DEBUG = True\n")  # never opened: published after the scan
+    async with coach(workspace, store, server=SERVER) as session:
+        session.open("settings.py")
+        found = await session.wait_for(
+            "a diagnostic", lambda: _ours(session.diagnostics("settings.py"))
+        )
+        diagnostic = found[0]
+        assert diagnostic.source == "roadmap-coach"
+        assert diagnostic.severity == types.DiagnosticSeverity.Warning
+        assert diagnostic.code_description is not None and diagnostic.code_description.href == HREF
+        assert (diagnostic.range.start.line, diagnostic.range.start.character) == (2, 0)
+        assert diagnostic.message == "DEBUG is on in code that could ship"
+        await session.wait_for(
+            "the unopened file's diagnostic", lambda: _ours(session.diagnostics("other.py"))
+        )
+
+
+async def test_an_edit_that_fixes_a_lesson_clears_it_and_counts_as_sec_lesson_fixed(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "settings.py").write_text(SETTINGS)
+    async with coach(
+        workspace, store, server=SERVER, rich=True, init_options={"debounceMs": 0}
+    ) as session:
+        session.open("settings.py")
+        await session.wait_for("a diagnostic", lambda: _ours(session.diagnostics("settings.py")))
+        session.change("settings.py", SETTINGS.replace("DEBUG = True", "DEBUG = False"))
+        await session.wait_for(
+            "the lesson to go", lambda: not _ours(session.diagnostics("settings.py"))
+        )
+        note = await session.wait_for(
+            "sec.lesson-fixed",
+            lambda: [m for m in session.milestones if m["id"] == "sec.lesson-fixed"],
+        )
+        assert note[0]["evidence"]["uri"] == session.uri("settings.py")
+
+
+async def test_columns_are_counted_in_the_editors_encoding(workspace: Path, store: Path) -> None:
+    (workspace / "app.py").write_text('x = "héllo😀"; DEBUG = True\n')
+    async with coach(workspace, store, server=SERVER) as session:
+        session.open("app.py")
+        found = await session.wait_for("a diagnostic", lambda: _ours(session.diagnostics("app.py")))
+        # 'x = "héllo😀"; ' is 15 UTF-8 bytes before é's second byte... 16 UTF-16 units in all
+        assert found[0].range.start.character == len('x = "héllo😀"; '.encode("utf-16-le")) // 2
+
+
+async def test_clients_that_pull_get_diagnostics_by_request_and_no_push(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "settings.py").write_text(SETTINGS)
+    async with coach(
+        workspace, store, server=SERVER, editor="neovim@v0.10.0", init_options={"debounceMs": 0}
+    ) as session:
+        session.open("settings.py")
+        ident = types.TextDocumentIdentifier(session.uri("settings.py"))
+        report = await session.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=ident)
+        )
+        assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+        assert [d.code for d in report.items] == ["RC599"]
+        again = await session.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=ident, previous_result_id=report.result_id)
+        )
+        assert isinstance(again, types.RelatedUnchangedDocumentDiagnosticReport)
+        session.change("settings.py", SETTINGS.replace("DEBUG = True\n", ""))
+        fixed = await session.client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=ident, previous_result_id=report.result_id)
+        )
+        assert isinstance(fixed, types.RelatedFullDocumentDiagnosticReport) and not fixed.items
+        assert session.uri("settings.py") not in session.client.diagnostics
+
+
+async def test_hover_on_a_lesson_explains_why_and_links_its_page(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "settings.py").write_text(SETTINGS)
+    async with coach(workspace, store, server=SERVER) as session:
+        session.open("settings.py")
+        text = await session.hover("settings.py", 2, 3)
+        assert text is not None
+        assert "RC599" in text and "Debug mode left on" in text
+        assert "Why it matters" in text and "stack traces" in text
+        assert HREF in text and "Roadmap step 5" in text
+        assert await session.hover("settings.py", 0, 2) is None  # `import os` teaches nothing
+
+
+async def test_quick_fix_and_ignore_are_offered_as_code_actions(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "settings.py").write_text(SETTINGS)
+    async with coach(workspace, store, server=SERVER, init_options={"debounceMs": 0}) as session:
+        session.open("settings.py")
+        await session.wait_for("a diagnostic", lambda: _ours(session.diagnostics("settings.py")))
+        actions = {a.title: a for a in await _actions(session, "settings.py", 2)}
+        fix = actions["Turn debug mode off"]
+        assert fix.kind == types.CodeActionKind.QuickFix and fix.diagnostics
+        assert fix.edit is not None and fix.edit.changes is not None
+        (edit,) = fix.edit.changes[session.uri("settings.py")]
+        assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (
+            8,
+            12,
+            "False",
+        )
+        ignore = actions["Ignore RC599 on this line"]
+        assert ignore.edit is not None and ignore.edit.changes is not None
+        (insert,) = ignore.edit.changes[session.uri("settings.py")]
+        assert (
+            insert.new_text == "  # coach: ignore[RC599]"
+            and insert.range.start == types.Position(2, 12)
+        )
+        session.insert("settings.py", 2, 12, insert.new_text)
+        await session.wait_for(
+            "the ignored lesson to go", lambda: not _ours(session.diagnostics("settings.py"))
+        )
+        assert await _actions(session, "settings.py", 0) == []
+
+
+async def test_no_ignore_comment_is_offered_where_it_would_change_the_code(
+    workspace: Path, store: Path
+) -> None:
+    text = 'DEBUG = True; NOTE = """a note\nthat goes on"""\n'
+    (workspace / "app.py").write_text(text)
+    async with coach(workspace, store, server=SERVER) as session:
+        session.open("app.py")
+        await session.wait_for("a diagnostic", lambda: _ours(session.diagnostics("app.py")))
+        titles = [a.title for a in await _actions(session, "app.py", 0)]
+        assert "Ignore RC599 on this line" not in titles
