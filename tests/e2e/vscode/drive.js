@@ -210,6 +210,13 @@ async function scenario() {
     return `${(await row.innerText()).replace(/\s+/g, ' ')}; Roadmap ${after.achieved}/${after.total}`;
   });
 
+  await check('the line that earned the milestone carries a "✓ Milestone" code lens', async () => {
+    await openFile('app.py');
+    const lens = activeEditor().locator('.codelens-decoration', { hasText: 'Milestone' }).first();
+    await lens.waitFor({ timeout: T });
+    return (await lens.innerText()).trim();
+  });
+
   let squiggle = false;
   await check('an f-string SQL query gets a warning squiggle (RC301)', async () => {
     await openFile('db.py');
