@@ -37,7 +37,14 @@ test-browser: venv
 test-vscode: venv
 	tests/e2e/vscode/run.sh
 
-test: lint unit test-browser test-vscode
+# Real Neovim (Debian's 0.7.2, headless) driving this repo's server over stdio; installs neovim
+# with apt-get when root and missing. Neovim's LSP log is shown when it fails.
+test-neovim: venv
+	@command -v nvim >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq neovim >/dev/null; }
+	@command -v nvim >/dev/null || { echo "test-neovim: nvim not found (apt-get install neovim)"; exit 1; }
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/neovim
+
+test: lint unit test-browser test-vscode test-neovim
 
 clean:
 	rm -rf $(VENV) .build build *.egg-info
