@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/flask-learner
 RUN_DIR := .build/run
 
-.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench fuzz docs clean
+.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench bench-lessons fuzz docs clean
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml setup.py
@@ -45,6 +45,18 @@ test-neovim: venv
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/neovim
 
 test: lint unit test-browser test-vscode test-neovim
+
+# Lesson pages (docs/rules/*.md) from the lessons' docstrings; a unit test fails when they differ.
+docs: venv
+	$(BIN)/python -m roadmap_coach.rules.lessons.docs
+
+# Precision/recall of the security lessons next to bandit on the lesson corpus
+# (writes its section of benchmarks/RESULTS.md; installs bandit from the `bench` extra).
+bench-lessons: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/lessons_precision.py
+
+bench: bench-lessons
 
 clean:
 	rm -rf $(VENV) .build build *.egg-info

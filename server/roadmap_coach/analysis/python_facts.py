@@ -249,7 +249,9 @@ class _Walker:
                     return Arg(built.kind, built.value, span, via=node.id, parts=built.parts)
                 if scope.kind == "function":
                     break
-            return Arg("name", self.lookup(node.id), span)
+            resolved = self.lookup(node.id)
+            # keep the name as written when it resolves elsewhere (`password = request.form[…]`)
+            return Arg("name", resolved, span, via=node.id if resolved != node.id else None)
         if isinstance(node, ast.Attribute):
             name = self.dotted(node)
             return Arg("attr", name[1] if name else None, span)

@@ -46,6 +46,9 @@ class WorkspaceContext:
     tracked: set[str] = field(default_factory=set)  # paths in Git's index
     gitignore_lines: list[str] = field(default_factory=list)
     has_gitignore: bool = False
+    paths: set[str] = field(default_factory=set)  # every file the workspace listing holds
+    # dependency files a fix may append to: path -> their lines (credentials masked)
+    requirement_lines: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Lesson:
@@ -56,6 +59,44 @@ class Lesson:
     title: ClassVar[str] = ""
     severity: ClassVar[str] = "information"
     security: ClassVar[bool] = False
+    quick_fix: ClassVar[str] = ""  # what the quick fix does, when the lesson offers one
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError
+
+
+_TEST_DIRS = frozenset({"tests", "test", "testing"})
+
+
+def is_test_path(path: str) -> bool:
+    """Test code: under a tests/ folder, `test_*.py`, `*_test.py` or `conftest.py`.
+    Test credentials and shortcuts are fine there, so security lessons stay quiet."""
+    parts = path.split("/")
+    name = parts[-1]
+    return (
+        any(part in _TEST_DIRS for part in parts[:-1])
+        or (name.startswith("test_") and name.endswith(".py"))
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+class SecurityLesson(Lesson):
+    """A security lesson: a warning, never capped, and silent in test code."""
+
+    step: ClassVar[str] = "security"
+    severity: ClassVar[str] = "warning"
+    security: ClassVar[bool] = True
+
+    def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
+        if is_test_path(facts.path) or facts.error:
+            return []
+        return self.find(facts, context)
+
+    def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
+        raise NotImplementedError
+
+    def finding(
+        self, facts: FileFacts, span: Span, message: str, fix: Fix | None = None
+    ) -> LessonFinding:
+        return LessonFinding(self.code, facts.path, span, self.severity, message, self.step, fix)

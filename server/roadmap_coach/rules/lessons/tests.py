@@ -1,0 +1,98 @@
+"""Tests that cannot fail."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from roadmap_coach.analysis.facts import Call, FileFacts, Function
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext, is_test_path
+
+_CHECKING_CALL_RE = re.compile(
+    r"^_*(assert|expect|verify|check)|^(fail|raises|approx)$", re.IGNORECASE
+)
+_SKIPPED_RE = re.compile(
+    r"pytest\.mark\.(skip|skipif|xfail)$|unittest\.(skip|expectedFailure)|\.skip$"
+)
+
+
+class AssertionFreeTest(Lesson):
+    """## What it catches
+    A test function (`test_*` in a test file) that contains no `assert`, no
+    `self.assert…()` / mock `assert_called…()` call, no `pytest.raises`, and
+    calls no helper of the same file that asserts.
+
+    ## Why it matters
+    A test passes when it raises nothing. Without a check, it passes whether the
+    code is right or wrong, so it gives a green tick and no protection. (A test
+    that only checks "it does not crash" is worth writing down as such: assert
+    the result you expect.)
+
+    ## Example
+    ```python
+    def test_create_user(client):
+        client.post("/users", json={"name": "Ada"})
+    ```
+
+    ## The safe way
+    State what must be true afterwards.
+    ```python
+    def test_create_user(client):
+        response = client.post("/users", json={"name": "Ada"})
+        assert response.status_code == 201
+        assert response.json()["name"] == "Ada"
+    ```
+    Skipped and expected-to-fail tests are not reported.
+    """
+
+    code = "RC601"
+    step = "testing"
+    title = "A test that asserts nothing"
+    severity = "information"
+
+    def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
+        if facts.kind != "python" or not is_test_path(facts.path):
+            return
+        helpers = {f.name for f in facts.functions if f.asserts and not f.name.startswith("test")}
+        calls_by_function: dict[str, list[Call]] = {}
+        for call in facts.calls:
+            if call.function:
+                calls_by_function.setdefault(call.function, []).append(call)
+        for function in facts.functions:
+            if not _is_test(function) or function.asserts:
+                continue
+            inside = [
+                c
+                for name, calls in calls_by_function.items()
+                if name == function.qualname or name.startswith(function.qualname + ".")
+                for c in calls
+            ]
+            if any(_checks(c, helpers) for c in inside) or _nested_asserts(facts, function):
+                continue
+            message = (
+                f"`{function.name}` checks nothing, so it passes whether the code works or not. "
+                "Add an `assert` on the result you expect."
+            )
+            yield LessonFinding(
+                self.code, facts.path, function.span, self.severity, message, self.step, priority=2
+            )
+
+
+def _is_test(function: Function) -> bool:
+    return function.name.startswith("test") and not any(
+        _SKIPPED_RE.search(d) for d in function.decorators
+    )
+
+
+def _checks(call: Call, helpers: set[str]) -> bool:
+    last = call.name.rsplit(".", 1)[-1]
+    if _CHECKING_CALL_RE.search(last) or call.qname.endswith(
+        ("pytest.fail", "pytest.skip", "pytest.xfail")
+    ):
+        return True
+    return last in helpers
+
+
+def _nested_asserts(facts: FileFacts, function: Function) -> bool:
+    prefix = function.qualname + "."
+    return any(f.asserts for f in facts.functions if f.qualname.startswith(prefix))

@@ -1,0 +1,267 @@
+"""Learning hints (RC1xx, RC6xx, RC9xx, RC10xx): each with the code that earns it and a
+look-alike that must not."""
+
+from __future__ import annotations
+
+import pytest
+from lesson_workspace import Workspace
+
+
+def codes_in(
+    files: dict[str, str | bytes], code: str, tracked: list[str] | None = None
+) -> list[int]:
+    """1-based lines where `code` fires."""
+    return sorted(f.span.line + 1 for f in Workspace(files, tracked).findings(code))
+
+
+# -- RC101 ---------------------------------------------------------------------------------
+
+SWALLOWED = """\
+try:
+    risky()
+except:
+    pass
+try:
+    risky()
+except Exception:
+    pass
+try:
+    risky()
+except BaseException:
+    '''ignored'''
+try:
+    risky()
+except:
+    log("failed")
+"""
+HANDLED = """\
+try:
+    risky()
+except ValueError:
+    pass
+try:
+    risky()
+except Exception as exc:
+    logger.exception("failed: %s", exc)
+try:
+    risky()
+except:
+    cleanup()
+    raise
+try:
+    import ujson as json
+except ImportError:
+    import json
+"""
+
+
+def test_bare_except_and_except_exception_pass_are_taught() -> None:
+    assert codes_in({"app.py": SWALLOWED}, "RC101") == [3, 7, 11, 15]
+
+
+def test_specific_logged_or_reraised_errors_are_not_a_lesson() -> None:
+    assert codes_in({"app.py": HANDLED}, "RC101") == []
+
+
+# -- RC102 ---------------------------------------------------------------------------------
+
+
+def test_mutable_defaults_are_taught() -> None:
+    source = (
+        "def a(x=[]): ...\n"
+        "def b(x={}): ...\n"
+        "def c(x={1, 2}): ...\n"
+        "def d(*, x=dict()): ...\n"
+        "def e(x=[i for i in range(3)]): ...\n"
+    )
+    assert codes_in({"app.py": source}, "RC102") == [1, 2, 3, 4, 5]
+
+
+def test_immutable_and_framework_defaults_are_not_a_lesson() -> None:
+    source = (
+        "from fastapi import Depends, Query\n"
+        "def a(x=None, y=(), z='', n=0, f=frozenset()): ...\n"
+        "def b(db=Depends(get_db), tags: list[str] = Query(default=[])): ...\n"
+        "class Model:\n    tags: list[str] = []\n"
+    )
+    assert codes_in({"app.py": source}, "RC102") == []
+
+
+# -- RC601 ---------------------------------------------------------------------------------
+
+EMPTY_TESTS = """\
+import pytest
+
+def test_create_user(client):
+    client.post("/users", json={"name": "Ada"})
+
+def test_placeholder():
+    pass
+
+class TestApi:
+    def test_lists(self, client):
+        client.get("/users")
+"""
+CHECKING_TESTS = """\
+import pytest
+from unittest import TestCase
+
+def check_ok(response):
+    assert response.status_code == 200
+
+def test_assert(client):
+    assert client.get("/").status_code == 200
+
+def test_raises():
+    with pytest.raises(ValueError):
+        int("x")
+
+def test_helper(client):
+    check_ok(client.get("/"))
+
+def test_mock(mocker):
+    sender = mocker.patch("app.send")
+    sender.assert_called_once_with("hi")
+
+class UserTests(TestCase):
+    def test_equal(self):
+        self.assertEqual(1, 1)
+
+@pytest.mark.skip(reason="later")
+def test_later():
+    pass
+
+def test_nested():
+    def inner(value):
+        assert value
+    inner(1)
+
+def helper_not_a_test():
+    pass
+"""
+
+
+def test_tests_that_assert_nothing_are_taught_in_test_files() -> None:
+    assert codes_in({"tests/test_users.py": EMPTY_TESTS}, "RC601") == [3, 6, 10]
+
+
+def test_tests_that_check_something_are_not_a_lesson() -> None:
+    assert codes_in({"tests/test_users.py": CHECKING_TESTS}, "RC601") == []
+
+
+def test_test_named_functions_outside_test_files_are_not_tests() -> None:
+    assert codes_in({"app/db.py": "def test_connection(conn):\n    conn.ping()\n"}, "RC601") == []
+
+
+# -- RC901 ---------------------------------------------------------------------------------
+
+APP = """\
+import os
+import yaml
+import jwt
+from bs4 import BeautifulSoup
+from PIL import Image
+import dotenv
+import flask
+from werkzeug.security import generate_password_hash
+from app import models
+from . import views
+from .helpers import slugify
+import helpers
+import requests
+"""
+
+
+def test_undeclared_imports_are_taught_with_their_package_names() -> None:
+    workspace = Workspace(
+        {
+            "app/main.py": APP,
+            "app/helpers.py": "",
+            "helpers.py": "",
+            "requirements.txt": "Flask==3.1\npython-dotenv\n",
+            "requirements-dev.txt": "pytest\n",
+        }
+    )
+    found = workspace.findings("RC901")
+    messages = [f.message for f in found]
+    assert [f.span.line + 1 for f in found] == [2, 3, 4, 5, 13]
+    assert "PyYAML" in messages[0] and "PyJWT" in messages[1]
+    assert "beautifulsoup4" in messages[2] and "Pillow" in messages[3]
+    assert all(f.fix is not None and f.fix.edits[0].path == "requirements.txt" for f in found)
+
+
+def test_declared_imports_in_pyproject_groups_and_poetry_are_not_a_lesson() -> None:
+    pyproject = (
+        '[project]\nname = "shop"\ndependencies = ["PyYAML>=6", "flask"]\n'
+        '[project.optional-dependencies]\ndocs = ["beautifulsoup4"]\n'
+        '[dependency-groups]\ntest = ["pytest", "PyJWT"]\n'
+        '[tool.poetry.dependencies]\npillow = "^10"\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "app.py": "import yaml, bs4, jwt, flask, werkzeug\nfrom PIL import Image\n",
+    }
+    assert codes_in(files, "RC901") == []
+
+
+def test_requirements_in_another_encoding_still_declare() -> None:
+    workspace = Workspace(
+        {"app.py": "import yaml\n", "requirements.txt": "PyYAML\n".encode("utf-16")}
+    )
+    assert workspace.facts()["requirements.txt"].requirements == ["pyyaml"]
+    assert workspace.findings("RC901") == []
+
+
+def test_a_test_file_import_goes_to_the_dev_requirements() -> None:
+    workspace = Workspace(
+        {
+            "requirements.txt": "flask\n",
+            "requirements-dev.txt": "pytest\n",
+            "tests/test_a.py": "import pytest\nimport responses\n",
+        }
+    )
+    (finding,) = workspace.findings("RC901")
+    assert finding.fix is not None and finding.fix.edits[0].path == "requirements-dev.txt"
+
+
+def test_projects_declared_in_setup_py_are_left_alone() -> None:
+    assert (
+        codes_in(
+            {"setup.py": "from setuptools import setup\nsetup()\n", "app.py": "import yaml\n"},
+            "RC901",
+        )
+        == []
+    )
+
+
+# -- RC1001 --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tracked",
+    [
+        [".env"],
+        ["backend/.env"],
+        ["db.sqlite3"],
+        ["instance/app.db"],
+        [".venv/pyvenv.cfg", ".venv/lib/x.py"],
+    ],
+)
+def test_secrets_virtualenvs_and_databases_tracked_by_git_are_taught(tracked: list[str]) -> None:
+    files = {path: "" for path in tracked}
+    found = Workspace(files, tracked=tracked).findings("RC1001")
+    assert [f.path for f in found] == [tracked[0]]
+    assert found[0].severity == "information" and found[0].step == "git"
+
+
+@pytest.mark.parametrize(
+    "tracked",
+    [[".env.example"], [".env.sample"], ["app/env.py"], ["docs/database.md"], ["environment.yml"]],
+)
+def test_examples_and_look_alike_names_are_not_a_lesson(tracked: list[str]) -> None:
+    files = {path: "" for path in tracked}
+    assert Workspace(files, tracked=tracked).findings("RC1001") == []
+
+
+def test_untracked_env_files_are_not_a_lesson() -> None:
+    assert Workspace({".env": "", "app.py": ""}, tracked=["app.py"]).findings("RC1001") == []
