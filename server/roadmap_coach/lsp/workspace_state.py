@@ -22,6 +22,7 @@ from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 from roadmap_coach.rules.matchers import Context
+from roadmap_coach.rules.symbols import signature
 
 
 @dataclass(slots=True)
@@ -99,7 +100,9 @@ class WorkspaceState:
 
     def put_facts(self, facts: FileFacts) -> bool:
         old = self.entries.get(facts.path)
-        if old is None:
+        if old is None or signature(old.facts) != signature(facts):
+            # a new file, or new module-level names that other files' matchers follow
+            # (`from app import db`): every result is recomputed, as for a new path
             self._paths_changed()
         elif facts.kind != "python" or old.facts.kind != "python":
             self._context = None
@@ -198,7 +201,7 @@ class WorkspaceState:
 
     def _result(self, facts: FileFacts) -> FileResult:
         if self._paths is None:
-            self._paths = Context(frozenset(self.entries))
+            self._paths = Context.of({p: e.facts for p, e in self.entries.items()})
         try:
             return self.engine.file_result(facts, self._paths)
         except Exception:  # a broken matcher must not cost the learner the other files

@@ -108,3 +108,17 @@ class Symbols:
                 done.add(resolved)
                 queue.extend(self.bases[resolved])
         return found
+
+
+def signature(facts: FileFacts) -> tuple[object, ...]:
+    """What a file gives the table: equal signatures mean other files' results stand."""
+    if facts.kind != "python":
+        return ()
+    imports = tuple((i.module, i.name, i.alias) for i in facts.imports)
+    names = tuple(
+        (a.target, a.value.kind, a.value.value)
+        for a in facts.assigns
+        if a.scope == "module" and a.value.kind in _BINDING_KINDS
+    )
+    classes = tuple((c.qualname, tuple(c.qbases)) for c in facts.classes)
+    return (facts.module, imports, names, classes)
