@@ -186,6 +186,17 @@ def test_fixture_using_monkeypatch_is_a_mock(tmp_path: Path) -> None:
     assert milestones(tmp_path)["test.mock"] == ["tests/conftest.py:5"]
 
 
+def test_http_and_clock_mocking_libraries_are_mocks(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "tests/test_clock.py": "from freezegun import freeze_time\n\n\n"
+            "@freeze_time('2024-01-01')\ndef test_new_year():\n    assert True\n"
+        },
+    )
+    assert milestones(tmp_path)["test.mock"] == ["tests/test_clock.py:1"]
+
+
 def test_mock_named_data_is_not_a_mock(tmp_path: Path) -> None:
     write(
         tmp_path,

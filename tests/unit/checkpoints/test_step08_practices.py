@@ -160,13 +160,27 @@ def test_configured_and_used_logging_is_a_milestone() -> None:
     assert milestones(LAYERED)["style.logging"] == ["shop/routes.py:7", "shop/services.py:11"]
 
 
+def test_django_logging_setting_with_loggers_in_use_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "mysite/settings.py": "LOGGING = {\n    'version': 1,\n"
+            "    'handlers': {'console': {'class': 'logging.StreamHandler'}},\n"
+            "    'root': {'handlers': ['console'], 'level': 'INFO'},\n}\n",
+            "polls/views.py": "import logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
+            "def index(request):\n    logger.info('index viewed')\n",
+        },
+    )
+    assert milestones(tmp_path)["style.logging"] == ["mysite/settings.py:1", "polls/views.py:7"]
+
+
 def test_print_debugging_or_unused_config_is_not_logging(tmp_path: Path) -> None:
     write(
         tmp_path,
         {
             "app.py": "import logging\n\nlogging.basicConfig(level=logging.DEBUG)\n\n\n"
             "def main():\n    print('starting')\n",
-            "worker.py": "import logging\n\nlog = logging.getLogger('worker')\n",
+            "worker.py": "import logging\n\nlog = logging.getLogger('worker')\nlog.setLevel(logging.INFO)\n",
         },
     )
     assert "style.logging" not in milestones(tmp_path)
