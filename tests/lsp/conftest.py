@@ -142,6 +142,22 @@ class Coach:
         return {c["id"] for s in progress["steps"] for c in s["checkpoints"] if c["achieved"]}
 
 
+def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """What an editor does with a quick fix's TextEdits (ASCII columns)."""
+    lines = text.splitlines(keepends=True)
+
+    def offset(pos: types.Position) -> int:
+        return sum(len(line) for line in lines[: pos.line]) + pos.character
+
+    for edit in sorted(
+        edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True
+    ):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+        lines = text.splitlines(keepends=True)
+    return text
+
+
 def capabilities(editor: str, *, rich: bool = False) -> types.ClientCapabilities:
     caps = client_capabilities(editor)
     if rich:

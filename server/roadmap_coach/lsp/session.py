@@ -180,6 +180,12 @@ class Session:
             self.result_ids[path] = str(next(self._generation))
             if not self.features.pull:
                 self.push_lessons(path, findings, outcome.versions.get(path))
+        trigger = outcome.trigger
+        if trigger is not None and trigger not in delta.lessons and not self.features.pull:
+            # The edited document always hears back for its new version, changed or not.
+            self.push_lessons(
+                trigger, self.state.lessons.get(trigger, []), outcome.versions.get(trigger)
+            )
         if self.features.pull and self.features.diagnostic_refresh:
             others = set(delta.lessons) - {outcome.trigger}
             if others & set(self.open_uris):
