@@ -32,6 +32,17 @@ sys.path.insert(0, str(ROOT / "tests" / "unit" / "rules" / "lessons"))
 from lesson_corpus import CORPUS, Mark, marks, scan  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+HELD_OUT = "holdout/"
+# Recorded once, before any rule change prompted by the held-out files (not recomputed).
+FIRST_RUN = (
+    "First run of the rules on the held-out files, before fixing what they showed: round 1 "
+    "found 21 of 23 problems with no false positive (missed: a password read into a local "
+    "from `request.form.get` and inserted as typed; `Markup()` around a database value, which "
+    "bandit found and the corpus first forgot to mark); round 2 found all 11 with one false "
+    "positive (a value quoted with `shlex.quote`). All three were fixed; round 3, written "
+    "after those fixes, found all 10 problems with no false positive. The tables show the "
+    "rules as they are now."
+)
 SECTION = "## Lessons: precision and recall against bandit"
 CODES = ["RC301", "RC501", "RC502", "RC503", "RC504", "RC505", "RC506"]
 CODES += ["RC507", "RC508", "RC509", "RC510", "RC511"]
@@ -161,11 +172,8 @@ def _total(scores: dict[str, Score]) -> Score:
     return total
 
 
-def report(
-    coach: dict[str, Score], bandit: dict[str, Score], unmapped: dict[str, int], version: str
-) -> str:
-    corpus = marks()
-    lookalikes = defaultdict(int)
+def _table(coach: dict[str, Score], bandit: dict[str, Score], corpus: list[Mark]) -> list[str]:
+    lookalikes: dict[str, int] = defaultdict(int)
     for m in corpus:
         if m.kind == "lookalike":
             lookalikes[m.code] += 1
@@ -185,6 +193,17 @@ def report(
         f"**{_pct(ct.precision())}** ({ct.correct}/{ct.reports}) | **{_pct(ct.recall())}** | "
         f"**{_pct(bt.precision())}** ({bt.correct}/{bt.reports}) | **{_pct(bt.recall())}** |"
     )
+    return rows
+
+
+def report(
+    scores: tuple[dict[str, Score], dict[str, Score]],
+    held_out: tuple[dict[str, Score], dict[str, Score]],
+    unmapped: dict[str, int],
+    version: str,
+) -> str:
+    corpus = marks()
+    coach, bandit = scores
     in_tests = sum(
         1 for s in bandit.values() for fp in s.false_positives if fp.startswith("tests/")
     )
@@ -197,13 +216,22 @@ def report(
             "`tests/unit/rules/lessons/fixtures/corpus/` (the same files the unit tests use). "
             f"bandit {version} with default settings, its tests mapped to the lesson that teaches "
             "the same thing. A report is correct on a line marked `expect` (or `source`: where the "
-            "string reaching the flagged call was built) for its code.",
+            "string reaching the flagged call was built) for its code. The corpus was written "
+            "by the author of the rules, so the whole-corpus figures for roadmap-coach measure "
+            "regressions more than real-world accuracy; the held-out table below is the fairer "
+            "estimate.",
             "",
-            *rows,
+            *_table(coach, bandit, corpus),
             "",
+            f"Held-out files only (`{HELD_OUT}`, written after the rules in three rounds, to see "
+            "how they do on code they were not written against):",
+            "",
+            *_table(*held_out, [m for m in corpus if m.path.startswith(HELD_OUT)]),
+            "",
+            f"- {FIRST_RUN}",
             f"- bandit reports on test code counted as false positives above: {in_tests} "
             "(roadmap-coach gives test code no security lessons).",
-            f"- bandit reports that map to no lesson, left out of the table: {other}.",
+            f"- bandit reports that map to no lesson, left out of the tables: {other}.",
             "- No bandit test covers RC504 (password compared with `==` to a stored value), RC506 "
             "(CSRF off) or RC511 (JWT without verification): its recall there is 0 by construction.",
             "",
@@ -233,10 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     corpus = marks()
-    coach = score(coach_reports(), corpus)
+    ours = coach_reports()
     mapped, unmapped, version = bandit_reports()
-    bandit = score(mapped, corpus)
-    section = report(coach, bandit, unmapped, version)
+    coach, bandit = score(ours, corpus), score(mapped, corpus)
+
+    def held(reports: set[tuple[str, int, str]]) -> set[tuple[str, int, str]]:
+        return {r for r in reports if r[0].startswith(HELD_OUT)}
+
+    held_marks = [m for m in corpus if m.path.startswith(HELD_OUT)]
+    held_out = (score(held(ours), held_marks), score(held(mapped), held_marks))
+    section = report((coach, bandit), held_out, unmapped, version)
     print(section)
     for name, scores in (("roadmap-coach", coach), ("bandit", bandit)):
         for code, s in scores.items():

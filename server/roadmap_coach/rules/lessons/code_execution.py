@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace
-from roadmap_coach.rules.lessons.inputs import constant_text, untrusted
+from roadmap_coach.rules.lessons.inputs import SHELL_QUOTES, constant_text, untrusted
 
 _SUBPROCESS = frozenset(
     {
@@ -57,7 +57,7 @@ class ShellCommandFromInput(SecurityLesson):
     subprocess.run(["convert", filename, "thumbnail.png"], check=True)
     ```
     Constant commands (`os.system("clear")`, `subprocess.run("ls -l", shell=True)`)
-    are not reported.
+    and values quoted with `shlex.quote()` are not reported.
     """
 
     code = "RC508"
@@ -66,7 +66,9 @@ class ShellCommandFromInput(SecurityLesson):
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         for call in facts.calls:
             command = _shell_command(call)
-            if command is None or not untrusted(facts, command, call.function, call.span.line):
+            if command is None or not untrusted(
+                facts, command, call.function, call.span.line, SHELL_QUOTES
+            ):
                 continue
             message = (
                 f"This command reaches a shell through `{call.name}()` and is built from a value: "

@@ -15,7 +15,9 @@ from roadmap_coach.analysis.facts import Arg, FileFacts, Function
 BUILT = frozenset({"fstring", "concat", "percent", "format"})
 _CONSTANT_EXPR_RE = re.compile(r"^(?:[A-Z][A-Z0-9_]*|\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\")$")
 _SOURCE_RE = re.compile(r"request|\binput\b|argv|stdin", re.IGNORECASE)
-_ESCAPED_RE = re.compile(r"^(?:[\w.]*\.)?(?:escape|conditional_escape|quote|clean|sanitize)\(")
+# calls that neutralise a value for one kind of sink
+HTML_ESCAPES = re.compile(r"^(?:[\w.]*\.)?(?:escape|conditional_escape|clean|sanitize)\(")
+SHELL_QUOTES = re.compile(r"^(?:shlex|pipes)\.quote\(|^quote\(")
 
 
 def value_parts(arg: Arg) -> list[str]:
@@ -23,8 +25,9 @@ def value_parts(arg: Arg) -> list[str]:
     return [text for kind, text in arg.parts or [] if kind != "lit"]
 
 
-def built_from_values(arg: Arg | None, *, escaped_ok: bool = False) -> bool:
-    """A string built with f-string/+/%/.format from at least one non-constant value."""
+def built_from_values(arg: Arg | None, *, neutralised: re.Pattern[str] | None = None) -> bool:
+    """A string built with f-string/+/%/.format from at least one non-constant value
+    (values wrapped in a `neutralised` call, such as `shlex.quote(…)`, do not count)."""
     if arg is None or arg.kind not in BUILT:
         return False
     values = value_parts(arg)
@@ -41,7 +44,7 @@ def built_from_values(arg: Arg | None, *, escaped_ok: bool = False) -> bool:
         text = text.strip()
         if _CONSTANT_EXPR_RE.match(text):
             continue
-        if escaped_ok and _ESCAPED_RE.match(text):
+        if neutralised is not None and neutralised.match(text):
             continue
         return True
     return False
@@ -91,11 +94,19 @@ def assigned_from_outside(facts: FileFacts, arg: Arg, function: str | None, line
     return from_outside(latest.value) or built_from_values(latest.value)
 
 
-def untrusted(facts: FileFacts, arg: Arg | None, function: str | None, line: int) -> bool:
+def untrusted(
+    facts: FileFacts,
+    arg: Arg | None,
+    function: str | None,
+    line: int,
+    neutralised: re.Pattern[str] | None = None,
+) -> bool:
     if arg is None:
         return False
     if arg.kind in ("str", "bytes", "int", "float", "bool", "none"):
         return False
+    if arg.kind in BUILT:
+        return built_from_values(arg, neutralised=neutralised)
     return (
         built_from_values(arg)
         or from_outside(arg)
@@ -115,10 +126,12 @@ def constant_text(facts: FileFacts, arg: Arg | None, function: str | None, line:
     if arg.kind == "name" and arg.value:
         if re.fullmatch(r"[A-Z][A-Z0-9_]*", arg.value):
             return True
-        scope = function or "module"
-        latest = None
-        for assign in facts.assigns:
-            if assign.scope == scope and assign.target == arg.value and assign.span.line < line:
-                latest = assign
-        return latest is not None and latest.value.kind in ("str", "bytes")
+        for scope in dict.fromkeys([function or "module", "module"]):
+            latest = None
+            for assign in facts.assigns:
+                if assign.scope == scope and assign.target == arg.value and assign.span.line < line:
+                    latest = assign
+            if latest is not None:
+                return latest.value.kind in ("str", "bytes")
+        return False
     return False

@@ -8,13 +8,7 @@ from collections.abc import Iterator
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace, utf8_len
-from roadmap_coach.rules.lessons.inputs import (
-    assigned_from_outside,
-    built_from_values,
-    from_outside,
-    function_of,
-    is_parameter,
-)
+from roadmap_coach.rules.lessons.inputs import HTML_ESCAPES, built_from_values, constant_text
 from roadmap_coach.rules.lessons.names import last_segment, meant_for_development, meant_for_tests
 
 _NOT_WEB_RUNS = ("asyncio.", "subprocess.", "trio.", "anyio.", "uvloop.", "unittest.", "pytest.")
@@ -134,10 +128,10 @@ _TEMPLATE_SUFFIXES = (".html", ".htm", ".jinja", ".jinja2", ".j2")
 
 class UnescapedHtml(SecurityLesson):
     """## What it catches
-    User input that reaches HTML without escaping: `render_template_string()` on
-    a string built from values or read from the request, `Markup()`/`mark_safe()`
-    around such values, `|safe` in a template, `{% autoescape false %}`, and
-    `jinja2.Environment(autoescape=False)`.
+    HTML that skips escaping although it may hold user input: `render_template_string()`,
+    `Markup()` or `mark_safe()` on anything but a constant or an escaped value (a
+    string built from values, request data, a parameter, a database row), `|safe`
+    in a template, `{% autoescape false %}`, and `jinja2.Environment(autoescape=False)`.
 
     ## Why it matters
     Templates escape what they insert, so `<script>` typed into a form shows up as
@@ -160,8 +154,8 @@ class UnescapedHtml(SecurityLesson):
     return render_template_string("<h1>Hello {{ name }}</h1>", name=name)
     ```
     Mark as safe only HTML you produced yourself, escaping each value first
-    (`Markup("<b>{}</b>").format(name)`, Django's `format_html`). Constant strings
-    and values passed through `escape()` are not reported.
+    (`Markup("<b>{}</b>").format(name)`, Django's `format_html`). Constant strings,
+    values passed through `escape()` and rendered templates are not reported.
     """
 
     code = "RC505"
@@ -188,12 +182,13 @@ class UnescapedHtml(SecurityLesson):
             if method not in _HTML_MARKERS or not call.args:
                 continue
             arg = call.args[0]
-            if not _from_input(facts, call, arg):
+            if not _unvetted(facts, call, arg):
                 continue
             message = (
-                f"{_HTML_MARKERS[method]} this value as trusted HTML, but it comes from input: a "
-                "`<script>` in it would run in your visitors' browsers (XSS). Keep the HTML "
-                "constant and let the template escape the values."
+                f"{_HTML_MARKERS[method]} this value as trusted HTML, but it is not HTML you "
+                "wrote: if any of it comes from a user (a form, the URL, the database), a "
+                "`<script>` in it runs in your visitors' browsers (XSS). Keep the HTML constant "
+                "and let the template escape the values."
             )
             yield self.finding(facts, call.span, message)
 
@@ -213,14 +208,18 @@ class UnescapedHtml(SecurityLesson):
                     yield self.finding(facts, Span(number, start, number, end), message)
 
 
-def _from_input(facts: FileFacts, call: Call, arg: Arg) -> bool:
+_SAFE_HTML_RE = re.compile(
+    r"(^|\.)(escape|conditional_escape|format_html|render_template|render_to_string|clean|linkify)$"
+)
+
+
+def _unvetted(facts: FileFacts, call: Call, arg: Arg) -> bool:
+    """HTML that is neither a constant you wrote nor the output of an escaping function."""
     if arg.kind in ("fstring", "concat", "percent", "format"):
-        return built_from_values(arg, escaped_ok=True)
-    return (
-        from_outside(arg)
-        or is_parameter(arg, function_of(facts, call.function))
-        or assigned_from_outside(facts, arg, call.function, call.span.line)
-    )
+        return built_from_values(arg, neutralised=HTML_ESCAPES)
+    if constant_text(facts, arg, call.function, call.span.line):
+        return False
+    return not (arg.kind in ("call", "name") and _SAFE_HTML_RE.search(arg.value or ""))
 
 
 _CSRF_SETTINGS = frozenset({"WTF_CSRF_ENABLED", "CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT"})
