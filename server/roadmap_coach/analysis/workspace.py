@@ -367,3 +367,18 @@ def analyze_file(
     if isinstance(entry, str):
         return entry
     return _facts_for(entry, cache, max_bytes)
+
+
+def never_listed(root: str, rel: str) -> bool:
+    """Is `rel` in a place a scan never lists (a virtualenv, `site-packages`, caches,
+    build output)? Lets the language server ignore a library file the learner opened
+    with go-to-definition. Costs a `stat` per parent folder."""
+    parts = rel.split("/")
+    if any(_skip_dir(part) for part in parts[:-1]):
+        return True
+    folder = os.path.realpath(root)
+    for part in parts[:-1]:
+        folder = os.path.join(folder, part)
+        if os.path.isfile(os.path.join(folder, VENV_MARKER)):
+            return True
+    return False
