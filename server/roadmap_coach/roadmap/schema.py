@@ -49,8 +49,9 @@ MATCHERS: dict[str, frozenset[str]] = {
     "requirement": COMMON,
     "pinned": COMMON,
     # the workspace as a whole
-    "workspace_base": COMMON | {"abstract"},
-    "package_import": COMMON,
+    # (per-file conditions such as `path` are not applied to these, so none is accepted)
+    "workspace_base": frozenset({"abstract"}),
+    "package_import": frozenset(),
     "module_instance": frozenset(),
     "aggregate": frozenset({"require"}),
     "achieved": frozenset({"min"}),
