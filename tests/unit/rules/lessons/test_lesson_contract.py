@@ -3,13 +3,14 @@ docstrings, silencing, the per-file cap, and secrets that are never echoed."""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 
 import pytest
-from lesson_corpus import CORPUS
-from lesson_workspace import Workspace
+from lesson_corpus import CORPUS, scan
+from lesson_workspace import Workspace, span_text
 
 from roadmap_coach.analysis.facts import FileFacts, Span
 from roadmap_coach.cli import main
@@ -106,22 +107,23 @@ def test_a_lesson_is_silenced_on_its_line_and_disabled_by_setting() -> None:
 # -- secrets are never echoed --------------------------------------------------------------
 
 
-def _corpus_secret_values() -> list[str]:
+def _flagged_secret_values() -> list[str]:
+    """The literal text under every RC501 finding of the corpus (what must never leak)."""
     values = []
-    for file in CORPUS.rglob("*.py"):
-        for line in file.read_text().splitlines():
-            if "expect: RC501" in line:
-                values += [
-                    v for v in re.findall(r'"([^"]{6,})"', line) if not re.fullmatch(r"[A-Z_]+", v)
-                ]
+    for finding in scan():
+        if finding.code != "RC501":
+            continue
+        lines = (CORPUS / finding.path).read_text(encoding="utf-8").splitlines()
+        literal = span_text("\n".join(lines), finding.span)
+        values.append(ast.literal_eval(literal))
     return values
 
 
 def test_no_secret_value_appears_in_messages_fixes_or_scan_json(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    values = _corpus_secret_values()
-    assert len(values) >= 15
+    values = _flagged_secret_values()
+    assert len(values) >= 25 and all(len(v) >= 6 for v in values)
     assert main(["scan", str(CORPUS), "--format", "json", "--no-cache"]) == 0
     output = capsys.readouterr()
     report = json.loads(output.out)
