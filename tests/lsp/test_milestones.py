@@ -100,3 +100,17 @@ async def test_syntax_error_mid_typing_keeps_milestones_and_hover_answers(
         )
         assert route["achieved"] and route["achievedAt"].endswith("Z")
         assert route["evidence"]["uri"] == session.uri("app.py")
+
+
+async def test_library_code_opened_from_the_virtualenv_earns_nothing(workspace: Path, store: Path) -> None:
+    venv = workspace / ".venv"
+    library = venv / "lib" / "python3.11" / "site-packages" / "shop"
+    library.mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (library / "app.py").write_text(FLASK_APP)  # go-to-definition lands here
+    async with coach(workspace, store) as session:
+        session.open(".venv/lib/python3.11/site-packages/shop/app.py")
+        stats = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+        assert stats["openDocuments"] == 0
+        assert "web.flask-route" not in stats["milestones"]
+        assert "deps.venv" in stats["milestones"]  # the venv itself is the learner's doing

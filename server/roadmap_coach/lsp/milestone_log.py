@@ -110,9 +110,10 @@ class MilestoneLog:
                 return fresh
         self._seq += 1
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.records[m.id] = MilestoneRecord(
+        record = MilestoneRecord(
             m.id, m.step, m.title, now, "", self.workspace, path, line, commit, self._seq
         )
+        self.records = {**self.records, m.id: record}  # replaced, never mutated: the loop reads it
         return True
 
     def reset(self) -> None:

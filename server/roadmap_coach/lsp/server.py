@@ -18,6 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from roadmap_coach import __version__
+from roadmap_coach.analysis.workspace import analyze_file, never_listed
 from roadmap_coach.lsp import commands, notifications
 from roadmap_coach.lsp.code_actions import Target, lesson_actions
 from roadmap_coach.lsp.code_lens import milestone_lenses
@@ -92,8 +93,8 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
             await session.watcher.start()
             session.scanner.start()
         path = uri_to_rel(session.root, uri)
-        if path is None:
-            return
+        if path is None or never_listed(session.root or "", path):
+            return  # outside the workspace, or library code reached by go-to-definition
         session.open_paths[uri] = path
         session.open_uris[path] = uri
         session.queue.touch(uri, 0)
@@ -120,8 +121,6 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         session.queue.forget(uri)
         root = session.root
         if root is not None:
-            from roadmap_coach.analysis.workspace import analyze_file
-
             # The buffer is gone: the file on disk (saved or not) is what counts now.
             await session.update(lambda: session.state.put_disk(path, analyze_file(root, path)))
 
