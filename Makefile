@@ -16,8 +16,14 @@ $(STAMP): pyproject.toml setup.py
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# The example as it is now, then its Git history replayed into a fresh store and exported.
 run: venv
-	$(BIN)/roadmap-coach scan $(EXAMPLE)
+	$(BIN)/roadmap-coach scan $(EXAMPLE) --no-cache
+	@rm -rf $(RUN_DIR) && mkdir -p $(RUN_DIR)
+	@examples/build-history.sh $(EXAMPLE) $(RUN_DIR)/flask-learner >/dev/null
+	$(BIN)/roadmap-coach history $(RUN_DIR)/flask-learner --record --store $(RUN_DIR)/progress.sqlite3 --learner "Ada Learner"
+	$(BIN)/roadmap-coach export --store $(RUN_DIR)/progress.sqlite3 --format html -o $(RUN_DIR)/report.html
+	@echo "HTML report: $(abspath $(RUN_DIR)/report.html)"
 
 lint: venv
 	$(BIN)/ruff check server tests benchmarks
