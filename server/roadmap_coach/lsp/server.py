@@ -290,8 +290,11 @@ def serve(
     *, tcp: bool = False, ws: bool = False, host: str = "127.0.0.1", port: int = 2087
 ) -> None:
     """Run the server on stdio (default), TCP or WebSocket until the client leaves."""
-    level = os.environ.get("ROADMAP_COACH_LOG", "WARNING").upper()
+    level = os.environ.get("ROADMAP_COACH_LOG", "").upper()
     logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
+    if not level:
+        # Editors show server stderr as errors; pygls' routine warnings are not the learner's.
+        logging.getLogger("pygls").setLevel(logging.ERROR)
     server = build_server()
     try:
         if tcp:

@@ -155,6 +155,7 @@ class WorkspaceState:
         delta = Delta()
         if self._results_stale:
             self._results_stale = False
+            self._paths = None  # built from this moment's files, not the ones before a put
             for entry in self.entries.values():
                 entry.result = self._result(entry.facts)
         milestones = self.engine.combine({p: e.result for p, e in self.entries.items()}, self.git)
