@@ -157,7 +157,12 @@ export class CoachClient implements vscode.Disposable {
 
   private onProblemChoice(choice: string | undefined): void {
     if (choice === 'Open setting') {
-      void vscode.commands.executeCommand('workbench.action.openSettings', 'roadmapCoach.server.command');
+      // The setting is machine-scoped: in a remote window (SSH, WSL, code-server) it lives in
+      // the remote settings, where the server runs.
+      const query = '@id:roadmapCoach.server.command';
+      void (vscode.env.remoteName
+        ? vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query })
+        : vscode.commands.executeCommand('workbench.action.openSettings', query));
     } else if (choice === 'Show log') {
       this.log.show(true);
     }

@@ -180,22 +180,24 @@ async function scenario() {
 
   const routeTitle = checkpointTitle('web.flask-route');
   let toastText = '';
+  let routeToast;
   await check('typing a Flask route in the editor brings a milestone toast with "What next?"', async () => {
     await openFile('app.py');
     await typeAtEnd(['', '', '@app.route("/")', 'def index():', '    return "Hello, roadmap!"', '']);
     await page.keyboard.press('Control+S');
-    const toast = toasts().locator('.notification-toast', { hasText: 'Milestone' }).first();
-    await toast.waitFor({ timeout: T });
-    toastText = (await toast.locator('.notification-list-item-message').innerText()).trim();
-    await toast.getByRole('button', { name: 'What next?' }).waitFor({ timeout: 5000 });
-    await toast.getByRole('button', { name: 'Show roadmap' }).waitFor({ timeout: 5000 });
-    if (routeTitle && !toastText.includes(routeTitle)) throw new Error(`toast "${toastText}" does not name "${routeTitle}"`);
+    // The first scan may toast other milestones (requirements.txt) meanwhile: wait for ours.
+    routeToast = toasts().locator('.notification-toast', { hasText: routeTitle || 'Milestone' }).first();
+    await routeToast.waitFor({ timeout: T });
+    toastText = (await routeToast.locator('.notification-list-item-message').innerText()).trim();
+    if (!/[Mm]ilestone/.test(toastText)) throw new Error(`toast "${toastText}" is not a milestone`);
+    await routeToast.getByRole('button', { name: 'What next?' }).waitFor({ timeout: 5000 });
+    await routeToast.getByRole('button', { name: 'Show roadmap' }).waitFor({ timeout: 5000 });
     return toastText;
   });
 
   await check('the Roadmap view ticks the Flask route checkpoint and the count goes up', async () => {
-    const show = toasts().getByRole('button', { name: 'Show roadmap' }).first();
-    if (await show.isVisible().catch(() => false)) await show.click();
+    const show = routeToast && routeToast.getByRole('button', { name: 'Show roadmap' });
+    if (show && (await show.isVisible().catch(() => false))) await show.click();
     else await showRoadmapView();
     await expandStep('Choose a web framework');
     const label = routeTitle || 'Flask';
@@ -302,6 +304,20 @@ async function scenario() {
     await waitFor('a ticked web-frameworks step', async () => (await stepBox.getAttribute('aria-checked')) === 'true', 20000);
     const open = page.locator('[data-done-step-id$="python-basics"]').first();
     return `python-basics aria-checked=${await open.getAttribute('aria-checked')}`;
+  });
+
+  await check('a server command that does not exist: one notification pointing at the setting', async () => {
+    // Remote (code-server) windows read machine-scoped settings from the Machine profile;
+    // the extension restarts the server when this setting changes.
+    const file = path.join(RUN, 'ud', 'Machine', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+    settings['roadmapCoach.server.command'] = [path.join(RUN, 'no-such-dir', 'roadmap-coach'), 'serve'];
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+    const toast = toasts().locator('.notification-toast', { hasText: 'was not found' }).first();
+    await toast.waitFor({ timeout: T });
+    await toast.getByRole('button', { name: 'Open setting' }).waitFor({ timeout: 5000 });
+    await statusBar().locator('.statusbar-item', { hasText: /Roadmap/ }).locator('.codicon-warning').first().waitFor({ timeout: 10000 });
+    return (await toast.locator('.notification-list-item-message').innerText()).trim().slice(0, 100);
   });
 }
 
