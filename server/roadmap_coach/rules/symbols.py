@@ -53,6 +53,9 @@ class Symbols:
                 self._bind(f"{module}.{imp.alias or imp.name}", target)
             elif imp.alias:
                 self._bind(f"{module}.{imp.alias}", imp.module)
+            else:  # `import schemas` binds `schemas`; `import a.b` binds `a`
+                head = imp.module.split(".")[0]
+                self._bind(f"{module}.{head}", head)
         for assign in facts.assigns:
             value = assign.value
             plain = assign.target.isidentifier()
