@@ -10,12 +10,14 @@ import { defaultExportName, FORMATS } from './report';
 import type { ReportPanel } from './reportPanel';
 import { CheckpointRow, whatNext } from './roadmapModel';
 import { OPEN_EVIDENCE, openEvidence, RoadmapView, VIEW_ID } from './roadmapView';
+import type { WalkthroughTicks } from './walkthrough';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   coach: CoachClient;
   view: RoadmapView;
   report: ReportPanel;
+  walkthrough: WalkthroughTicks;
   log: vscode.LogOutputChannel;
 }
 
@@ -99,7 +101,7 @@ function evidenceOf(arg: unknown): Evidence | undefined {
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { context, coach, view, report, log } = deps;
+  const { context, coach, view, report, walkthrough, log } = deps;
   return [
     vscode.commands.registerCommand('roadmapCoach.ui.showRoadmap', () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
     vscode.commands.registerCommand('roadmapCoach.ui.export', () => exportProgress(deps)),
@@ -109,9 +111,10 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('roadmapCoach.ui.restart', () => coach.restart()),
     vscode.commands.registerCommand('roadmapCoach.ui.showLog', () => log.show(true)),
     vscode.commands.registerCommand('roadmapCoach.ui.whatNext', () => pickNext(view, whatNext(coach.progress))),
-    vscode.commands.registerCommand('roadmapCoach.ui.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#roadmap`, false),
-    ),
+    vscode.commands.registerCommand('roadmapCoach.ui.openWalkthrough', async () => {
+      await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#roadmap`, false);
+      await walkthrough.tickPending();
+    }),
     vscode.commands.registerCommand(OPEN_EVIDENCE, async (arg: unknown) => {
       const evidence = evidenceOf(arg);
       if (evidence) {

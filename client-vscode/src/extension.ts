@@ -5,10 +5,10 @@ import { CoachClient } from './coachClient';
 import { registerCommands } from './commands';
 import { MilestoneToasts } from './milestones';
 import { ReportPanel } from './reportPanel';
-import { changedContexts, stepContexts, stepIdOfContextKey, walkthroughStepId } from './roadmapModel';
 import { RoadmapView } from './roadmapView';
 import { needsRestart } from './settings';
 import { RoadmapStatus } from './statusBar';
+import { WalkthroughTicks } from './walkthrough';
 
 let coach: CoachClient | undefined;
 
@@ -19,7 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new RoadmapStatus();
   const report = new ReportPanel(coach, context.globalStorageUri);
   const toasts = new MilestoneToasts(view, () => coach?.progress);
-  let contexts = new Map<string, boolean>();
+  const walkthrough = new WalkthroughTicks(context.extension.id, log);
 
   context.subscriptions.push(
     log,
@@ -27,24 +27,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status,
     report,
     toasts,
+    walkthrough,
     { dispose: () => void coach?.dispose() },
     coach.onProgress((progress) => {
       view.update(progress);
       status.setProgress(progress);
       report.progressChanged();
-      const next = stepContexts(progress);
-      for (const [key, value] of changedContexts(contexts, next)) {
-        void vscode.commands.executeCommand('setContext', key, value);
-        const stepId = stepIdOfContextKey(key);
-        if (value && stepId) {
-          // VS Code creates its walkthrough service lazily; one created after the key turned
-          // true never sees the onContext event. Marking the step covers that case.
-          void Promise.resolve(
-            vscode.commands.executeCommand('welcome.markStepComplete', walkthroughStepId(context.extension.id, stepId)),
-          ).catch((err) => log.warn(`Could not tick walkthrough step ${stepId}: ${String(err)}`));
-        }
-      }
-      contexts = next;
+      walkthrough.update(progress);
     }),
     coach.onMilestone((milestone) => {
       toasts.accept(milestone);
@@ -57,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         view.setMessage('The roadmap-coach language server is not running. See the notification or “Show server log”.');
       }
     }),
-    ...registerCommands({ context, coach, view, report, log }),
+    ...registerCommands({ context, coach, view, report, walkthrough, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (needsRestart((section) => e.affectsConfiguration(section))) {
         log.info('roadmapCoach.server.command changed: restarting the server');
