@@ -10,6 +10,7 @@ from roadmap_coach.analysis.facts import Arg, FileFacts
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace
 from roadmap_coach.rules.lessons.names import (
+    PASSWORD_WORDS,
     env_name,
     last_segment,
     meant_for_tests,
@@ -22,6 +23,7 @@ _PLACEHOLDER_RE = re.compile(
     r"change[-_ ]?me|your[-_ ].*|.*[-_ ]here|placeholder|dummy|redacted)$",
     re.IGNORECASE,
 )
+_SETTING_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")  # a key, not a dotted path or prose
 _URL_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.IGNORECASE)
 _TOKEN_PATTERNS = (
     ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
@@ -126,8 +128,15 @@ def _is_secret_literal(value: Arg, name: str) -> bool:
     text = (value.value or "").strip()
     if not text or _PLACEHOLDER_RE.match(text):
         return False
+    found = words(name)
+    if found and found[-1] not in PASSWORD_WORDS:
+        # keys and tokens have no spaces; a parser's `DONE_TOKEN = "done."` is not a secret
+        if any(c.isspace() for c in text):
+            return False
+        if found[-1] == "token" and (len(text) < 8 or not any(c.isalnum() for c in text)):
+            return False
     # `PASSWORD = "password"`, `TOKEN = "token"`: a key's name, not its value
-    return words(text) != words(name) or not name
+    return words(text) != found or not name
 
 
 def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:
@@ -148,7 +157,12 @@ def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:
                 return
     if value.kind == "dict" and value.items and value.keys:
         for key, item in zip(value.keys, value.items, strict=False):
-            if key and names_secret(key) and _is_secret_literal(item, key):
+            if (
+                key
+                and _SETTING_NAME_RE.match(key)
+                and names_secret(key)
+                and _is_secret_literal(item, key)
+            ):
                 yield f"`{key}`", env_name(key), item
             else:
                 yield from _nested(item, env_name(key) if key else env)

@@ -79,6 +79,10 @@ class AssertionFreeTest(Lesson):
 
 
 def _is_test(function: Function) -> bool:
+    """Named like a test, not skipped, and not returning a value (a test returns nothing;
+    a `test_id(...)` helper that returns a decorator is not a test)."""
+    if any(r.kind != "none" for r in function.returns):
+        return False
     return function.name.startswith("test") and not any(
         _SKIPPED_RE.search(d) for d in function.decorators
     )

@@ -61,6 +61,7 @@ class DebugModeOn(SecurityLesson):
     title = "Debug mode on in code that could ship"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
+        flask = any(i.module.split(".", 1)[0] in ("flask", "flask_socketio") for i in facts.imports)
         for call in facts.calls:
             if call.qname.startswith(_NOT_WEB_RUNS) or meant_for_development(
                 call.function or "module", facts.path
@@ -70,15 +71,12 @@ class DebugModeOn(SecurityLesson):
             for key in ("debug", "use_debugger"):
                 value = call.kwargs.get(key)
                 if _is_true(value) and (is_run or call.qname in _DEBUG_APPS):
-                    env = (
-                        "FLASK_DEBUG"
-                        if "flask" in call.qname.lower() or call.name.startswith("app.")
-                        else "DEBUG"
-                    )
+                    env = "FLASK_DEBUG" if flask or "flask" in call.qname.lower() else "DEBUG"
                     yield self._found(facts, value, f"`{call.name}({key}=True)`", env)
             for key in _DEBUG_SETTINGS:
                 if _config_update(call) and _is_true(call.kwargs.get(key)):
-                    yield self._found(facts, call.kwargs[key], f"`{key}=True`", "DEBUG")
+                    env = "FLASK_DEBUG" if flask else "DEBUG"
+                    yield self._found(facts, call.kwargs[key], f"`{key}=True`", env)
         for assign in facts.assigns:
             name = last_segment(assign.target)
             setting = name in _DEBUG_SETTINGS or (
@@ -90,15 +88,19 @@ class DebugModeOn(SecurityLesson):
                 or meant_for_development(assign.scope, facts.path)
             ):
                 continue
-            env = "FLASK_DEBUG" if name != "DEBUG" else "DEBUG"
+            env = "FLASK_DEBUG" if flask or name != "DEBUG" else "DEBUG"
             yield self._found(facts, assign.value, f"`{assign.target} = True`", env)
 
     def _found(self, facts: FileFacts, value: Arg, what: str, env: str) -> LessonFinding:
         assert value.span is not None
+        risk = (
+            "lets anyone who reaches an error page run Python on your server"
+            if env == "FLASK_DEBUG"
+            else "shows your code, settings and SQL to any visitor who triggers an error"
+        )
         message = (
-            f"{what} turns on debug mode, which shows your code and settings to visitors (and "
-            "Flask's debugger lets them run commands). Drive it from an environment variable so "
-            "it is only on where you switch it on."
+            f"{what} turns on debug mode, which {risk}. Drive it from an environment variable "
+            "so it is only on where you switch it on."
         )
         return self.finding(facts, value.span, message, _env_switch_fix(facts, value.span, env))
 

@@ -131,3 +131,23 @@ def test_no_secret_value_appears_in_messages_fixes_or_scan_json(
     leaked = [v for v in values if v in output.out or v in output.err]
     assert leaked == []
     assert not [entry for entry in report["lessons"] if entry["code"] == "RC000"]
+
+
+def test_scan_json_lists_lessons_in_the_documented_shape(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scan", str(CORPUS / "app"), "--format", "json", "--no-cache"]) == 0
+    lessons = json.loads(capsys.readouterr().out)["lessons"]
+    fixed = [e for e in lessons if e["code"] == "RC301" and e["fix"]]
+    sql = next(e for e in fixed if e["path"] == "sql_injection.py")
+    assert set(sql) == {
+        "code", "path", "line", "column", "end_line", "end_column", "severity", "message", "step", "fix",
+    }  # fmt: skip
+    assert sql["severity"] == "warning" and sql["step"] == "security"
+    assert set(sql["fix"]) == {"title", "edits"}
+    edit = sql["fix"]["edits"][0]
+    assert set(edit) == {"path", "range", "new_text"} and "?" in edit["new_text"]
+    assert set(edit["range"]) == {"start", "end"} and set(edit["range"]["start"]) == {
+        "line",
+        "character",
+    }
