@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from roadmap_coach.analysis.facts import FileFacts, Span
 
@@ -49,6 +49,8 @@ class WorkspaceContext:
     paths: set[str] = field(default_factory=set)  # every file the workspace listing holds
     # dependency files a fix may append to: path -> their lines (credentials masked)
     requirement_lines: dict[str, list[str]] = field(default_factory=dict)
+    # what a lesson works out once per workspace rather than once per file, by lesson code
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 class Lesson:

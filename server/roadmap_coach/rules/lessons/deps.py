@@ -70,7 +70,9 @@ class UndeclaredDependency(Lesson):
             return
         if not context.requirement_files and ({"setup.py", "setup.cfg"} & context.paths):
             return  # declared in setup.py/setup.cfg, which this lesson does not read
-        declared = covered(context.declared)
+        declared = context.memo.get(self.code)
+        if declared is None:
+            declared = context.memo[self.code] = covered(context.declared)
         reported: set[str] = set()
         for imported in facts.imports:
             head = imported.module.split(".", 1)[0]

@@ -65,13 +65,16 @@ class TrackedByGit(Lesson):
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         if not context.tracked:
             return
-        for path, kind, pattern in offenders(context.tracked):
-            listed = path if kind != "virtualenv" else posixpath.join(path, "pyvenv.cfg")
-            here = listed == facts.path or (
-                facts.path == ".gitignore" and listed not in context.paths
-            )
-            if here:
-                yield self._finding(facts, context, path, kind, pattern)
+        by_file = context.memo.get(self.code)
+        if by_file is None:  # once per workspace: every file asks
+            by_file = {}
+            for path, kind, pattern in offenders(context.tracked):
+                listed = path if kind != "virtualenv" else posixpath.join(path, "pyvenv.cfg")
+                shown_on = listed if listed in context.paths else ".gitignore"
+                by_file.setdefault(shown_on, []).append((path, kind, pattern))
+            context.memo[self.code] = by_file
+        for path, kind, pattern in by_file.get(facts.path, []):
+            yield self._finding(facts, context, path, kind, pattern)
 
     def _finding(
         self, facts: FileFacts, context: WorkspaceContext, path: str, kind: str, pattern: str
