@@ -102,7 +102,9 @@ async def test_syntax_error_mid_typing_keeps_milestones_and_hover_answers(
         assert route["evidence"]["uri"] == session.uri("app.py")
 
 
-async def test_library_code_opened_from_the_virtualenv_earns_nothing(workspace: Path, store: Path) -> None:
+async def test_library_code_opened_from_the_virtualenv_earns_nothing(
+    workspace: Path, store: Path
+) -> None:
     venv = workspace / ".venv"
     library = venv / "lib" / "python3.11" / "site-packages" / "shop"
     library.mkdir(parents=True)

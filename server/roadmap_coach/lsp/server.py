@@ -30,7 +30,7 @@ from roadmap_coach.lsp.settings import SECTION, parse_settings, unwrap
 from roadmap_coach.rules.lessons.base import Lesson
 
 GET_PROGRESS = "roadmapCoach/getProgress"
-SETTLE_S = 2.0  # a request after an edit waits this long at most for its analysis
+SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
 class CoachServer(LanguageServer):
