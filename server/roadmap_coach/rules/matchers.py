@@ -52,6 +52,7 @@ class Context:
 
     paths: frozenset[str] = frozenset()
     symbols: Symbols = field(default_factory=Symbols)
+    _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, files: Mapping[str, FileFacts]) -> Context:
@@ -61,8 +62,12 @@ class Context:
         """`names` plus what each stands for across the workspace."""
         if not self.symbols:
             return names
-        resolved = tuple(self.symbols.resolve(n) for n in names)
-        return names + tuple(r for r, n in zip(resolved, names, strict=True) if r != n)
+        known = self._names.get(names)  # asked once per call for every call matcher
+        if known is None:
+            resolved = [self.symbols.resolve(n) for n in names]
+            known = names + tuple(r for r, n in zip(resolved, names, strict=True) if r != n)
+            self._names[names] = known
+        return known
 
 
 def is_test_path(path: str) -> bool:

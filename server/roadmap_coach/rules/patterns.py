@@ -31,7 +31,9 @@ def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         return (value,)
-    return tuple(str(v) for v in value)
+    if isinstance(value, tuple):
+        return value
+    return tuple(map(str, value))
 
 
 @lru_cache(maxsize=4096)
