@@ -8,6 +8,7 @@ token and `hashed_password` is a hash.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg
 
@@ -38,9 +39,11 @@ HASH_WORDS_RE = re.compile(
 )
 
 
-def words(identifier: str) -> list[str]:
-    """`apiKey` -> ["api", "key"]; `DB_PASSWORD` -> ["db", "password"]."""
-    return [w.lower() for w in _SPLIT_RE.split(_CAMEL_RE.sub("_", identifier)) if w]
+@lru_cache(maxsize=8192)
+def words(identifier: str) -> tuple[str, ...]:
+    """`apiKey` -> ("api", "key"); `DB_PASSWORD` -> ("db", "password"). Cached: the same
+    names come back for every call and assignment of a file."""
+    return tuple(w.lower() for w in _SPLIT_RE.split(_CAMEL_RE.sub("_", identifier)) if w)
 
 
 def last_segment(target: str) -> str:
@@ -52,11 +55,13 @@ def last_segment(target: str) -> str:
     return target.rsplit(".", 1)[-1]
 
 
+@lru_cache(maxsize=8192)
 def names_password(identifier: str) -> bool:
     found = words(identifier)
     return bool(found) and found[-1] in PASSWORD_WORDS
 
 
+@lru_cache(maxsize=8192)
 def names_secret(identifier: str) -> bool:
     found = words(identifier)
     if not found:
@@ -124,10 +129,10 @@ def mentions(
     return any(mentions(item, test, password=password) for item in nested)
 
 
-def scope_words(scope: str) -> list[str]:
+def scope_words(scope: str) -> tuple[str, ...]:
     """Words of the enclosing class or function names (`class:TestingConfig` ->
-    ["testing", "config"])."""
-    return words(scope.removeprefix("class:")) if scope != "module" else []
+    ("testing", "config"))."""
+    return words(scope.removeprefix("class:")) if scope != "module" else ()
 
 
 def meant_for_tests(scope: str) -> bool:
@@ -137,5 +142,9 @@ def meant_for_tests(scope: str) -> bool:
 def meant_for_development(scope: str, path: str) -> bool:
     """A `DevelopmentConfig` class, a `settings/dev.py` or `local_settings.py`: places
     where debug switches belong."""
-    found = scope_words(scope) + words(path.removesuffix(".py"))
+    return _development_words(scope_words(scope) + words(path.removesuffix(".py")))
+
+
+@lru_cache(maxsize=1024)
+def _development_words(found: tuple[str, ...]) -> bool:
     return any(w in ("dev", "development", "local", "debug") or w.startswith("test") for w in found)

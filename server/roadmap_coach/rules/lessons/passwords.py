@@ -82,7 +82,7 @@ class WeakPasswordHashing(SecurityLesson):
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         for call in facts.calls:
-            parts = call.qname.split(".")
+            parts = call.qname.split(".") if call.qname.startswith("hashlib.") else []
             data = _hashed_data(call, parts)
             if data is not None and mentions(data, password=True):
                 algorithm = parts[1] if parts[1] != "new" else "this hash"
@@ -134,6 +134,8 @@ def _hashed_data(call: Call, parts: list[str]) -> Arg | None:
 def _stored_plain(call: Call) -> str | None:
     """`User(password=pw)` or an INSERT/UPDATE writing a plain password column."""
     cls = call.qname.rsplit(".", 1)[-1]
+    if cls not in ("execute", "executemany") and not any(names_password(k) for k in call.kwargs):
+        return None
     if _MODEL_RE.match(cls) and not _NOT_A_MODEL_RE.search(cls):
         for key, value in call.kwargs.items():
             if names_password(key) and _plain_password(value):

@@ -23,16 +23,27 @@ _PLACEHOLDER_RE = re.compile(
     r"change[-_ ]?me|your[-_ ].*|.*[-_ ]here|placeholder|dummy|redacted)$",
     re.IGNORECASE,
 )
+_HOLDS_LITERALS = frozenset({"str", "dict", "list", "tuple", "set"})
 _SETTING_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")  # a key, not a dotted path or prose
 _URL_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.IGNORECASE)
-_TOKEN_PATTERNS = (
-    ("an AWS access key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{40,})")),
-    ("a Stripe key", re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("an OpenAI key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}")),
-    ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
+_TOKEN_LABELS = {
+    "aws": "an AWS access key",
+    "github": "a GitHub token",
+    "stripe": "a Stripe key",
+    "slack": "a Slack token",
+    "google": "a Google API key",
+    "openai": "an OpenAI key",
+    "private": "a private key",
+}
+# one pass over each string: a named group per provider
+_TOKENS_RE = re.compile(
+    r"(?P<aws>\b(?:AKIA|ASIA)[0-9A-Z]{16}\b)"
+    r"|(?P<github>\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_\w{40,}))"
+    r"|(?P<stripe>\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,})"
+    r"|(?P<slack>\bxox[abprs]-[A-Za-z0-9-]{10,})"
+    r"|(?P<google>\bAIza[0-9A-Za-z_-]{35}\b)"
+    r"|(?P<openai>\bsk-(?:proj-)?[A-Za-z0-9_-]{32,})"
+    r"|(?P<private>-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)"
 )
 # Calls whose arguments are read from the environment (a fallback default included).
 _ENV_READS = re.compile(r"(^|\.)(getenv|environ\.get|environ\.setdefault|config|env|get_env)$")
@@ -101,13 +112,16 @@ class HardcodedSecret(SecurityLesson):
     def _candidates(self, facts: FileFacts) -> Iterator[tuple[str, str, Arg]]:
         """(what the value is called, its environment variable, the literal)."""
         for assign in facts.assigns:
-            if meant_for_tests(assign.scope):
+            if assign.value.kind not in _HOLDS_LITERALS or meant_for_tests(assign.scope):
                 continue
             name = last_segment(assign.target)
             if names_secret(name) and _is_secret_literal(assign.value, name):
                 yield f"`{name}`", env_name(name), assign.value
             yield from _nested(assign.value, env_name(name))
         for call in facts.calls:
+            values = [*call.args, *call.kwargs.values()]
+            if not any(v.kind in _HOLDS_LITERALS for v in values):
+                continue  # most calls: nothing literal to look at
             if _ENV_READS.search(call.qname) or _ENV_READS.search(call.name):
                 continue
             for key, value in call.kwargs.items():
@@ -118,7 +132,7 @@ class HardcodedSecret(SecurityLesson):
                 value = call.args[position[0]]
                 if _is_secret_literal(value, ""):
                     yield f"the key given to `{call.name}()`", position[1], value
-            for value in [*call.args, *call.kwargs.values()]:
+            for value in values:
                 yield from _nested(value, "API_TOKEN" if value.kind == "str" else "SECRET")
 
 
@@ -151,10 +165,10 @@ def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:
                 value,
             )
             return
-        for label, pattern in _TOKEN_PATTERNS:
-            if pattern.search(text):
-                yield f"this string ({label})", env, value
-                return
+        token = _TOKENS_RE.search(text)
+        if token is not None and token.lastgroup is not None:
+            yield f"this string ({_TOKEN_LABELS[token.lastgroup]})", env, value
+            return
     if value.kind == "dict" and value.items and value.keys:
         for key, item in zip(value.keys, value.items, strict=False):
             if (

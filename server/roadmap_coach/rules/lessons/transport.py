@@ -110,6 +110,8 @@ class TlsVerificationDisabled(SecurityLesson):
 
 def _switch(call: Call) -> str | None:
     """The keyword that switches verification off on an HTTP client call, if any."""
+    if not any(_false(call.kwargs.get(k)) for k in ("verify", "verify_ssl", "ssl")):
+        return None
     method = call.qname.rsplit(".", 1)[-1]
     client = (
         call.qname.startswith(_CLIENTS)

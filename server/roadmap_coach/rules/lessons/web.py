@@ -63,6 +63,8 @@ class DebugModeOn(SecurityLesson):
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         flask = any(i.module.split(".", 1)[0] in ("flask", "flask_socketio") for i in facts.imports)
         for call in facts.calls:
+            if not any(_is_true(v) for v in call.kwargs.values()):
+                continue  # nothing switched on here
             if call.qname.startswith(_NOT_WEB_RUNS) or meant_for_development(
                 call.function or "module", facts.path
             ):
@@ -78,6 +80,8 @@ class DebugModeOn(SecurityLesson):
                     env = "FLASK_DEBUG" if flask else "DEBUG"
                     yield self._found(facts, call.kwargs[key], f"`{key}=True`", env)
         for assign in facts.assigns:
+            if not _is_true(assign.value):
+                continue
             name = last_segment(assign.target)
             setting = name in _DEBUG_SETTINGS or (
                 assign.target.endswith(".debug") and not assign.target.startswith("self.")
