@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, Span
-from roadmap_coach.rules.matchers import Evidence
+from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
@@ -84,11 +84,20 @@ def _imports_web(f: FileFacts) -> bool:
     return any(i.module.split(".")[0] in _ROUTE_MODULES for i in f.imports)
 
 
-def http_methods(f: FileFacts, out: Contribution) -> None:
-    if not _imports_web(f):
+def _web_decorator(names: tuple[str, ...]) -> bool:
+    return any(name.split(".", 1)[0] in _ROUTE_MODULES for name in names)
+
+
+def http_methods(f: FileFacts, out: Contribution, ctx: Context | None = None) -> None:
+    # A routes module may import only its blueprint (`from app.api import bp`): its
+    # decorators still count when their names lead to a web framework across files.
+    web = _imports_web(f)
+    if not web and (ctx is None or not ctx.symbols):
         return
     for dec in f.decorators:
         if not dec.is_call:
+            continue
+        if not web and not _web_decorator(ctx.names(dec.name, dec.qname) if ctx else ()):
             continue
         last = dec.qname.rsplit(".", 1)[-1]
         evidence = Evidence(f.path, dec.span, dec.target)
@@ -103,6 +112,8 @@ def http_methods(f: FileFacts, out: Contribution) -> None:
             for item in (methods.items or []) if methods else []:
                 if item.kind == "str" and item.value:
                     out.add("http_methods", item.value.upper(), evidence)
+    if not web:
+        return
     for cls in f.classes:
         if not any(matches(_VIEW_BASES, base) for base in cls.qbases):
             continue
@@ -149,10 +160,10 @@ def definitions(f: FileFacts, out: Contribution) -> None:
             )
 
 
-def contribute(f: FileFacts) -> Contribution:
+def contribute(f: FileFacts, ctx: Context | None = None) -> Contribution:
     out = Contribution()
     if f.kind == "python":
-        http_methods(f, out)
+        http_methods(f, out, ctx)
         sql_verbs(f, out)
         definitions(f, out)
     return out

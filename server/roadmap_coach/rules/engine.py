@@ -92,7 +92,7 @@ class Engine:
     # -- per file -----------------------------------------------------------------
     def file_result(self, facts: FileFacts, ctx: Context | None = None) -> FileResult:
         ctx = ctx or Context()
-        result = FileResult(contribution=contribute(facts))
+        result = FileResult(contribution=contribute(facts, ctx))
         per_checkpoint: dict[str, list[Evidence]] = {}
         for checkpoint in self.order:
             hits: list[Evidence] = []

@@ -150,6 +150,38 @@ def test_routes_covering_get_post_put_and_delete_are_the_http_verbs(scan) -> Non
     assert found.at("api.http-verbs") == ["app.py:6", "app.py:11", "app.py:16"]
 
 
+def test_routes_on_a_blueprint_imported_from_the_package_cover_the_verbs(scan) -> None:
+    # The Flask Mega-Tutorial's API chapter: app/api/users.py imports only its blueprint.
+    found = scan(
+        {
+            "app/api/__init__.py": "from flask import Blueprint\n\nbp = Blueprint('api', __name__)\n",
+            "app/api/users.py": "from app.api import bp\n\n\n"
+            "@bp.route('/users', methods=['GET', 'POST'])\ndef users():\n    return []\n\n\n"
+            "@bp.route('/users/<int:id>', methods=['PUT'])\ndef update(id):\n    return {}\n",
+            "app/api/tokens.py": "from app.api import bp\n\n\n"
+            "@bp.route('/tokens', methods=['DELETE'])\ndef revoke():\n    return '', 204\n",
+        }
+    )
+    assert found.at("api.http-verbs") == [
+        "app/api/tokens.py:4",
+        "app/api/users.py:4",
+        "app/api/users.py:9",
+    ]
+
+
+def test_verb_named_decorators_of_other_objects_are_not_routes(scan) -> None:
+    found = scan(
+        {
+            "store.py": "class Store:\n    def get(self, key):\n        return lambda f: f\n\n\n"
+            "store = Store()\n",
+            "jobs.py": "from store import store\n\n\n"
+            "@store.get('a')\ndef a():\n    pass\n\n\n@store.post('b')\ndef b():\n    pass\n\n\n"
+            "@store.put('c')\ndef c():\n    pass\n\n\n@store.delete('d')\ndef d():\n    pass\n",
+        }
+    )
+    assert "api.http-verbs" not in found
+
+
 def test_get_post_delete_and_test_client_calls_are_not_all_verbs(scan) -> None:
     found = scan(
         {
