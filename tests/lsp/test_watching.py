@@ -104,3 +104,24 @@ async def test_files_written_by_other_tools_are_analysed_and_deletions_retract_n
         )
         assert stats["files"] == 1  # the code is gone …
         assert "web.flask-route" in await session.achieved()  # … the milestone is not
+
+
+async def test_a_template_created_later_completes_the_render_template_milestone(
+    workspace: Path, store: Path
+) -> None:
+    app = APP.replace("from flask import Flask", "from flask import Flask, render_template")
+    app = app.replace('return "hello"', 'return render_template("index.html")')
+    (workspace / "app.py").write_text(app)
+    async with coach(
+        workspace, store, editor="visual-studio-code", init_options={"debounceMs": 0}
+    ) as session:
+        session.open("app.py")
+        stats = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+        assert "web.flask-route" in stats["milestones"]
+        assert "web.flask-template" not in stats["milestones"]  # no template yet
+        (workspace / "templates").mkdir()
+        (workspace / "templates" / "index.html").write_text("<h1>{{ title }}</h1>\n")
+        _watched(session, ("templates/index.html", types.FileChangeType.Created))
+        await session.wait_stats(
+            "web.flask-template", lambda s: "web.flask-template" in s["milestones"]
+        )

@@ -100,13 +100,16 @@ class WorkspaceState:
 
     def put_facts(self, facts: FileFacts) -> bool:
         old = self.entries.get(facts.path)
+        entry = self.entries[facts.path] = Entry(facts, old.result if old else FileResult())
         if old is None or signature(old.facts) != signature(facts):
             # a new file, or new module-level names that other files' matchers follow
-            # (`from app import db`): every result is recomputed, as for a new path
+            # (`from app import db`): every result is recomputed at the next refresh,
+            # against a matcher context that already holds these facts
             self._paths_changed()
-        elif facts.kind != "python" or old.facts.kind != "python":
-            self._context = None
-        self.entries[facts.path] = Entry(facts, self._result(facts))
+        else:
+            if facts.kind != "python" or old.facts.kind != "python":
+                self._context = None
+            entry.result = self._result(facts)
         self._dirty.add(facts.path)
         return True
 
