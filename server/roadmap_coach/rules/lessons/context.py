@@ -38,9 +38,11 @@ def build_context(files: Iterable[FileFacts], git: GitFacts) -> WorkspaceContext
 def select_findings(
     found: list[LessonFinding], facts: FileFacts, disabled: set[str], hints: str
 ) -> list[LessonFinding]:
-    """Drop silenced and disabled lessons; keep security lessons; cap learning hints."""
-    if hints == "off":
-        return []
+    """Drop silenced and disabled lessons; keep security lessons; cap learning hints.
+
+    `hints` governs learning hints only ("all" shows them, "milestones" and "off" hide
+    them): a security warning stays until it is fixed, silenced on its line or its code
+    is disabled, because hiding it would hide a real risk."""
     kept = []
     for finding in found:
         if finding.code in disabled:
@@ -51,7 +53,7 @@ def select_findings(
         kept.append(finding)
     security = [f for f in kept if f.severity == "warning"]
     learning = [f for f in kept if f.severity != "warning"]
-    if hints == "milestones":
+    if hints in ("milestones", "off"):
         learning = []
     learning.sort(key=lambda f: (f.priority, _SEVERITY_ORDER.get(f.severity, 3), f.span.line))
     return sorted(
