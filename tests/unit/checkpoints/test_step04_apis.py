@@ -115,6 +115,19 @@ def test_drf_serializer_fed_with_request_data_is_reading_json(scan) -> None:
     assert found.at("api.request-json") == ["polls/views.py:9"]
 
 
+def test_serializer_fed_a_dict_in_a_test_is_not_reading_a_request(scan) -> None:
+    found = scan(
+        {
+            "polls/tests/test_serializers.py": "from rest_framework import serializers\n\n"
+            "from polls.serializers import QuestionSerializer\n\n\n"
+            "def test_valid():\n"
+            '    serializer = QuestionSerializer(data={"question_text": "Why?"})\n'
+            "    assert serializer.is_valid()\n"
+        }
+    )
+    assert "api.request-json" not in found
+
+
 def test_form_fields_query_params_and_injected_users_are_not_a_json_body(scan) -> None:
     found = scan(
         {
