@@ -275,19 +275,43 @@ def _caches_instance(fn: Function, f: FileFacts) -> bool:
     )
 
 
-_DOTTED = re.compile(r"^[A-Za-z_][\w.]*$")
+_IDENT = re.compile(r"[A-Za-z_][\w.]*")
+# framework markers for values that do not come from the request body
+_NOT_BODY = re.compile(r"\b(?:Depends|Security|Query|Path|Header|Cookie|Form|File)\(")
+_BODY_DEFAULT = re.compile(r"^(?:\w+\.)*Body\(")
+_WRAPPERS = frozenset(
+    {"Annotated", "Optional", "Union", "List", "list", "Sequence", "Set", "set", "Literal", "None"}
+)
+
+
+def _annotation_names(annotation: str) -> list[str]:
+    """The classes an annotation may stand for: `Item`, `Item | None`, `Optional[Item]`,
+    `list[Item]` and `Annotated[Item, Body()]` all give `Item` (calls are metadata)."""
+    names = []
+    for found in _IDENT.finditer(annotation):
+        name = found.group()
+        called = annotation[found.end() : found.end() + 1] == "("
+        if not called and name.rsplit(".", 1)[-1] not in _WRAPPERS:
+            names.append(name)
+    return names
 
 
 def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
     """A parameter annotated with a class deriving from `patterns`, directly or through
-    workspace classes. Parameters whose default is a call (`Depends()`, `Query()`) are
-    left out: that is how frameworks mark values they inject rather than read."""
+    workspace classes. Values a framework injects or reads elsewhere (`Depends()`,
+    `Query()`, `Form()` … as the default or in `Annotated`) are left out; `Body()` stays."""
     for param, annotation in fn.param_annotations.items():
-        if fn.defaults.get(param) == "call" or not _DOTTED.match(annotation):
+        if _NOT_BODY.search(annotation):
             continue
-        local = f"{f.module}.{annotation}" if f.module else annotation
-        if matches(patterns, *ctx.symbols.lineage([local])):
-            return True
+        default = fn.default_args.get(param)
+        if fn.defaults.get(param) == "call" and not (
+            default is not None and _BODY_DEFAULT.match(default.source)
+        ):
+            continue
+        for name in _annotation_names(annotation):
+            local = f"{f.module}.{name}" if f.module else name
+            if matches(patterns, *ctx.symbols.lineage([local])):
+                return True
     return False
 
 

@@ -100,6 +100,39 @@ def test_fastapi_pydantic_body_from_a_schemas_module_is_reading_json(scan) -> No
     assert found.at("api.request-json") == ["sql_app/main.py:11"]
 
 
+def test_optional_embedded_and_list_bodies_are_reading_json(scan) -> None:
+    found = scan(
+        {
+            "main.py": "from typing import Annotated\n\nfrom fastapi import Body, FastAPI\n"
+            "from pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+            "class Item(BaseModel):\n    name: str\n\n\n"
+            '@app.put("/items/{item_id}")\n'
+            "def replace(item_id: int, item: Item | None = None):\n    return item\n\n\n"
+            '@app.post("/embedded")\n'
+            "def embedded(item: Annotated[Item, Body(embed=True)]):\n    return item\n\n\n"
+            '@app.post("/old-style")\n'
+            "def old_style(item: Item = Body(embed=True)):\n    return item\n\n\n"
+            '@app.post("/many")\ndef many(items: list[Item]):\n    return items\n'
+        }
+    )
+    assert found.at("api.request-json") == ["main.py:14", "main.py:19", "main.py:24", "main.py:29"]
+
+
+def test_query_and_form_models_are_not_a_json_body(scan) -> None:
+    found = scan(
+        {
+            "main.py": "from typing import Annotated\n\nfrom fastapi import FastAPI, Form, Query\n"
+            "from pydantic import BaseModel\n\napp = FastAPI()\n\n\n"
+            "class Filters(BaseModel):\n    limit: int = 100\n\n\n"
+            '@app.get("/items/")\n'
+            "def items(filters: Annotated[Filters, Query()]):\n    return []\n\n\n"
+            '@app.post("/login/")\n'
+            "def login(data: Annotated[Filters, Form()]):\n    return {}\n"
+        }
+    )
+    assert "api.request-json" not in found
+
+
 def test_drf_serializer_fed_with_request_data_is_reading_json(scan) -> None:
     found = scan(
         {
