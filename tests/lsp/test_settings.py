@@ -12,7 +12,11 @@ from lsprotocol import types
 from roadmap_coach.progress.store import Store
 
 SERVER = [sys.executable, str(HERE / "lesson_server.py")]
-APP = 'from flask import Flask\n\napp = Flask(__name__)\nDEBUG = True\n\n\n@app.route("/")\ndef index():\n    print("hi")\n    return "hello"\n'
+APP = (
+    'from flask import Flask\n\napp = Flask(__name__)\nDEBUG = True\n\n\n@app.route("/")\n'
+    'def index():\n    print("hi")\n    return "hello"\n\n\ndef collect(item, into=[]):\n'
+    "    into.append(item)\n    return into\n"
+)
 COURSE = """[step]
 id = "course"
 number = 12
@@ -49,7 +53,8 @@ async def test_initialization_options_choose_store_learner_and_hints(
         stats = await session.settled()
         assert stats["settings"]["hints"] == "off" and stats["settings"]["debounceMs"] == 0
         assert stats["storePath"] == str(chosen) and stats["learner"] == "Ada"
-        assert "RC599" not in _codes(session, "app.py")
+        # hints "off": no learning hints (RC102, a mutable default); security lessons stay
+        assert "RC102" not in _codes(session, "app.py") and "RC599" in _codes(session, "app.py")
     with Store(chosen) as log:
         assert log.achieved("Ada")["web.flask-route"].path == "app.py"
     assert not store.exists()  # the env default was not used
@@ -61,7 +66,9 @@ async def test_settings_change_live_when_the_client_pushes_them(
     (workspace / "app.py").write_text(APP)
     async with coach(workspace, store, server=SERVER) as session:
         session.open("app.py")
-        await session.wait_for("the lesson", lambda: "RC599" in _codes(session, "app.py"))
+        await session.wait_for(
+            "the lessons", lambda: {"RC599", "RC102"} <= set(_codes(session, "app.py"))
+        )
         settings = {"roadmapCoach": {"disabledLessons": ["rc599"]}}
         session.client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(settings=settings)
@@ -71,8 +78,13 @@ async def test_settings_change_live_when_the_client_pushes_them(
         session.client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(settings=settings)
         )
-        # security lessons stay on with hints = "milestones"
-        await session.wait_for("the lesson back", lambda: "RC599" in _codes(session, "app.py"))
+        # hints = "milestones": the learning hint goes, the security lesson comes back
+        await session.wait_for(
+            "the security lesson back and the hint gone",
+            lambda: (
+                "RC599" in _codes(session, "app.py") and "RC102" not in _codes(session, "app.py")
+            ),
+        )
 
 
 async def test_settings_are_pulled_from_workspace_configuration(
