@@ -142,12 +142,17 @@ def test_view_wired_with_path_in_urls_py_is_a_django_view(scan) -> None:
     assert found.at("web.django-view") == ["polls/urls.py:6"]
 
 
-def test_startproject_urls_with_admin_and_include_is_not_your_view(scan) -> None:
+def test_startproject_urls_with_admin_include_and_library_views_is_not_your_view(scan) -> None:
     found = scan(
         {
-            "mysite/urls.py": "from django.contrib import admin\nfrom django.urls import include, path\n\n"
+            "mysite/urls.py": "from django.contrib import admin\n"
+            "from django.contrib.auth import views as auth_views\n"
+            "from django.urls import include, path\n"
+            "from drf_spectacular.views import SpectacularAPIView\n\n"
             'urlpatterns = [\n    path("polls/", include("polls.urls")),\n'
-            '    path("admin/", admin.site.urls),\n]\n'
+            '    path("admin/", admin.site.urls),\n'
+            '    path("login/", auth_views.LoginView.as_view(), name="login"),\n'
+            '    path("schema/", SpectacularAPIView.as_view(), name="schema"),\n]\n'
         }
     )
     assert "web.django-view" not in found
