@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import coach
+from lsp_client import coach
 from pygls.exceptions import JsonRpcException
 
 from roadmap_coach.progress.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import coach
+from lsp_client import coach
 
 APP = "from flask import Flask\n\napp = Flask(__name__)\n"
 ROUTE = '\n\n@app.route("/about")\ndef about():\n    return "about"\n'

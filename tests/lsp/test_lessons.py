@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from conftest import HERE, Coach, coach
+from lsp_client import HERE, Coach, coach
 from lsprotocol import types
 
 SERVER = [sys.executable, str(HERE / "lesson_server.py")]

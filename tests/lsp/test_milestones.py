@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import Coach, coach
+from lsp_client import Coach, coach
 
 from roadmap_coach.progress.store import Store
 

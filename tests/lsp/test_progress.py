@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from conftest import Coach, coach
+from lsp_client import Coach, coach
 from lsprotocol import types
 
 from roadmap_coach.roadmap.loader import load_roadmap

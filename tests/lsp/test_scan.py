@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import coach
+from lsp_client import coach
 from lsprotocol import types
 
 TEST_FILE = "def test_adds():\n    assert 1 + 1 == 2\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import HERE, coach
+from lsp_client import HERE, coach
 from lsprotocol import types
 
 from roadmap_coach.progress.store import Store

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import apply_edits, coach
+from lsp_client import apply_edits, coach
 from lsprotocol import types
 
 DB = """import sqlite3

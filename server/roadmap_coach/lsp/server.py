@@ -55,25 +55,27 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CoachServer, params: types.InitializedParams) -> None:
-        await pull_configuration(ls)
-        settings = session.settings
-        await session.update(
-            lambda: session.state.set_lesson_options(settings.disabled_lessons, settings.hints)
-        )
-        if session.features.config_dynamic:
-            registration = types.Registration(
-                id="roadmap-coach/config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION
+        try:
+            await pull_configuration(ls)
+            settings = session.settings
+            await session.update(
+                lambda: session.state.set_lesson_options(settings.disabled_lessons, settings.hints)
             )
-            with contextlib.suppress(Exception):  # settings then arrive only by pull
-                await ls.client_register_capability_async(
-                    types.RegistrationParams(registrations=[registration])
+            if session.features.config_dynamic:
+                registration = types.Registration(
+                    id="roadmap-coach/config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION
                 )
-        if session.settings.roadmap_paths:
-            await session.reload_roadmap()
-        await session.open_store()
-        await session.watcher.start()
-        session.scanner.start()
-        session.ready.set()
+                with contextlib.suppress(Exception):  # settings then arrive only by pull
+                    await ls.client_register_capability_async(
+                        types.RegistrationParams(registrations=[registration])
+                    )
+            if session.settings.roadmap_paths:
+                await session.reload_roadmap()
+            await session.open_store()
+            await session.watcher.start()
+            session.scanner.start()
+        finally:
+            session.ready.set()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: CoachServer, params: None) -> None:

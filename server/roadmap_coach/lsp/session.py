@@ -126,9 +126,8 @@ class Session:
         self.problem_files: set[str] = set()
         self.stats = {"scans": 0, "gitReads": 0, "updates": 0, "skippedLarge": 0}
         self.closed = False
-        self.ready = (
-            asyncio.Event()
-        )  # set when `initialized` has applied settings and opened the store
+        # Set once `initialized` has applied the settings and opened the store.
+        self.ready = asyncio.Event()
         self._generation = itertools.count(1)
         self._skipped_large: set[str] = set()
         self.scanner = Scanner(self)
