@@ -52,6 +52,11 @@ test-neovim: venv
 
 test: lint unit test-browser test-vscode test-neovim
 
+# The reliability suite with long budgets: many more hypothesis examples and SIGKILLs than
+# the bounded run inside `make test` (see docs/RELIABILITY.md). Not part of `make test`.
+fuzz: venv
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
+
 # Lesson pages (docs/rules/*.md) from the lessons' docstrings; a unit test fails when they differ.
 docs: venv
 	$(BIN)/python -m roadmap_coach.rules.lessons.docs

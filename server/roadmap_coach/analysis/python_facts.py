@@ -32,6 +32,7 @@ from roadmap_coach.analysis.facts import (
 )
 
 MAX_LITERAL = 300
+TOO_DEEP = "too deeply nested to analyse"
 _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 _BUILT = {"fstring", "concat", "percent", "format"}
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
@@ -105,13 +106,17 @@ def analyze_python(path: str, source: str, facts: FileFacts | None = None) -> Fi
         facts.error = syntax_reason(exc, source)
         facts.error_line = (exc.lineno or 1) - 1
         return facts
-    except (ValueError, RecursionError, MemoryError) as exc:
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on deep nesting with either, depending on the shape
+        facts.error = TOO_DEEP
+        return facts
+    except ValueError as exc:
         facts.error = f"could not parse: {type(exc).__name__}"
         return facts
     try:
         _Walker(facts, source).walk(tree)
     except RecursionError:
-        facts.error = "too deeply nested to analyse"
+        facts.error = TOO_DEEP
     return facts
 
 

@@ -312,7 +312,7 @@ class _Loader:
             if any(part is None for part in parts):
                 return None
             value = tuple(parts)
-        elif kind == "git" and value not in schema.GIT_FACTS:
+        elif kind == "git" and (not isinstance(value, str) or value not in schema.GIT_FACTS):
             at_line, col = text.key("git", line - 1, end)
             self.problem(
                 path,
@@ -321,7 +321,7 @@ class _Loader:
                 f"unknown git fact {value!r} (known: {', '.join(sorted(schema.GIT_FACTS))})",
             )
             return None
-        elif kind == "aggregate" and value not in schema.AGGREGATES:
+        elif kind == "aggregate" and (not isinstance(value, str) or value not in schema.AGGREGATES):
             at_line, col = text.key("aggregate", line - 1, end)
             self.problem(
                 path,
@@ -330,7 +330,9 @@ class _Loader:
                 f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})",
             )
             return None
-        elif kind == "history" and value not in schema.HISTORY_FACTS:
+        elif kind == "history" and (
+            not isinstance(value, str) or value not in schema.HISTORY_FACTS
+        ):
             at_line, col = text.key("history", line - 1, end)
             self.problem(
                 path,
@@ -339,7 +341,17 @@ class _Loader:
                 f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
             )
             return None
-        elif isinstance(value, str) and kind not in ("git", "aggregate", "history"):
+        elif kind == "achieved" and not _is_ids(value):
+            at_line, col = text.key("achieved", line - 1, end)
+            self.problem(path, at_line, col, "`achieved` takes a checkpoint id or a list of ids")
+            return None
+        for key in ("inside", "not_inside"):
+            # checked here so `finish` (and the engine) only ever see ids
+            if key in conditions and not _is_ids(conditions[key]):
+                at_line, col = text.key(key, line - 1, end)
+                self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
+                return None
+        if isinstance(value, str) and kind not in ("git", "aggregate", "history"):
             value = [value]
         return Matcher(kind, value, conditions, line)
 
@@ -389,6 +401,12 @@ def _flatten(matchers: Iterable[Matcher]) -> Iterable[Matcher]:
         yield matcher
         if matcher.kind == "all":
             yield from _flatten(matcher.value)
+
+
+def _is_ids(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
 
 
 def _references(matcher: Matcher) -> list[str]:
