@@ -60,13 +60,12 @@ def scan_report(
     from roadmap_coach.analysis.workspace import collect_workspace
     from roadmap_coach.rules.engine import Engine
 
-    opened = _open_store(store) if use_cache else None
+    cache = _open_cache(store) if use_cache else None
     try:
-        cache = _facts_cache(opened) if opened is not None else None
         ws = collect_workspace(root, cache=cache, progress=_progress_printer("scanning"))
     finally:
-        if opened is not None:
-            opened.close()
+        if cache is not None:
+            cache.close()
     findings = Engine(roadmap).evaluate(ws)
     achieved = {m.id: m for m in findings.milestones}
     steps = []
@@ -98,22 +97,12 @@ def scan_report(
     }
 
 
-def _open_store(store: str | None) -> Any:
-    """The progress store, for its facts cache only; one that cannot be opened costs a
-    re-parse of every file, never the scan."""
-    from roadmap_coach.progress.store import Store, StoreError
+def _open_cache(store: str | None) -> Any:
+    """The facts cache in the progress store; one that cannot be opened costs a
+    re-parse of every file (with a line on stderr), never the scan."""
+    from roadmap_coach.progress.cache import open_cache
 
-    try:
-        return Store(store)
-    except StoreError as exc:
-        print(f"roadmap-coach: scanning without the facts cache: {exc}", file=sys.stderr)
-        return None
-
-
-def _facts_cache(store: Any) -> Any:
-    from roadmap_coach.progress.facts_cache import StoreFactsCache
-
-    return StoreFactsCache(store)
+    return open_cache(store)
 
 
 def _lesson_json(finding: Any) -> dict[str, Any]:

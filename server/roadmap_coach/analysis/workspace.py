@@ -15,16 +15,21 @@ gitignored.
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import stat
 import sys
 import time
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from roadmap_coach.analysis import parallel
 from roadmap_coach.analysis.facts import FACTS_VERSION, FileFacts, Skipped, WorkspaceFacts
-from roadmap_coach.analysis.files import analyze_bytes, file_kind
+from roadmap_coach.analysis.facts_codec import decode, encode, error_of
+from roadmap_coach.analysis.facts_map import FactsMap
+from roadmap_coach.analysis.files import analyze_bytes, content_digest, file_kind
 from roadmap_coach.analysis.git_facts import open_repo, read_git
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -74,6 +79,21 @@ class StatCache(FactsCache, Protocol):
     def remember(self, path: str, size: int, mtime_ns: int, digest: str) -> None: ...
 
 
+@runtime_checkable
+class ScanCache(StatCache, Protocol):
+    """Optional bulk path: told the scan's root first (so stat rows of two workspaces
+    never mix) and its end (to write once), and trading facts in codec form so a
+    cache hit is never decoded by the scan itself (see `facts_map`)."""
+
+    def begin_scan(self, root: str) -> None: ...
+
+    def end_scan(self) -> None: ...
+
+    def get_blob(self, key: str) -> bytes | None: ...
+
+    def put_blob(self, key: str, blob: bytes) -> None: ...
+
+
 def cache_key(path: str, digest: str) -> str:
     """Facts depend on the content, the path (module name), the facts format and the
     interpreter (which syntax parses), so all four are in the key."""
@@ -101,59 +121,174 @@ def collect_workspace(
     cache: FactsCache | None = None,
     progress: Callable[[int, int], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int | None = None,
 ) -> WorkspaceFacts:
     """Facts for every listed file plus the repository's. Files whose analysis reported
-    an error are kept in `files` (what could be read still counts) and named in `skipped`."""
+    an error are kept in `files` (what could be read still counts) and named in `skipped`.
+
+    Files the cache cannot answer are analysed in worker processes when there are
+    many (`workers=None` decides by size and cores, 0 forces the serial path); the
+    result is the same either way."""
     root_real = os.path.realpath(root)
     entries, skipped = _list(root_real, max_bytes)
     workspace = WorkspaceFacts(root=root_real)
-    total = len(entries)
-    for done, entry in enumerate(entries, 1):
-        result = _facts_for(entry, cache, max_bytes)
-        if isinstance(result, str):
-            skipped.append(Skipped(entry.path, result))
-        else:
-            workspace.files[entry.path] = result
-            if result.error:
-                skipped.append(Skipped(entry.path, result.error))
-        if progress is not None:
-            progress(done, total)
+    files = FactsMap()
+    workspace.files = files  # type: ignore[assignment]  # a Mapping that may hold blobs
+    bulk = cache if isinstance(cache, ScanCache) else None
+    collector_was_on = gc.isenabled()
+    # The facts are acyclic, so letting the cyclic collector re-walk the growing heap
+    # after every few thousand records costs time (a third of a large scan) for nothing.
+    gc.disable()
+    try:
+        if bulk is not None:
+            bulk.begin_scan(root_real)
+        outcomes = _collect(entries, cache, bulk, max_bytes, workers, progress)
+        for entry, outcome in zip(entries, outcomes, strict=True):
+            if isinstance(outcome, str):
+                skipped.append(Skipped(entry.path, outcome))
+                continue
+            if isinstance(outcome, FileFacts):
+                files[entry.path] = outcome
+                error = outcome.error
+            else:
+                files.put_blob(entry.path, outcome[0])
+                error = outcome[2]
+            if error:
+                skipped.append(Skipped(entry.path, error))
+    finally:
+        if bulk is not None:
+            bulk.end_scan()
+        if collector_was_on:
+            gc.enable()
     workspace.skipped = sorted(skipped, key=lambda s: s.path)
     workspace.git = read_git(root_real)
     return workspace
 
 
-# -- facts for one file ------------------------------------------------------------
+# -- facts for the files ---------------------------------------------------------------
+
+# What a file came to: records, (blob, digest, error) in codec form, or why it was left out.
+_Outcome = FileFacts | tuple[bytes, str, str | None] | str
 
 
-def _facts_for(entry: _Entry, cache: FactsCache | None, max_bytes: int) -> FileFacts | str:
-    kind = file_kind(entry.path)
-    if kind == "other":
+def _collect(
+    entries: list[_Entry],
+    cache: FactsCache | None,
+    bulk: ScanCache | None,
+    max_bytes: int,
+    workers: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[_Outcome]:
+    total = len(entries)
+    outcomes: list[_Outcome | None] = [None] * total
+    state = {"done": 0}
+
+    def advance(count: int) -> None:
+        if progress is not None:
+            for _ in range(count):
+                state["done"] += 1
+                progress(state["done"], total)
+
+    # Cheap answers first (names only, stat-cache hits), so only real work is farmed out.
+    todo: list[int] = []
+    for index, entry in enumerate(entries):
+        known = _known(entry, cache, bulk)
+        if known is None:
+            todo.append(index)
+        else:
+            outcomes[index] = known
+            advance(1)
+    if workers is None:
+        workers = parallel.worth_a_pool(len(todo), sum(entries[i].size for i in todo))
+    if workers > 1 and len(todo) > 1:
+        jobs = [(i, entries[i].path, entries[i].real) for i in todo]
+        try:
+            farmed = parallel.analyse_parallel(
+                jobs, [entries[i].size for i in todo], max_bytes, workers, advance
+            )
+        except (OSError, RuntimeError, BrokenProcessPool):
+            farmed = {}  # no processes to be had here: the serial path gives the same facts
+        for index, outcome in farmed.items():
+            outcomes[index] = _filed(entries[index], outcome, cache, bulk)
+        todo = [i for i in todo if outcomes[i] is None]
+    for index in todo:
+        outcomes[index] = _facts_for(entries[index], cache, max_bytes, bulk)
+        advance(1)
+    return outcomes  # type: ignore[return-value]  # every slot is filled by now
+
+
+def _trusted(entry: _Entry) -> bool:
+    return time.time_ns() - entry.mtime_ns > _RACY_NS
+
+
+def _known(entry: _Entry, cache: FactsCache | None, bulk: ScanCache | None) -> _Outcome | None:
+    """The outcome without reading the file, when the name or the stat cache says it."""
+    if file_kind(entry.path) == "other":
         return FileFacts(path=entry.path, kind="other", size=entry.size)
-    trusted = time.time_ns() - entry.mtime_ns > _RACY_NS
-    fast = cache if isinstance(cache, StatCache) and trusted else None
-    if fast is not None:
-        digest = fast.digest_for(entry.path, entry.size, entry.mtime_ns)
-        cached = fast.get(cache_key(entry.path, digest)) if digest else None
-        if cached is not None:
-            return cached
+    if not isinstance(cache, StatCache) or not _trusted(entry):
+        return None
+    digest = cache.digest_for(entry.path, entry.size, entry.mtime_ns)
+    if not digest:
+        return None
+    key = cache_key(entry.path, digest)
+    if bulk is not None:
+        blob = bulk.get_blob(key)
+        if blob is None:
+            return None
+        return (blob, digest, error_of(blob))
+    return cache.get(key)
+
+
+def _filed(
+    entry: _Entry, outcome: parallel.Outcome, cache: FactsCache | None, bulk: ScanCache | None
+) -> _Outcome:
+    """A worker's outcome, put into the cache like the serial path does."""
+    if isinstance(outcome, str) or cache is None:
+        return outcome
+    blob, digest, _error = outcome
+    key = cache_key(entry.path, digest)
+    if bulk is not None:
+        bulk.put_blob(key, blob)
+    else:
+        cache.put(key, decode(blob))
+    if isinstance(cache, StatCache) and _trusted(entry):
+        cache.remember(entry.path, entry.size, entry.mtime_ns, digest)
+    return outcome
+
+
+def _facts_for(
+    entry: _Entry, cache: FactsCache | None, max_bytes: int, bulk: ScanCache | None = None
+) -> _Outcome:
+    known = _known(entry, cache, bulk)
+    if known is not None:
+        return known
     data = _read(entry.real, max_bytes)
     if isinstance(data, str):
         return data
-    try:
-        facts = analyze_bytes(entry.path, data)
-    except Exception as exc:  # a bug in an analyser must not cost the learner the whole scan
-        return f"could not analyse ({type(exc).__name__})"
-    if cache is not None:
-        key = cache_key(entry.path, facts.digest)
-        cached = cache.get(key)
-        if cached is not None:
-            facts = cached
-        else:
+    digest = content_digest(data)
+    key = cache_key(entry.path, digest)
+    outcome: _Outcome | None = None
+    if bulk is not None:
+        blob = bulk.get_blob(key)
+        if blob is not None:
+            outcome = (blob, digest, error_of(blob))
+    elif cache is not None:
+        outcome = cache.get(key)
+    if outcome is None:
+        try:
+            facts = analyze_bytes(entry.path, data)
+        except Exception as exc:  # a bug in an analyser must not cost the learner the whole scan
+            return f"could not analyse ({type(exc).__name__})"
+        outcome = facts
+        if bulk is not None:
+            blob = encode(facts)
+            bulk.put_blob(key, blob)
+            outcome = (blob, digest, facts.error)  # kept encoded: see facts_map
+        elif cache is not None:
             cache.put(key, facts)
-    if fast is not None:
-        fast.remember(entry.path, entry.size, entry.mtime_ns, facts.digest)
-    return facts
+    if isinstance(cache, StatCache) and _trusted(entry):
+        cache.remember(entry.path, entry.size, entry.mtime_ns, digest)
+    return outcome
 
 
 def _read(path: str, max_bytes: int) -> bytes | str:
@@ -366,7 +501,8 @@ def analyze_file(
         return "not found"
     if isinstance(entry, str):
         return entry
-    return _facts_for(entry, cache, max_bytes)
+    outcome = _facts_for(entry, cache, max_bytes)
+    return decode(outcome[0]) if isinstance(outcome, tuple) else outcome
 
 
 def never_listed(root: str, rel: str) -> bool:
