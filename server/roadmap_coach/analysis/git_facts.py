@@ -177,6 +177,8 @@ def _would_conflict(repo: Any, base: str, parents: list[str], paths: set[str]) -
     this git cannot answer, the both-sides-changed evidence stands on its own."""
     import git
 
+    if _has_merge_driver(repo):
+        return True
     try:
         out = repo.git.merge_tree(base, *parents)
     except git.GitCommandError:
@@ -192,6 +194,19 @@ def _would_conflict(repo: Any, base: str, parents: list[str], paths: set[str]) -
         elif line.startswith("+<<<<<<<") and section & paths:
             return True
     return False
+
+
+def _has_merge_driver(repo: Any) -> bool:
+    """Is a custom merge driver configured? `merge-tree` runs the one `.gitattributes`
+    picks for a file (`merge.<name>.driver`, any command), so with one configured it is
+    not asked at all: reading a workspace never runs a program the workspace named."""
+    status, out, _ = repo.git.config(
+        "--get-regexp",
+        r"^merge\..*\.driver$",
+        with_exceptions=False,
+        with_extended_output=True,
+    )
+    return status == 0 and bool(out.strip())
 
 
 def _changed(repo: Any, old: str, new: str, paths: list[str]) -> list[str]:
