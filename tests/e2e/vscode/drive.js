@@ -69,13 +69,19 @@ async function runCommand(title) {
 }
 
 async function openFile(name) {
-  await closeQuickInput();
-  await page.keyboard.press('Control+P');
-  await quickInput().waitFor({ state: 'visible', timeout: 20000 });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 20000 });
-  await page.keyboard.press('Enter');
-  await page.locator(`.tab.active[data-resource-name="${name}"]`).waitFor({ timeout: 30000 });
+  const tab = page.locator(`.tab.active[data-resource-name="${name}"]`);
+  for (let attempt = 1; ; attempt++) {
+    await closeQuickInput();
+    await page.keyboard.press('Control+P');
+    await quickInput().waitFor({ state: 'visible', timeout: 20000 });
+    await page.keyboard.type(name);
+    // Enter only once the filtered list has our file focused (not a recent file from before).
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press('Enter');
+    const opened = await tab.waitFor({ timeout: 10000 }).then(() => true, () => false);
+    if (opened) break;
+    if (attempt === 3) throw new Error(`${name} did not open`);
+  }
   await activeEditor().locator('.view-lines').click();
 }
 
@@ -210,6 +216,19 @@ async function scenario() {
       return c && before && c.achieved > before.achieved ? c : undefined;
     }, 20000);
     return `${(await row.innerText()).replace(/\s+/g, ' ')}; Roadmap ${after.achieved}/${after.total}`;
+  });
+
+  await check('clicking the ticked checkpoint opens the code that earned it', async () => {
+    await openFile('db.py'); // somewhere else first
+    await treeRows().filter({ hasText: routeTitle || 'Flask' }).first().click();
+    await page.locator('.tab.active[data-resource-name="app.py"]').waitFor({ timeout: 15000 });
+    const saved = fs.readFileSync(path.join(WS, 'app.py'), 'utf8').split('\n');
+    const wanted = saved.map((l, i) => (/@app\.route|def index/.test(l) ? i + 1 : 0)).filter(Boolean);
+    const ln = await waitFor(`the cursor on line ${wanted.join(' or ')}`, async () => {
+      const m = /Ln (\d+)/.exec(await statusBar().innerText());
+      return m && wanted.includes(Number(m[1])) ? Number(m[1]) : undefined;
+    }, 15000);
+    return `app.py Ln ${ln}: ${saved[ln - 1].trim()}`;
   });
 
   await check('the line that earned the milestone carries a "✓ Milestone" code lens', async () => {

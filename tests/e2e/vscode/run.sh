@@ -76,7 +76,7 @@ fi
 
 # --- 5. build, unit-test and package the extension (with the same Node 24)
 EXT=$REPO/client-vscode
-(cd "$EXT" && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error; })
+(cd "$EXT" && { [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund --loglevel=error >/dev/null; })
 if ! (cd "$EXT" && npm test >"$C/unit.log" 2>&1); then cat "$C/unit.log" >&2; exit 1; fi
 echo "== vscode-e2e: extension unit tests: $(grep -E '^(#|ℹ) (pass|fail) ' "$C/unit.log" | tr '\n' ' ')"
 if ! (cd "$EXT" && npm run package >"$C/package.log" 2>&1); then cat "$C/package.log" >&2; exit 1; fi
