@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/flask-learner
 RUN_DIR := .build/run
 
-.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench bench-lessons fuzz docs clean
+.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench bench-lessons bench-perf fuzz docs clean
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml setup.py
@@ -67,7 +67,14 @@ bench-lessons: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/lessons_precision.py
 
-bench: bench-lessons
+# Scans next to ast.parse, bandit and ruff on the Django sdist (downloaded with pip into
+# benchmarks/.work/), editor latency next to pylsp, history replay; writes its section of
+# benchmarks/RESULTS.md. Takes several minutes. Not part of `make test`.
+bench-perf: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/perf.py
+
+bench: bench-lessons bench-perf
 
 clean:
 	rm -rf $(VENV) .build build *.egg-info
