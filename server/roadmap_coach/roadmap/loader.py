@@ -352,7 +352,9 @@ class _Loader:
                 self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
                 return None
         if isinstance(value, str) and kind not in ("git", "aggregate", "history"):
-            value = [value]
+            value = (value,)
+        elif isinstance(value, list):  # tuples: hashable, so compiled patterns are cached
+            value = tuple(value)
         return Matcher(kind, value, conditions, line)
 
     def finish(self) -> Roadmap:

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Function, Span
 from roadmap_coach.roadmap.models import Matcher
+from roadmap_coach.rules.index import FileIndex
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
 from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
@@ -52,11 +53,19 @@ class Context:
 
     paths: frozenset[str] = frozenset()
     symbols: Symbols = field(default_factory=Symbols)
+    indexes: dict[str, FileIndex] = field(default_factory=dict, repr=False, compare=False)
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, files: Mapping[str, FileFacts]) -> Context:
         return cls(frozenset(files), Symbols.from_files(files.values()))
+
+    def index(self, facts: FileFacts) -> FileIndex:
+        """The file's call/decorator index, built once per file (rebuilt when facts change)."""
+        found = self.indexes.get(facts.path)
+        if found is None or found.facts is not facts:
+            found = self.indexes[facts.path] = FileIndex(facts, self.names)
+        return found
 
     def names(self, *names: str) -> tuple[str, ...]:
         """`names` plus what each stands for across the workspace."""
@@ -163,8 +172,8 @@ def match_call(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
         (
             (c.span, c.function)
-            for c in f.calls
-            if matches(m.value, *ctx.names(c.name, c.qname)) and args_hold(m, c, ctx)
+            for c, names in ctx.index(f).calls.candidates(m.value)
+            if matches(m.value, *names) and args_hold(m, c, ctx)
         ),
         f.path,
     )
@@ -174,8 +183,8 @@ def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
         (
             (d.span, d.target)
-            for d in f.decorators
-            if matches(m.value, *ctx.names(d.name, d.qname)) and args_hold(m, d, ctx)
+            for d, names in ctx.index(f).decorators.candidates(m.value)
+            if matches(m.value, *names) and args_hold(m, d, ctx)
         ),
         f.path,
     )
@@ -251,8 +260,8 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
 def _calls_in_body(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
     """The function's own body calls one of `patterns` (a nested def's calls are its own)."""
     return any(
-        c.function == fn.qualname and matches(patterns, *ctx.names(c.name, c.qname))
-        for c in f.calls
+        c.function == fn.qualname and matches(patterns, *names)
+        for c, names in ctx.index(f).calls.candidates(patterns)  # type: ignore[arg-type]
     )
 
 
@@ -381,7 +390,7 @@ _BROAD = ("Exception", "BaseException", "builtins.Exception", "builtins.BaseExce
 def match_handler(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
     for h in f.handlers:
-        if m.value and m.value != ["*"] and not any(matches(m.value, t) for t in h.types):
+        if m.value and tuple(m.value) != ("*",) and not any(matches(m.value, t) for t in h.types):
             continue
         if m.conditions.get("specific") and (not h.types or any(t in _BROAD for t in h.types)):
             continue

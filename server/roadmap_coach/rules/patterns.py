@@ -44,12 +44,49 @@ def _split(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] 
     return compile_globs(positive), compile_globs(negated) if negated else None
 
 
+class Globs:
+    """Compiled patterns with a memo of the names already tested: the same names
+    (`os.path.join`, `self.assertEqual`) recur in every file of a workspace."""
+
+    __slots__ = ("memo", "negated", "positive")
+    MEMO_LIMIT = 20_000
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.positive, self.negated = _split(patterns)
+        self.memo: dict[str, bool] = {}
+
+    def test(self, name: str) -> bool:
+        found = self.memo.get(name)
+        if found is None:
+            found = bool(self.positive.match(name)) and not (
+                self.negated is not None and self.negated.match(name)
+            )
+            if len(self.memo) < self.MEMO_LIMIT:
+                self.memo[name] = found
+        return found
+
+
+# Pattern lists live as long as their roadmap, so they are looked up by identity (the
+# entry keeps the object alive, which makes the id safe to reuse as a key).
+_COMPILED: dict[int, tuple[object, Globs]] = {}
+
+
+def globs(patterns: str | Iterable[str]) -> Globs:
+    entry = _COMPILED.get(id(patterns))
+    if entry is not None and entry[0] is patterns:
+        return entry[1]
+    if len(_COMPILED) > 50_000:  # patterns built on the fly: do not grow without bound
+        _COMPILED.clear()
+    compiled = Globs(as_tuple(patterns))
+    _COMPILED[id(patterns)] = (patterns, compiled)
+    return compiled
+
+
 def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
-    regex, negated = _split(as_tuple(patterns))
-    return any(
-        name is not None and regex.match(name) and not (negated and negated.match(name))
-        for name in names
-    )
+    if patterns is None:
+        return False
+    test = globs(patterns).test
+    return any(name is not None and test(name) for name in names)
 
 
 def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:

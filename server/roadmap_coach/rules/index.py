@@ -1,0 +1,78 @@
+"""A per-file index of calls and decorators by their last name segment.
+
+Most call and decorator patterns end in a literal name (`*.execute`,
+`flask.render_template`), so a matcher only needs the few calls with that last
+segment instead of every call in the file. Built once per file and evaluation,
+this keeps the cost of adding checkpoints close to zero for such patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+from roadmap_coach.analysis.facts import Call, Decorator, FileFacts
+from roadmap_coach.rules.patterns import as_tuple, globs
+
+_GLOB = frozenset("*?[")
+T = TypeVar("T", Call, Decorator)
+
+
+@lru_cache(maxsize=4096)
+def _plan(pattern: str) -> tuple[str, str]:
+    """How to find a pattern's candidates: by its literal last segment, by its literal
+    first segment, or by matching its last-segment glob against the file's segments."""
+    last = pattern.rsplit(".", 1)[-1]
+    if last and not _GLOB & set(last):
+        return "last", last
+    first = pattern.split(".", 1)[0]
+    if "." in pattern and first and not _GLOB & set(first):
+        return "first", first
+    return "glob", last or "*"
+
+
+class NamedIndex(Generic[T]):
+    """Items with every name they go by, bucketed by the last segment of those names."""
+
+    __slots__ = ("buckets", "firsts", "items")
+
+    def __init__(self, items: Sequence[T], names: Callable[[T], tuple[str, ...]]) -> None:
+        self.items: list[tuple[T, tuple[str, ...]]] = [(item, names(item)) for item in items]
+        self.buckets: dict[str, list[int]] = {}
+        self.firsts: dict[str, list[int]] = {}
+        for position, (_, item_names) in enumerate(self.items):
+            for last in {name.rsplit(".", 1)[-1] for name in item_names}:
+                self.buckets.setdefault(last, []).append(position)
+            for first in {name.split(".", 1)[0] for name in item_names}:
+                self.firsts.setdefault(first, []).append(position)
+
+    def candidates(self, patterns: str | Iterable[str] | None) -> list[tuple[T, tuple[str, ...]]]:
+        positions: set[int] = set()
+        for pattern in as_tuple(patterns):
+            if pattern.startswith("!"):
+                continue
+            how, key = _plan(pattern)
+            if how == "last":
+                positions.update(self.buckets.get(key, ()))
+            elif how == "first":
+                positions.update(self.firsts.get(key, ()))
+            elif key == "*":
+                return self.items
+            else:
+                test = globs((key,)).test
+                for last, found in self.buckets.items():
+                    if test(last):
+                        positions.update(found)
+        return [self.items[p] for p in sorted(positions)]
+
+
+class FileIndex:
+    __slots__ = ("calls", "decorators", "facts")
+
+    def __init__(self, facts: FileFacts, names: Callable[..., tuple[str, ...]]) -> None:
+        self.facts = facts
+        self.calls: NamedIndex[Call] = NamedIndex(facts.calls, lambda c: names(c.name, c.qname))
+        self.decorators: NamedIndex[Decorator] = NamedIndex(
+            facts.decorators, lambda d: names(d.name, d.qname)
+        )
