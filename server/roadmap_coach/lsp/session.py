@@ -149,18 +149,25 @@ class Session:
         if self.closed:
             return
         try:
-            outcome = await self.run(self._update_sync, mutate, force)
+            # Two turns on the analysis thread: the edited file's diagnostics are published
+            # before the checkpoints are evaluated, so typing never waits for the rules.
+            delta = await self.run(self._lessons_sync, mutate, force)
+            self.publish_lessons(delta, trigger, versions or {})
+            outcome = await self.run(self._milestones_sync, delta, force)
         except RuntimeError:  # the executor was shut down: the session is ending
             return
         outcome.trigger = trigger
         outcome.versions = versions or {}
         self.publish(outcome)
 
-    def _update_sync(self, mutate: Callable[[], object] | None, force: bool) -> Outcome:
-        before = {m.id for m in self.state.milestones}
+    def _lessons_sync(self, mutate: Callable[[], object] | None, force: bool) -> Delta:
         if mutate is not None:
             mutate()
-        delta = self.state.refresh(force=force)
+        return self.state.refresh_lessons(force=force)
+
+    def _milestones_sync(self, delta: Delta, force: bool) -> Outcome:
+        before = {m.id for m in self.state.milestones}
+        self.state.refresh_milestones(delta, force=force)
         self.stats["updates"] += 1
         new: list[Achieved] = []
         if self.log_ready:
@@ -173,22 +180,24 @@ class Session:
         return Outcome(delta, new, ids_changed)
 
     # -- presenting --------------------------------------------------------------------
-    def publish(self, outcome: Outcome) -> None:
-        delta = outcome.delta
+    def publish_lessons(
+        self, delta: Delta, trigger: str | None, versions: dict[str, int | None]
+    ) -> None:
         for path, findings in delta.lessons.items():
             self.result_ids[path] = str(next(self._generation))
             if not self.features.pull:
-                self.push_lessons(path, findings, outcome.versions.get(path))
-        trigger = outcome.trigger
+                self.push_lessons(path, findings, versions.get(path))
         if trigger is not None and trigger not in delta.lessons and not self.features.pull:
             # The edited document always hears back for its new version, changed or not.
-            self.push_lessons(
-                trigger, self.state.lessons.get(trigger, []), outcome.versions.get(trigger)
-            )
+            self.push_lessons(trigger, self.state.lessons.get(trigger, []), versions.get(trigger))
         if self.features.pull and self.features.diagnostic_refresh:
-            others = set(delta.lessons) - {outcome.trigger}
+            others = set(delta.lessons) - {trigger}
             if others & set(self.open_uris):
                 self.server.workspace_diagnostic_refresh(None)
+
+    def publish(self, outcome: Outcome) -> None:
+        """Milestones: announcements, progress and code lenses (lessons went out first)."""
+        delta = outcome.delta
         notifications.announce(
             self.server,
             self.roadmap,

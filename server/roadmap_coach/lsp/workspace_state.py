@@ -63,6 +63,7 @@ class WorkspaceState:
         self._dirty: set[str] = set()
         self._all_dirty = True
         self._results_stale = False
+        self._stale_results: set[str] = set()  # files whose engine result waits for a refresh
 
     # -- inputs ------------------------------------------------------------------
     def put(self, path: str, data: bytes) -> bool:
@@ -100,7 +101,7 @@ class WorkspaceState:
 
     def put_facts(self, facts: FileFacts) -> bool:
         old = self.entries.get(facts.path)
-        entry = self.entries[facts.path] = Entry(facts, old.result if old else FileResult())
+        self.entries[facts.path] = Entry(facts, old.result if old else FileResult())
         if old is None or signature(old.facts) != signature(facts):
             # a new file, or new module-level names that other files' matchers follow
             # (`from app import db`): every result is recomputed at the next refresh,
@@ -109,7 +110,9 @@ class WorkspaceState:
         else:
             if facts.kind != "python" or old.facts.kind != "python":
                 self._context = None
-            entry.result = self._result(facts)
+            # the rules run after the lessons are published (`refresh_milestones`), so
+            # a keystroke's diagnostics never wait for the checkpoints
+            self._stale_results.add(facts.path)
         self._dirty.add(facts.path)
         return True
 
@@ -155,16 +158,31 @@ class WorkspaceState:
     # -- derived -------------------------------------------------------------------
     def refresh(self, *, force: bool = False) -> Delta:
         """Bring milestones and lessons up to date with the inputs since the last refresh."""
-        delta = Delta()
+        delta = self.refresh_lessons(force=force)
+        self.refresh_milestones(delta, force=force)
+        return delta
+
+    def refresh_milestones(self, delta: Delta, *, force: bool = False) -> None:
+        """The engine's part: stale per-file results, then the workspace-wide combine."""
         if self._results_stale:
             self._results_stale = False
+            self._stale_results.clear()
             self._paths = None  # built from this moment's files, not the ones before a put
             for entry in self.entries.values():
                 entry.result = self._result(entry.facts)
+        for path in sorted(self._stale_results):
+            entry = self.entries.get(path)
+            if entry is not None:
+                entry.result = self._result(entry.facts)
+        self._stale_results.clear()
         milestones = self.engine.combine({p: e.result for p, e in self.entries.items()}, self.git)
         if force or not _same_milestones(milestones, self.milestones):
             delta.milestones_changed = True
         self.milestones = milestones
+
+    def refresh_lessons(self, *, force: bool = False) -> Delta:
+        """The lessons of every file whose inputs changed (what a keystroke waits for)."""
+        delta = Delta()
         if self._context is None:
             self._context = self.engine.context((e.facts for e in self.entries.values()), self.git)
             self._all_dirty = True
