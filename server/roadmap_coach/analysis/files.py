@@ -13,7 +13,7 @@ import hashlib
 import posixpath
 import re
 from collections.abc import Mapping
-from fnmatch import fnmatchcase
+from fnmatch import translate
 from typing import Any
 
 from roadmap_coach.analysis import dependencies, encoding
@@ -68,6 +68,9 @@ _TEXT_GLOBS = (
 _TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}
 # The values in dotenv files are secrets: their content is never kept.
 _SECRET_GLOBS = (".env", ".env.*", "*.env")
+# Each tuple as one pattern: `file_kind` runs for every listed file, even on a warm scan.
+_TEXT_GLOB = re.compile("|".join(translate(g) for g in _TEXT_GLOBS))
+_SECRET_GLOB = re.compile("|".join(translate(g) for g in _SECRET_GLOBS))
 _USERINFO_RE = re.compile(r"(?<=://)[^/@\s]+(?=@)")
 
 
@@ -83,7 +86,7 @@ def file_kind(path: str) -> str:
         return "toml"
     if _is_requirements(name, parent):
         return "requirements"
-    if _is_secret(name) or name in _TEXT_NAMES or any(fnmatchcase(name, g) for g in _TEXT_GLOBS):
+    if _is_secret(name) or name in _TEXT_NAMES or _TEXT_GLOB.match(name) is not None:
         return "text"
     if parent in _TEXT_FOLDERS and "." not in name.strip("."):
         return "text"
@@ -98,7 +101,7 @@ def _is_requirements(name: str, parent: str) -> bool:
 
 
 def _is_secret(name: str) -> bool:
-    return any(fnmatchcase(name, g) for g in _SECRET_GLOBS)
+    return _SECRET_GLOB.match(name) is not None
 
 
 def content_digest(data: bytes) -> str:

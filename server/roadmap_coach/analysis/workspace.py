@@ -134,7 +134,7 @@ def collect_workspace(
     workspace = WorkspaceFacts(root=root_real)
     files = FactsMap()
     workspace.files = files  # type: ignore[assignment]  # a Mapping that may hold blobs
-    bulk = cache if isinstance(cache, ScanCache) else None
+    bulk = cache if _implements(cache, ScanCache) else None
     collector_was_on = gc.isenabled()
     # The facts are acyclic, so letting the cyclic collector re-walk the growing heap
     # after every few thousand records costs time (a third of a large scan) for nothing.
@@ -217,6 +217,19 @@ def _collect(
     return outcomes  # type: ignore[return-value]  # every slot is filled by now
 
 
+_IMPLEMENTS: dict[tuple[type, type], bool] = {}
+
+
+def _implements(cache: object, protocol: type) -> bool:
+    """`isinstance` against a runtime-checkable Protocol, once per class: the check
+    inspects every method and would otherwise cost more than a cache hit saves."""
+    key = (type(cache), protocol)
+    found = _IMPLEMENTS.get(key)
+    if found is None:
+        found = _IMPLEMENTS[key] = isinstance(cache, protocol)
+    return found
+
+
 def _trusted(entry: _Entry) -> bool:
     return time.time_ns() - entry.mtime_ns > _RACY_NS
 
@@ -225,7 +238,7 @@ def _known(entry: _Entry, cache: FactsCache | None, bulk: ScanCache | None) -> _
     """The outcome without reading the file, when the name or the stat cache says it."""
     if file_kind(entry.path) == "other":
         return FileFacts(path=entry.path, kind="other", size=entry.size)
-    if not isinstance(cache, StatCache) or not _trusted(entry):
+    if not _implements(cache, StatCache) or not _trusted(entry):
         return None
     digest = cache.digest_for(entry.path, entry.size, entry.mtime_ns)
     if not digest:
@@ -251,7 +264,7 @@ def _filed(
         bulk.put_blob(key, blob)
     else:
         cache.put(key, decode(blob))
-    if isinstance(cache, StatCache) and _trusted(entry):
+    if _implements(cache, StatCache) and _trusted(entry):
         cache.remember(entry.path, entry.size, entry.mtime_ns, digest)
     return outcome
 
@@ -286,7 +299,7 @@ def _facts_for(
             outcome = (blob, digest, facts.error)  # kept encoded: see facts_map
         elif cache is not None:
             cache.put(key, facts)
-    if isinstance(cache, StatCache) and _trusted(entry):
+    if _implements(cache, StatCache) and _trusted(entry):
         cache.remember(entry.path, entry.size, entry.mtime_ns, digest)
     return outcome
 
