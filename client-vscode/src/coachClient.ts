@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   ClientCapabilities,
+  DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   FeatureState,
   LanguageClient,
@@ -108,9 +109,12 @@ export class CoachClient implements vscode.Disposable {
       outputChannel: this.log,
       traceOutputChannel: this.log,
       initializationOptions: serverSettings(vscode.workspace.getConfiguration().get('roadmapCoach')),
-      synchronize: { configurationSection: 'roadmapCoach' },
       middleware: {
+        // Settings changes are announced by settingsChanged() alone: the client's own sync (on
+        // when the server registers for it) would also fire for a changed server command and
+        // try to start the client that restart() is stopping.
         workspace: {
+          didChangeConfiguration: async () => undefined,
           configuration: async (params, token, next) => {
             const result = await next(params, token);
             if (!Array.isArray(result)) {
@@ -188,6 +192,21 @@ export class CoachClient implements vscode.Disposable {
     } catch (err) {
       this.log.warn(`${METHOD_GET_PROGRESS} failed: ${String(err)}`);
       return undefined;
+    }
+  }
+
+  /** Announces changed settings. Sent by hand rather than through the client's `synchronize`
+   * option, which would also fire (and try to start a stopped client) while a changed server
+   * command is restarting it. The server may read the payload or pull `workspace/configuration`. */
+  async settingsChanged(): Promise<void> {
+    if (!this.client || this._state !== 'running') {
+      return;
+    }
+    const settings = { roadmapCoach: serverSettings(vscode.workspace.getConfiguration().get('roadmapCoach')) };
+    try {
+      await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings });
+    } catch (err) {
+      this.log.warn(`workspace/didChangeConfiguration: ${String(err)}`);
     }
   }
 

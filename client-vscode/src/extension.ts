@@ -6,7 +6,7 @@ import { registerCommands } from './commands';
 import { MilestoneToasts } from './milestones';
 import { ReportPanel } from './reportPanel';
 import { RoadmapView } from './roadmapView';
-import { needsRestart } from './settings';
+import { configChangeAction } from './settings';
 import { RoadmapStatus } from './statusBar';
 import { WalkthroughTicks } from './walkthrough';
 
@@ -48,9 +48,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     ...registerCommands({ context, coach, view, report, walkthrough, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (needsRestart((section) => e.affectsConfiguration(section))) {
+      const action = configChangeAction((section) => e.affectsConfiguration(section));
+      if (action === 'restart') {
         log.info('roadmapCoach.server.command changed: restarting the server');
         void coach?.restart();
+      } else if (action === 'notify') {
+        void coach?.settingsChanged();
       }
     }),
   );

@@ -30,7 +30,18 @@ export function serverSettings(section: unknown): Record<string, unknown> {
   return out;
 }
 
-/** Does a configuration change touch the server's launch (needs a restart) or only settings? */
-export function needsRestart(affects: (section: string) => boolean): boolean {
-  return affects('roadmapCoach.server.command');
+/**
+ * What a configuration change means for the server: a new launch command needs a restart
+ * (which sends the settings again); any other `roadmapCoach` setting is announced with
+ * `workspace/didChangeConfiguration`; tracing and other sections are not its business.
+ */
+export function configChangeAction(affects: (section: string) => boolean): 'restart' | 'notify' | 'none' {
+  if (affects('roadmapCoach.server.command')) {
+    return 'restart';
+  }
+  const keys = ['storePath', 'learner', 'hints', 'disabledLessons', 'roadmapPaths', 'debounceMs'];
+  if (keys.some((key) => affects(`roadmapCoach.${key}`))) {
+    return 'notify';
+  }
+  return 'none';
 }

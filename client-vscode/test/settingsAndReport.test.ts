@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultExportName, FORMATS, reportCsp, withCsp } from '../src/report';
-import { needsRestart, serverSettings } from '../src/settings';
+import { configChangeAction, serverSettings } from '../src/settings';
 
 test('the server gets its settings without the client-only launch and trace keys', () => {
   const section = {
@@ -28,9 +28,14 @@ test('the server gets its settings without the client-only launch and trace keys
   assert.deepEqual(serverSettings(['a']), {});
 });
 
-test('only a change of the server command restarts the server', () => {
-  assert.equal(needsRestart((s) => s === 'roadmapCoach.server.command'), true);
-  assert.equal(needsRestart((s) => s === 'roadmapCoach.hints'), false);
+test('a new server command restarts the server; other coach settings are announced to it', () => {
+  const changed = (...sections: string[]) => (s: string) => sections.some((c) => c === s || c.startsWith(`${s}.`));
+  assert.equal(configChangeAction(changed('roadmapCoach.server.command')), 'restart');
+  assert.equal(configChangeAction(changed('roadmapCoach.server.command', 'roadmapCoach.hints')), 'restart');
+  assert.equal(configChangeAction(changed('roadmapCoach.hints')), 'notify');
+  assert.equal(configChangeAction(changed('roadmapCoach.disabledLessons')), 'notify');
+  assert.equal(configChangeAction(changed('roadmapCoach.trace.server')), 'none');
+  assert.equal(configChangeAction(changed('editor.fontSize')), 'none');
 });
 
 test('the report webview allows no script and no network', () => {
