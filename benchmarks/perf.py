@@ -120,6 +120,10 @@ def scans(tree: Path, rounds: int) -> dict[str, Any]:
     fill = probe("scan", str(tree), "--store", str(store))  # cold, filling the cache
     for _ in range(rounds):
         warm.append(probe("scan", str(tree), "--store", str(store)))
+        if warm[-1]["analyser"] != fill["analyser"]:
+            raise SystemExit(
+                "the analyser changed during the run (someone edited analysis/): rerun"
+            )
     serial = probe("scan", str(tree), "--workers", "0")
     return {
         "floor1": best(floor1), "floor2": best(floor2), "cold": best(cold), "warm": best(warm),

@@ -128,11 +128,14 @@ def scan(root: str, store: str | None, workers: int | None) -> dict[str, object]
     finally:
         if cache is not None:
             cache.close()
+    from roadmap_coach.progress.cache import VERSION
+
     return {
         "wall_s": time.perf_counter() - start,
         "cpu_s": time.process_time() - cpu,
         "files": len(ws.files),
         "python": sum(1 for p in ws.files if p.endswith(".py")),
+        "analyser": VERSION,  # a warm run only counts against a fill by the same analyser
     }
 
 
