@@ -22,9 +22,10 @@ MIN_FILES = 150
 MIN_BYTES = 3 * 1024 * 1024
 _CHUNK_BYTES = 256 * 1024  # per task: large enough to amortise the round trip
 
-# (blob, digest, error) for analysed content, or why the file was left out.
+# (blob, digest, error) for analysed content, or why the file was left out. An empty
+# blob says "the content is the one the cache knows": the parent takes its facts there.
 Outcome = tuple[bytes, str, str | None] | str
-Job = tuple[int, str, str]  # (index, workspace path, real path to open)
+Job = tuple[int, str, str, str]  # (index, workspace path, real path, digest the cache knows)
 
 
 def usable_cores() -> int:
@@ -42,12 +43,18 @@ def worth_a_pool(files: int, total_bytes: int) -> int:
     return cores
 
 
-def analyse_one(path: str, real: str, max_bytes: int) -> Outcome:
+def analyse_one(path: str, real: str, max_bytes: int, known_digest: str = "") -> Outcome:
     from roadmap_coach.analysis.workspace import _read  # the same safe read as the serial path
 
     data = _read(real, max_bytes)
     if isinstance(data, str):
         return data
+    if known_digest:
+        # The byte pre-filter: a file whose stat changed (a checkout, a save without
+        # edits) but whose bytes hash to what the cache has is not parsed again.
+        digest = content_digest(data)
+        if digest == known_digest:
+            return b"", digest, None
     try:
         facts = analyze_bytes(path, data)
     except Exception as exc:  # as in the serial path: one file's bug costs that file only
@@ -56,7 +63,7 @@ def analyse_one(path: str, real: str, max_bytes: int) -> Outcome:
 
 
 def _work(jobs: Sequence[Job], max_bytes: int) -> list[tuple[int, Outcome]]:
-    return [(index, analyse_one(path, real, max_bytes)) for index, path, real in jobs]
+    return [(index, analyse_one(path, real, max_bytes, known)) for index, path, real, known in jobs]
 
 
 def _start_worker() -> None:

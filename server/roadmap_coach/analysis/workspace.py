@@ -93,6 +93,10 @@ class ScanCache(StatCache, Protocol):
 
     def put_blob(self, key: str, blob: bytes) -> None: ...
 
+    def previous_digest(self, path: str) -> str | None:
+        """The content digest this path had at the last scan, whatever its stat now."""
+        ...
+
 
 def cache_key(path: str, digest: str) -> str:
     """Facts depend on the content, the path (module name), the facts format and the
@@ -201,7 +205,15 @@ def _collect(
     if workers is None:
         workers = parallel.worth_a_pool(len(todo), sum(entries[i].size for i in todo))
     if workers > 1 and len(todo) > 1:
-        jobs = [(i, entries[i].path, entries[i].real) for i in todo]
+        jobs = [
+            (
+                i,
+                entries[i].path,
+                entries[i].real,
+                (bulk and bulk.previous_digest(entries[i].path)) or "",
+            )
+            for i in todo
+        ]
         try:
             farmed = parallel.analyse_parallel(
                 jobs, [entries[i].size for i in todo], max_bytes, workers, advance
@@ -209,7 +221,7 @@ def _collect(
         except (OSError, RuntimeError, BrokenProcessPool):
             farmed = {}  # no processes to be had here: the serial path gives the same facts
         for index, outcome in farmed.items():
-            outcomes[index] = _filed(entries[index], outcome, cache, bulk)
+            outcomes[index] = _filed(entries[index], outcome, cache, bulk, max_bytes)
         todo = [i for i in todo if outcomes[i] is None]
     for index in todo:
         outcomes[index] = _facts_for(entries[index], cache, max_bytes, bulk)
@@ -253,14 +265,23 @@ def _known(entry: _Entry, cache: FactsCache | None, bulk: ScanCache | None) -> _
 
 
 def _filed(
-    entry: _Entry, outcome: parallel.Outcome, cache: FactsCache | None, bulk: ScanCache | None
+    entry: _Entry,
+    outcome: parallel.Outcome,
+    cache: FactsCache | None,
+    bulk: ScanCache | None,
+    max_bytes: int,
 ) -> _Outcome:
     """A worker's outcome, put into the cache like the serial path does."""
     if isinstance(outcome, str) or cache is None:
         return outcome
     blob, digest, _error = outcome
     key = cache_key(entry.path, digest)
-    if bulk is not None:
+    if not blob:  # known content: its facts are in the cache (or, if it lost them, analysed here)
+        cached = bulk.get_blob(key) if bulk is not None else None
+        if cached is None:
+            return _facts_for(entry, cache, max_bytes, bulk)
+        outcome = (cached, digest, error_of(cached))
+    elif bulk is not None:
         bulk.put_blob(key, blob)
     else:
         cache.put(key, decode(blob))

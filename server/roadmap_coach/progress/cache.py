@@ -150,6 +150,10 @@ class FactsCacheDB:
             return None
         return known[2]
 
+    def previous_digest(self, path: str) -> str | None:
+        known = self.stats.get(path) if self.root is not None else None
+        return known[2] if known is not None else None
+
     def remember(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
         if self.root is None:
             return

@@ -114,3 +114,36 @@ def test_a_small_tree_stays_in_process(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(workspace.parallel, "analyse_parallel", no_pool)
     assert collect_workspace(str(root)).files["shop/routes_0.py"].decorators
+
+
+def test_touched_but_unchanged_files_are_hashed_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.progress.cache import open_cache
+
+    root = mixed_tree(tmp_path / "ws", copies=20)
+    old = time.time() - 60
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (old, old))
+    store = str(tmp_path / "store.sqlite3")
+    with open_cache(store) as cache:
+        first = collect_workspace(str(root), cache=cache, workers=2)
+    later = time.time() + 5  # a checkout: every stat changes, no content does
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (later, later))
+    handed_back: list[bytes] = []
+    real = workspace.parallel.analyse_parallel
+
+    def spying(*args: Any, **kwargs: Any) -> dict[int, Any]:
+        outcomes = real(*args, **kwargs)
+        handed_back.extend(o[0] for o in outcomes.values() if not isinstance(o, str))
+        return outcomes
+
+    monkeypatch.setattr(workspace.parallel, "analyse_parallel", spying)
+    with open_cache(store) as cache:
+        again = collect_workspace(str(root), cache=cache, workers=2)
+    assert len(handed_back) > 40
+    assert all(blob == b"" for blob in handed_back)  # every one matched the cache's digest
+    assert as_plain(again) == as_plain(first)
