@@ -14,6 +14,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from fnmatch import translate
+from functools import lru_cache
 from typing import Any
 
 from roadmap_coach.analysis import dependencies, encoding
@@ -76,8 +77,15 @@ _USERINFO_RE = re.compile(r"(?<=://)[^/@\s]+(?=@)")
 
 def file_kind(path: str) -> str:
     """python | toml | requirements | text | other, from the name alone."""
-    name = posixpath.basename(path).lower()
-    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    name = posixpath.basename(path)
+    parent = posixpath.basename(posixpath.dirname(path))
+    return _kind(name.lower(), parent.lower())
+
+
+@lru_cache(maxsize=4096)
+def _kind(name: str, parent: str) -> str:
+    # Memoised: asked for every listed file, even on a warm scan, and names recur
+    # (`__init__.py`, `models.py`, `LC_MESSAGES/django.po`).
     if name in _NAME_ONLY:
         return "other"
     if name.endswith(".py"):

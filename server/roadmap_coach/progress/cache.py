@@ -205,7 +205,7 @@ class FactsCacheDB:
             chunk = keys[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
             found.update(
-                (key, bytes(blob))
+                (str(key), blob)
                 for key, blob in self._rows(
                     f"SELECT key, facts FROM facts_cache WHERE version = ? AND key IN ({marks})",
                     (self.version, *chunk),
