@@ -223,8 +223,14 @@ def _collect(
         for index, outcome in farmed.items():
             outcomes[index] = _filed(entries[index], outcome, cache, bulk, max_bytes)
         todo = [i for i in todo if outcomes[i] is None]
+    # A big tree analysed here (one core, or no processes to be had) keeps its facts
+    # encoded too, so memory stays flat in the number of files on every path.
+    compact = sum(entries[i].size for i in todo) >= parallel.MIN_BYTES
     for index in todo:
-        outcomes[index] = _facts_for(entries[index], cache, max_bytes, bulk)
+        outcome = _facts_for(entries[index], cache, max_bytes, bulk)
+        if compact and isinstance(outcome, FileFacts) and outcome.kind != "other":
+            outcome = (encode(outcome), outcome.digest, outcome.error)
+        outcomes[index] = outcome
         advance(1)
     return outcomes  # type: ignore[return-value]  # every slot is filled by now
 

@@ -147,3 +147,15 @@ def test_touched_but_unchanged_files_are_hashed_not_parsed_again(
     assert len(handed_back) > 40
     assert all(blob == b"" for blob in handed_back)  # every one matched the cache's digest
     assert as_plain(again) == as_plain(first)
+
+
+def test_a_big_tree_scanned_in_one_process_keeps_compact_facts_that_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = mixed_tree(tmp_path / "ws", copies=10)
+    plain = collect_workspace(str(root), workers=0)
+    monkeypatch.setattr(workspace.parallel, "MIN_BYTES", 1)  # every tree counts as big
+    compact = collect_workspace(str(root), workers=0)
+    held = compact.files._items  # type: ignore[attr-defined]
+    assert isinstance(held["shop/routes_0.py"], bytes)  # kept encoded, not as records
+    assert as_plain(compact) == as_plain(plain)
