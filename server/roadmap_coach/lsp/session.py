@@ -201,7 +201,9 @@ class Session:
         notifications.announce(
             self.server,
             self.roadmap,
-            outcome.new,
+            # `hints: "off"`: milestones are still recorded and shown in lenses and
+            # progress, just not announced
+            [] if self.settings.hints == "off" else outcome.new,
             rich=self.features.rich,
             locate=self.locate,
             achieved=set(self.log.records) | {m.id for m in self.state.milestones},
