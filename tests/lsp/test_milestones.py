@@ -32,6 +32,20 @@ async def test_plain_client_hears_milestones_through_show_message(
         assert session.milestones == [] and session.progress == []
 
 
+async def test_hints_off_records_milestones_without_announcing_them(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "app.py").write_text(FLASK_APP)
+    async with coach(workspace, store, init_options={"hints": "off"}) as session:
+        session.open("app.py")
+        await session.wait_for(
+            "the milestone", lambda: "web.flask-route" in Store(store).achieved()
+        )
+        await session.settled()
+        assert "web.flask-route" in await session.achieved()
+        assert not _shown(session, "Your first Flask route")
+
+
 async def test_opted_in_client_gets_the_notification_and_no_show_message(
     workspace: Path, store: Path
 ) -> None:
