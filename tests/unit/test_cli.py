@@ -17,6 +17,7 @@ import pytest
 
 from roadmap_coach.cli import main
 from roadmap_coach.roadmap.loader import load_roadmap
+from workspace_files import write_tree
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "flask-learner"
@@ -42,15 +43,7 @@ def scan_json(capsys: pytest.CaptureFixture[str], root: Path, *extra: str) -> di
     return json.loads(capsys.readouterr().out)
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+write = write_tree
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from workspace_files import write_tree
+
 GitRunner = Callable[..., str]
 
 
@@ -52,13 +54,7 @@ Writer = Callable[[Path, dict[str, str | bytes]], None]
 
 
 def _write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_tree(root, files)
 
 
 @pytest.fixture

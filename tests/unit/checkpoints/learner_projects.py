@@ -13,6 +13,7 @@ from pathlib import Path
 from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import Engine
+from workspace_files import write_tree
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -45,14 +46,7 @@ def fixture(*parts: str) -> Path:
 
 def write(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write `{"app/main.py": "...", "logo.png": b"..."}` under `root`; returns `root`."""
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
+    return write_tree(root, files)
 
 
 def git_environment(home: Path) -> dict[str, str]:
