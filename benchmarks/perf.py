@@ -225,6 +225,7 @@ def verdict(ok: bool) -> str:
 def render(m: dict[str, str], s: dict[str, Any], t: dict[str, float], lat: dict[str, Any] | None,
            hist: list[dict[str, Any]], tree: Path, started: str) -> str:  # fmt: skip
     f1, f2, cold, warm = s["floor1"], s["floor2"], s["cold"], s["warm"]
+    base = min(f1["wall_s"], f2["wall_s"])  # the floor: a busy machine may not give 2 cores
     rss = max(cold["rss_main_mib"], cold["rss_worker_mib"], warm["rss_main_mib"])
     lines = [
         SECTION,
@@ -234,47 +235,49 @@ def render(m: dict[str, str], s: dict[str, Any], t: dict[str, float], lat: dict[
         "is a fresh process; floor and scan runs alternate and the best of the rounds is kept. "
         "The floor reads and `ast.parse`s every Python file the scan lists, nothing else; our "
         "scan is `collect_workspace` (list, stat, read, parse, walk, facts; the cache when "
-        "given). Interpreter start and imports are outside both.",
+        'given). Interpreter start and imports are outside both. "The floor" below is the '
+        "faster of its 1- and 2-process runs (on a busy machine two processes may not get two "
+        "cores), so the ratios never flatter the scan.",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in m.items()) + " (load averages "
         "1/5/15 min at the start: the machine is shared, so wall times are noisy; CPU "
         "seconds are steadier).",
         "",
-        "| run | wall | CPU (all processes) | vs floor, 2 cores | peak RSS (main / largest worker) |",
+        "| run | wall | CPU (all processes) | vs floor | peak RSS (main / largest worker) |",
         "|---|---:|---:|---:|---:|",
         f"| `ast.parse` floor, 1 process | {f1['wall_s']:.2f} s | {f1['cpu_total_s']:.2f} s | "
-        f"{ratio(f1['wall_s'], f2['wall_s'])} | {f1['rss_main_mib']:.0f} MiB |",
-        f"| `ast.parse` floor, 2 processes | {f2['wall_s']:.2f} s | {f2['cpu_total_s']:.2f} s | 1.00× | "
+        f"{ratio(f1['wall_s'], base)} | {f1['rss_main_mib']:.0f} MiB |",
+        f"| `ast.parse` floor, 2 processes | {f2['wall_s']:.2f} s | {f2['cpu_total_s']:.2f} s | "
+        f"{ratio(f2['wall_s'], base)} | "
         f"{f2['rss_main_mib']:.0f} / {f2['rss_worker_mib']:.0f} MiB |",
         f"| roadmap-coach cold scan (pool) | {cold['wall_s']:.2f} s | {cold['cpu_total_s']:.2f} s | "
-        f"{ratio(cold['wall_s'], f2['wall_s'])} | {cold['rss_main_mib']:.0f} / "
+        f"{ratio(cold['wall_s'], base)} | {cold['rss_main_mib']:.0f} / "
         f"{cold['rss_worker_mib']:.0f} MiB |",
         f"| roadmap-coach cold scan, 1 process | {s['serial']['wall_s']:.2f} s | "
-        f"{s['serial']['cpu_total_s']:.2f} s | {ratio(s['serial']['wall_s'], f2['wall_s'])} "
-        f"({ratio(s['serial']['wall_s'], f1['wall_s'])} of the 1-process floor) | "
+        f"{s['serial']['cpu_total_s']:.2f} s | {ratio(s['serial']['wall_s'], base)} | "
         f"{s['serial']['rss_main_mib']:.0f} MiB |",
         f"| roadmap-coach cold scan filling the cache | {s['fill']['wall_s']:.2f} s | "
-        f"{s['fill']['cpu_total_s']:.2f} s | {ratio(s['fill']['wall_s'], f2['wall_s'])} | "
+        f"{s['fill']['cpu_total_s']:.2f} s | {ratio(s['fill']['wall_s'], base)} | "
         f"{s['fill']['rss_main_mib']:.0f} / {s['fill']['rss_worker_mib']:.0f} MiB |",
         f"| roadmap-coach warm scan (cache hit) | {warm['wall_s']:.2f} s | {warm['cpu_total_s']:.2f} s | "
-        f"{ratio(warm['wall_s'], f2['wall_s'])} | {warm['rss_main_mib']:.0f} MiB |",
-        f"| bandit -r (same tree) | {t['bandit']:.2f} s | | {ratio(t['bandit'], f2['wall_s'])} | |",
-        f"| ruff check --select S (same tree) | {t['ruff']:.2f} s | | {ratio(t['ruff'], f2['wall_s'])} | |",
+        f"{ratio(warm['wall_s'], base)} | {warm['rss_main_mib']:.0f} MiB |",
+        f"| bandit -r (same tree) | {t['bandit']:.2f} s | | {ratio(t['bandit'], base)} | |",
+        f"| ruff check --select S (same tree) | {t['ruff']:.2f} s | | {ratio(t['ruff'], base)} | |",
         f"| `roadmap-coach scan` command, cold (analysis + rules + JSON) | {secs(t['cli_cold'])} | | "
-        f"{ratio(t['cli_cold'], f2['wall_s'])} | |",
+        f"{ratio(t['cli_cold'], base)} | |",
         f"| `roadmap-coach scan` command, warm | {secs(t['cli_warm'])} | | "
-        f"{ratio(t['cli_warm'], f2['wall_s'])} | |",
+        f"{ratio(t['cli_warm'], base)} | |",
         "",
         f"Facts cache in the store after the run: {s['store_mib']:.1f} MiB.",
         "",
         "| target | measured | |",
         "|---|---|---|",
-        f"| cold scan ≤ 1.0× the floor (2 cores) | {ratio(cold['wall_s'], f2['wall_s'])} | "
-        f"{verdict(cold['wall_s'] <= f2['wall_s'])} |",
+        f"| cold scan ≤ 1.0× the floor (both cores) | {ratio(cold['wall_s'], base)} | "
+        f"{verdict(cold['wall_s'] <= base)} |",
         f"| cold scan ≥ 25× faster than bandit | {t['bandit'] / cold['wall_s']:.1f}× faster | "
         f"{verdict(t['bandit'] / cold['wall_s'] >= 25)} |",
-        f"| warm scan ≤ 0.1× the floor | {ratio(warm['wall_s'], f2['wall_s'])} | "
-        f"{verdict(warm['wall_s'] <= 0.1 * f2['wall_s'])} |",
+        f"| warm scan ≤ 0.1× the floor | {ratio(warm['wall_s'], base)} | "
+        f"{verdict(warm['wall_s'] <= 0.1 * base)} |",
         f"| peak RSS ≤ 120 MiB (largest process of the scans) | {rss:.0f} MiB | {verdict(rss <= 120)} |",
     ]
     if lat is not None:
@@ -317,6 +320,17 @@ def render(m: dict[str, str], s: dict[str, Any], t: dict[str, float], lat: dict[
                 f"| {row['commits']} | {row['files']} | {row['commits'] * row['files']} | "
                 f"{row['analyses']} | {row['wall_s']:.2f} s | {row['cpu_s']:.2f} s |"
             )
+        if len(hist) >= 2:
+            small, big = hist[0], hist[-1]
+            grid = (big["commits"] * big["files"]) / (small["commits"] * small["files"])
+            lines += [
+                "",
+                f"Files analysed = unique blobs (the first tree, then one changed blob per "
+                f"commit). With {grid:.1f}× the commits × files, analyses grew "
+                f"{big['analyses'] / small['analyses']:.2f}× and CPU {big['cpu_s'] / small['cpu_s']:.2f}×; "
+                "the rest of the growth is the per-commit combination of per-file results "
+                "over a larger tree (rules, not analysis).",
+            ]
     lines += notes(s, t, lat, rss)
     return "\n".join(lines) + "\n"
 
@@ -326,13 +340,14 @@ def notes(
 ) -> list[str]:
     """Why a target was missed and what would move it (only for the missed ones)."""
     f2, cold, warm = s["floor2"], s["cold"], s["warm"]
+    base = min(s["floor1"]["wall_s"], f2["wall_s"])
     out = ["", "### What limits the missed targets", ""]
-    if cold["wall_s"] > f2["wall_s"] or t["bandit"] / cold["wall_s"] < 25:
+    if cold["wall_s"] > base or t["bandit"] / cold["wall_s"] < 25:
         out.append(
             f"- **Cold scan.** The floor only parses; the scan also walks every tree into facts, "
             f"encodes them for the hand-over from the workers, and lists, stats and reads all "
-            f"{cold['files']} files. Its CPU is {cold['cpu_total_s'] / f2['cpu_total_s']:.1f}× the "
-            "floor's (all processes), so on two cores its wall time cannot come near the floor's: "
+            f"{cold['files']} files. Its CPU is {cold['cpu_total_s'] / s['floor1']['cpu_total_s']:.1f}× the "
+            "1-process floor's (all its processes counted), so on two cores its wall time cannot come near the floor's: "
             "the walk alone costs about 1.2× the parse on this tree (every call, argument, "
             "attribute read and span is a record; the facts grew with the lessons' needs), the "
             "encoding about 0.2×. What would move it: a walk that records only what the loaded "
@@ -340,7 +355,7 @@ def notes(
             "records), interned names (fewer, smaller strings to build and encode), spans as "
             "tuples. bandit is single-process, so the ratio to it also scales with cores."
         )
-    if warm["wall_s"] > 0.1 * f2["wall_s"]:
+    if warm["wall_s"] > 0.1 * base:
         out.append(
             f"- **Warm scan.** {warm['cpu_total_s']:.2f} s of CPU: listing {cold['files']} files "
             "(`os.scandir` walk, an `lstat` and a file-kind test each), one query for the stat "
