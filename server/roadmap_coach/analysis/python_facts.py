@@ -15,6 +15,7 @@ import re
 import sys
 import warnings
 
+from roadmap_coach.analysis import python_incremental as incremental
 from roadmap_coach.analysis.facts import (
     Arg,
     Assign,
@@ -116,6 +117,9 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     facts = facts or FileFacts(path=path, kind="python")
     facts.module = module_name(path)
     facts.ignores = ignore_comments(source)
+    again = incremental.MEMOS.again(path)  # analysed before: someone is editing it
+    if again and _reanalyse(path, source, facts):
+        return facts
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -131,11 +135,50 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     except ValueError as exc:
         facts.error = f"could not parse: {type(exc).__name__}"
         return facts
+    walker = _Walker(facts, source)
+    if again:
+        walker.blocks = []
     try:
-        _Walker(facts, source).walk(tree)
+        walker.walk(tree)
     except RecursionError:
         facts.error = TOO_DEEP
+    if again and facts.error is None and walker.blocks is not None:
+        lines = walker.lines or _LINE_SPLIT.split(source)
+        incremental.MEMOS.put(
+            path, incremental.Memo(lines, facts, walker.blocks, incremental.lens(facts))
+        )
+    elif again:
+        incremental.MEMOS.put(path, None)
     return facts
+
+
+def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
+    """Fill `facts` by walking only the changed block (see `python_incremental`);
+    False when the full path must run."""
+    memo = incremental.MEMOS.get(path)
+    if memo is None:
+        return False
+    lines = _LINE_SPLIT.split(source)
+    index = incremental.changed_block(memo, lines)
+    if index is None:
+        return False
+    block = memo.blocks[index]
+    stmt = incremental.parse_block(lines, block)
+    if stmt is None:
+        return False
+    part = FileFacts(path=path, kind="python", module=facts.module)
+    walker = _Walker(part, source)
+    walker.lines = lines
+    module = walker.scopes[0]
+    module.names, module.built = dict(block.names), dict(block.built)  # type: ignore[arg-type]
+    try:
+        walker.visit(stmt)
+    except RecursionError:
+        return False
+    blocks = incremental.splice(memo, index, part, facts)
+    facts.preamble_end = memo.facts.preamble_end  # only the first statement's line sets it
+    incremental.MEMOS.put(path, incremental.Memo(lines, facts, blocks, incremental.lens(facts)))
+    return True
 
 
 def syntax_reason(exc: SyntaxError, source: str) -> str:
@@ -176,6 +219,7 @@ class _Walker:
         self.functions: list[Function] = []
         self.handlers: list[Handler] = []
         self.lines: list[str] | None = None
+        self.blocks: list[incremental.Block] | None = None
 
     # -- resolution -------------------------------------------------------------
     def lookup(self, name: str) -> str:
@@ -346,7 +390,12 @@ class _Walker:
     # -- the walk -----------------------------------------------------------------
     def walk(self, tree: ast.Module) -> None:
         self.facts.preamble_end = _preamble_end(tree)
+        module = self.scopes[0]
         for stmt in tree.body:
+            if self.blocks is not None:  # notes for re-walking one block later
+                self.blocks.append(
+                    incremental.block_of(stmt, self.facts, module.names, module.built)
+                )
             self.visit(stmt)
 
     def visit(self, node: ast.AST) -> None:
