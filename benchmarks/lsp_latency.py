@@ -121,8 +121,10 @@ def measure(
     env: dict[str, str] | None = None,
     keystrokes: int = 120,
     warmup: int = 10,
+    new_lines: bool = False,
 ) -> dict[str, Any]:
-    """Latencies (ms) of `keystrokes` edits after `warmup` untimed ones."""
+    """Latencies (ms) of `keystrokes` edits after `warmup` untimed ones: one character
+    typed into a string literal, or (`new_lines`) a whole new line added above it."""
     text = file.read_text()
     uri = file.resolve().as_uri()
     marker = text.index('"typing here')  # a string literal in the middle of the file
@@ -164,13 +166,16 @@ def measure(
         latencies: list[float] = []
         for index in range(warmup + keystrokes):
             version = index + 2
-            position = {"line": line, "character": col + index}
+            if new_lines:
+                position, typed = {"line": line + index, "character": 0}, "    n = 0\n"
+            else:
+                position, typed = {"line": line, "character": col + index}, "x"
             started = client.notify(
                 "textDocument/didChange",
                 {
                     "textDocument": {"uri": uri, "version": version},
                     "contentChanges": [
-                        {"range": {"start": position, "end": position}, "text": "x"}
+                        {"range": {"start": position, "end": position}, "text": typed}
                     ],
                 },
             )
