@@ -92,9 +92,18 @@ def scan_report(
             for m in findings.milestones
         ],
         "lessons": [_lesson_json(f) for f in findings.lessons],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in ws.skipped],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in ws.skipped]
+        + _git_problem(ws.git.error),
         "steps": steps,
     }
+
+
+def _git_problem(error: str | None) -> list[dict[str, str]]:
+    """A repository that is there but could not be read (garbage `.git`, no `git` on PATH)
+    is listed too: its commits and branches cannot count until it can."""
+    if not error or error == "not a Git repository":
+        return []
+    return [{"path": ".git", "reason": error}]
 
 
 def _open_cache(store: str | None) -> Any:

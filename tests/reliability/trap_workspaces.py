@@ -260,3 +260,89 @@ def files_under(*folders: Path) -> dict[Path, bytes]:
                 if path.is_file() and not path.is_symlink():
                     found[path] = path.read_bytes()
     return found
+
+
+# -- hostile files ---------------------------------------------------------------------------
+
+HUGE_TERMS = 100_000
+MIB = 1024 * 1024
+
+
+def plant_hostile(root: Path, outside: Path) -> dict[str, str]:
+    """Every odd thing a workspace can hold; returns {path: what its `skipped` reason says}
+    for those a scan must leave out (or could not fully read) and report."""
+    outside.mkdir(parents=True, exist_ok=True)
+    (outside / "elsewhere.py").write_text("import flask\n")
+
+    def put(rel: str, data: bytes | str) -> Path:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            path.write_text(data, encoding="utf-8")
+        else:
+            path.write_bytes(data)
+        return path
+
+    put(
+        "app.py",
+        'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef i():\n    return "ok"\n',
+    )
+    put("logo.png", bytes(range(256)) * 64)
+    put("nul.py", b"import os\x00\x00print('x')\n")
+    put("config.yml", b"key: value\x00\x01\x02\n")
+    put("latin1.py", "name = 'café'\n".encode("latin-1"))
+    put("declared.py", "# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1"))
+    put("utf16.py", "import json\n\ndef f():\n    return 1\n".encode("utf-16"))
+    put("utf16_no_bom.py", "import json\n".encode("utf-16-le"))
+    put("bad_cookie.py", b"# coding: no-such-codec\nx = 1\n")
+    put("huge_expr.py", "x = 1" + "+1" * (HUGE_TERMS - 1) + "\n")
+    put("deep_parens.py", "x = " + "(" * 300 + "1" + ")" * 300 + "\n")
+    put("wide_line.py", "DATA = [" + "1," * (700_000) + "]\n")  # ~1.4 MB on one line
+    put("long_line.py", "x = '" + "a" * (3 * MIB) + "'\n")  # 3 MB: over the size cap
+    put("million_lines.py", "#\n" * 1_000_000)  # 2,000,000 bytes: just under the cap
+    put(
+        "newer.py",
+        "type Point = tuple[float, float]\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n",
+    )
+    put("fstrings.py", 'names = ["a"]\nprint(f"{", ".join(names)}")\n')
+    put("pyproject.toml", '[project\nname = "x"\n')
+    put("config.toml", b'key = "\xff\xfe"\n')
+    put("requirements.txt", b"\xff\xfeflask\x00")
+    put(".git/HEAD", b"\x00garbage\x00")
+    put(".git/config", b"[core\x00\xff")
+    os.mkfifo(root / "pipe.py")
+    os.mkfifo(root / "requirements-dev.txt")
+    (root / "loop.py").symlink_to("loop.py")
+    (root / "ping.py").symlink_to("pong.py")
+    (root / "pong.py").symlink_to("ping.py")
+    (root / "dangling.py").symlink_to("does-not-exist.py")
+    (root / "escape.py").symlink_to(outside / "elsewhere.py")
+    (root / "escape_dir").symlink_to(outside)
+    (root / "sub").mkdir()
+    (root / "sub" / "up").symlink_to("..")
+    deep = root.joinpath(*["d"] * 200)
+    deep.mkdir(parents=True)
+    (deep / "deep.py").write_text("def deep():\n    return 1\n")
+    put("odd\nname.py", "def odd():\n    return 1\n")
+    (root / os.fsdecode(b"bytes\xff.py")).write_text("def named():\n    return 1\n")
+    return {
+        "nul.py": "binary",
+        "config.yml": "binary",
+        "latin1.py": "UTF-8",
+        "utf16_no_bom.py": "binary",
+        "bad_cookie.py": "UTF-8",
+        "huge_expr.py": "deeply nested",
+        "long_line.py": "too large",
+        "newer.py": "newer",
+        "pyproject.toml": "TOML",
+        "config.toml": "TOML",
+        "pipe.py": "not a regular file",
+        "requirements-dev.txt": "not a regular file",
+        "loop.py": "loop",
+        "ping.py": "loop",
+        "pong.py": "loop",
+        "dangling.py": "dangling",
+        "escape.py": "outside the workspace",
+        "escape_dir": "outside the workspace",
+        "sub/up": "loop",
+    }

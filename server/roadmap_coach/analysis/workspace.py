@@ -375,12 +375,26 @@ def _list(root: str, max_bytes: int) -> tuple[list[_Entry], list[Skipped]]:
         candidates = _walk_candidates(root_real, skipped)
     entries = []
     for rel in sorted(set(candidates)):
+        if not _is_utf8(rel):
+            # JSON output, URIs and the store all need text: named (with U+FFFD), left out
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            skipped.append(Skipped(shown, "file name is not valid UTF-8"))
+            continue
         result = _check(root_real, rel, max_bytes)
         if isinstance(result, _Entry):
             entries.append(result)
         elif result is not None:
             skipped.append(Skipped(rel, result))
     return entries, skipped
+
+
+def _is_utf8(name: str) -> bool:
+    """Was the name decoded from valid UTF-8 (no `surrogateescape` stand-ins)?"""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _skip_dir(name: str) -> bool:
