@@ -17,7 +17,7 @@ from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import build_context, select_findings
-from roadmap_coach.rules.matchers import Context, Evidence, run_matcher
+from roadmap_coach.rules.matchers import Context, Evidence, has_inputs, run_matcher
 from roadmap_coach.rules.patterns import as_tuple
 
 MAX_EVIDENCE = 10
@@ -88,31 +88,34 @@ class Engine:
         self.roadmap = roadmap
         self.order = _ordered(roadmap.checkpoints)
         self.lessons = list(all_lessons() if lessons is None else lessons)
+        # The per-file work, flattened once: (checkpoint id, evidence key, matcher, is a part
+        # of `all`), in dependency order, without the workspace-wide kinds.
+        self._plan: list[tuple[str, str, Matcher, bool]] = []
+        for checkpoint in self.order:
+            for index, matcher in enumerate(checkpoint.detect):
+                key = f"{checkpoint.id}#{index}"
+                if matcher.kind == "all":
+                    self._plan.extend(
+                        (checkpoint.id, f"{key}.{part_index}", part, True)
+                        for part_index, part in enumerate(matcher.value)
+                        if part.kind not in WORKSPACE_KINDS
+                    )
+                elif matcher.kind not in WORKSPACE_KINDS:
+                    self._plan.append((checkpoint.id, key, matcher, False))
 
     # -- per file -----------------------------------------------------------------
     def file_result(self, facts: FileFacts, ctx: Context | None = None) -> FileResult:
         ctx = ctx or Context()
         result = FileResult(contribution=contribute(facts, ctx))
         per_checkpoint: dict[str, list[Evidence]] = {}
-        for checkpoint in self.order:
-            hits: list[Evidence] = []
-            for index, matcher in enumerate(checkpoint.detect):
-                key = f"{checkpoint.id}#{index}"
-                if matcher.kind == "all":
-                    for part_index, part in enumerate(matcher.value):
-                        if part.kind not in WORKSPACE_KINDS:
-                            found = self._run(part, facts, ctx, per_checkpoint)
-                            if found:
-                                result.evidence[f"{key}.{part_index}"] = found
-                    continue
-                if matcher.kind in WORKSPACE_KINDS:
-                    continue
-                found = self._run(matcher, facts, ctx, per_checkpoint)
-                if found:
-                    result.evidence[key] = found
-                    hits.extend(found)
-            if hits:
-                per_checkpoint[checkpoint.id] = hits
+        for checkpoint_id, key, matcher, is_part in self._plan:
+            if not has_inputs(matcher, facts):
+                continue
+            found = self._run(matcher, facts, ctx, per_checkpoint)
+            if found:
+                result.evidence[key] = found
+                if not is_part:
+                    per_checkpoint.setdefault(checkpoint_id, []).extend(found)
         return result
 
     def _run(

@@ -494,6 +494,32 @@ PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
 }
 
 
+# The facts each kind reads: a file without any of them cannot match, whatever the patterns.
+_INPUTS: dict[str, tuple[str, ...]] = {
+    "import": ("imports",),
+    "call": ("calls",),
+    "decorator": ("decorators",),
+    "class": ("classes",),
+    "class_base": ("classes",),
+    "function": ("functions",),
+    "returns": ("functions",),
+    "attribute": ("attributes",),
+    "subscript": ("subscripts",),
+    "assign": ("assigns",),
+    "handler": ("handlers",),
+    "lambda": ("lambdas",),
+    "literal": ("calls", "assigns"),
+    "toml_key": ("toml",),
+    "requirement": ("requirements",),
+    "pinned": ("pinned",),
+}
+
+
+def has_inputs(m: Matcher, f: FileFacts) -> bool:
+    fields = _INPUTS.get(m.kind)
+    return fields is None or any(getattr(f, name) for name in fields)
+
+
 def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not file_conditions_hold(m, f):
         return []
