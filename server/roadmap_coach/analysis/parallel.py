@@ -38,6 +38,8 @@ def usable_cores() -> int:
 def worth_a_pool(files: int, total_bytes: int) -> int:
     """How many workers to use for this much work (0: stay serial)."""
     cores = usable_cores()
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return 0
     if cores < 2 or files < MIN_FILES or total_bytes < MIN_BYTES:
         return 0
     return cores
@@ -92,7 +94,10 @@ def analyse_parallel(
     done: Callable[[int], None] | None = None,
 ) -> dict[int, Outcome]:
     """Outcomes by job index; `done(n)` after each finished chunk of n files."""
-    context = multiprocessing.get_context("forkserver")
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError as exc:  # no forkserver on this platform: the caller stays serial
+        raise RuntimeError("no forkserver start method") from exc
     context.set_forkserver_preload(["roadmap_coach.analysis.parallel"])
     results: dict[int, Outcome] = {}
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
