@@ -211,6 +211,8 @@ class FileFacts:
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
     pinned: bool = False
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
+    # may hold a secret's value (analysis.secret_values): never written to the facts cache
+    sensitive: bool = False
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), separators=(",", ":"))

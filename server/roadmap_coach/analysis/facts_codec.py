@@ -85,23 +85,37 @@ _DECODE_FILE = _CODE["dec_FileFacts"]
 FORMAT = f"f{FACTS_VERSION}-{_format_digest()}"
 
 
+_SENSITIVE = 0x8000  # the header's top bit: the facts may hold a secret (never cached)
+
+
 def encode(facts: FileFacts) -> bytes:
-    """`error` (2-byte length, UTF-8) then the compressed records: a scan reads a cached
-    file's error, which it reports, without decoding the rest."""
-    error = (facts.error or "").encode("utf-8", "surrogateescape")[:0xFFFF]
+    """`error` (2-byte length, UTF-8; the top bit is `sensitive`) then the compressed
+    records: a scan reads a cached file's error, which it reports, and a cache whether
+    it may keep the blob, without decoding the rest."""
+    error = (facts.error or "").encode("utf-8", "surrogateescape")[: _SENSITIVE - 1]
+    flag = _SENSITIVE if facts.sensitive else 0
     body = zlib.compress(marshal.dumps(_ENCODE_FILE(facts), _MARSHAL_VERSION), _LEVEL)
-    return len(error).to_bytes(2, "big") + error + body
+    return (len(error) | flag).to_bytes(2, "big") + error + body
+
+
+def _error_size(blob: bytes) -> int:
+    return int.from_bytes(blob[:2], "big") & (_SENSITIVE - 1)
+
+
+def is_sensitive(blob: bytes) -> bool:
+    """May these facts hold a secret's value (`FileFacts.sensitive`)?"""
+    return bool(int.from_bytes(blob[:2], "big") & _SENSITIVE)
 
 
 def error_of(blob: bytes) -> str | None:
-    size = int.from_bytes(blob[:2], "big")
+    size = _error_size(blob)
     return blob[2 : 2 + size].decode("utf-8", "surrogateescape") if size else None
 
 
 def decode(blob: bytes) -> FileFacts:
     """The facts again; `CodecError` for anything that is not a blob of this format."""
     try:
-        body = blob[2 + int.from_bytes(blob[:2], "big") :]
+        body = blob[2 + _error_size(blob) :]
         return _DECODE_FILE(marshal.loads(zlib.decompress(body)))
     except (
         zlib.error,

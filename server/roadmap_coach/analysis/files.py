@@ -20,6 +20,7 @@ from typing import Any
 from roadmap_coach.analysis import dependencies, encoding
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
 from roadmap_coach.analysis.python_facts import analyze_python
+from roadmap_coach.analysis.secret_values import holds_secret, mask_line
 
 MAX_LINES = 2_000
 MAX_LINE_CHARS = 500
@@ -137,14 +138,14 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         return facts
     if not _is_secret(posixpath.basename(path).lower()):
         lines = encoding.split_lines(encoding.decode_text(data))
-        facts.lines = [line[:MAX_LINE_CHARS] for line in lines[:MAX_LINES]]
+        facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines[:MAX_LINES]]
     return facts
 
 
 def _kept_lines(text: str) -> list[str]:
     """Lines of a dependency file; credentials in index URLs are masked (same length)."""
     return [
-        _USERINFO_RE.sub(lambda m: "*" * len(m.group()), line[:MAX_LINE_CHARS])
+        mask_line(_USERINFO_RE.sub(lambda m: "*" * len(m.group()), line[:MAX_LINE_CHARS]))
         for line in encoding.split_lines(text)[:MAX_LINES]
     ]
 
@@ -161,7 +162,9 @@ def _python(facts: FileFacts, data: bytes) -> FileFacts:
         facts.error = UNDECODABLE
         facts.error_line = 0
         return facts
-    return analyze_python(facts.path, text, facts)
+    facts = analyze_python(facts.path, text, facts)
+    facts.sensitive = holds_secret(facts)
+    return facts
 
 
 def _toml(facts: FileFacts, data: bytes) -> FileFacts:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from roadmap_coach import __version__
 from roadmap_coach.analysis.facts import FileFacts
-from roadmap_coach.analysis.facts_codec import FORMAT, CodecError, decode, encode
+from roadmap_coach.analysis.facts_codec import FORMAT, CodecError, decode, encode, is_sensitive
 from roadmap_coach.analysis.workspace import cache_key
 from roadmap_coach.progress.database import StoreError, describe, open_database
 from roadmap_coach.progress.store import default_store_path
@@ -221,7 +221,12 @@ class FactsCacheDB:
             (self.root, path, size, mtime, digest, self.version)
             for path, (size, mtime, digest) in self.new_stats.items()
         ]
-        blobs = [(key, self.version, blob) for key, blob in self.new_blobs.items()]
+        # facts that may hold a secret's value stay in memory: the store never holds one
+        blobs = [
+            (key, self.version, blob)
+            for key, blob in self.new_blobs.items()
+            if not is_sensitive(blob)
+        ]
         gone = list(gone)
         self.new_stats, self.new_blobs = {}, {}
         if not (stats or blobs or gone) or self.connection is None or self.failed:

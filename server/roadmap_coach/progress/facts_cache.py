@@ -32,6 +32,8 @@ class StoreFactsCache:
             return None  # written by an older, incompatible build
 
     def put(self, key: str, facts: FileFacts) -> None:
+        if facts.sensitive:
+            return  # may hold a secret's value: the store never holds one
         # The cache is an optimisation; never fail analysis over it.
         with contextlib.suppress(StoreError):
             self.store.cache_put(key, CACHE_VERSION, facts.to_json())
