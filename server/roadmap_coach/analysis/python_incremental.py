@@ -161,8 +161,10 @@ def splice(memo: Memo, index: int, part: FileFacts, facts: FileFacts) -> list[Bl
         old = getattr(memo.facts, field)
         setattr(facts, field, [*old[:a], *getattr(part, field), *old[b:]])
     delta = tuple(n - (b - a) for n, a, b in zip(new, start, end, strict=True))
+    if not any(delta):
+        return memo.blocks  # as many records as before (typing inside a literal or a name)
     blocks = memo.blocks[: index + 1]
-    for block in memo.blocks[index + 1 :]:
-        moved = tuple(x + d for x, d in zip(block.lens, delta, strict=True))
-        blocks.append(dataclasses.replace(block, lens=moved))
+    for b in memo.blocks[index + 1 :]:
+        moved = tuple(x + d for x, d in zip(b.lens, delta, strict=True))
+        blocks.append(Block(b.first, b.body, b.last, b.kind, b.name, moved, b.names, b.built))
     return blocks
