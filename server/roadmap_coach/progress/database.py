@@ -148,13 +148,23 @@ class _Damaged(sqlite3.DatabaseError):
 def _header_damage(path: Path) -> str | None:
     try:
         with path.open("rb") as handle:
-            head = handle.read(len(_SQLITE_HEADER))
+            head = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise StoreError(_unwritable(path, exc)) from exc
-    if head and head != _SQLITE_HEADER:
+    if head and head[: len(_SQLITE_HEADER)] != _SQLITE_HEADER:
         return "not a SQLite database"
+    if len(head) == 100:
+        # SQLite writes whole pages only and reads a missing tail as zeros, so a file
+        # cut short in mid-page would open "fine" with its last records silently changed.
+        page = int.from_bytes(head[16:18], "big")
+        page = 65536 if page == 1 else page
+        if page and size % page:
+            return f"cut short: {size} bytes is not a whole number of {page}-byte pages"
+    elif head:
+        return "cut short inside its header"
     return None
 
 
