@@ -130,6 +130,13 @@ class RawServer:
         self.notify("initialized", {})
         return answer["result"]
 
+    def kill(self) -> None:
+        """End a server that stopped answering (no shutdown handshake to wait for)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.close()
+
     def close(self) -> int:
         if self.process.poll() is None:
             try:

@@ -185,7 +185,7 @@ def test_a_frame_with_a_wrong_length_costs_at_most_the_next_message(
         raw.send_bytes(b"Content-Length: %d\r\n\r\n" % (len(body) + delta) + body)
         assert raw.alive_and_answering(attempts=2, timeout=2)
     finally:
-        raw.close()
+        raw.kill()
 
 
 @pytest.mark.xfail(
