@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import tomlkit
+from coach_runner import coach
 from fuzz_budget import FUZZ_SETTINGS, scaled
 from hypothesis import given
 from hypothesis import strategies as st
@@ -258,3 +259,33 @@ def test_conditions_of_the_wrong_type_never_crash_the_engine() -> None:
             (Path(folder) / "01-course.toml").write_text(text)
             roadmap, _problems = load_roadmap([folder], with_shipped=False)
         Engine(roadmap).evaluate(SAMPLE)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rules: one condition of the wrong type in a course roadmap (`path = 1.5`) makes "
+    "every analysis in the server raise, silently: no milestone and no lesson anywhere "
+    "(reported; remove this mark once condition types are checked)",
+)
+async def test_a_course_roadmap_with_a_wrong_condition_type_leaves_the_server_coaching(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text(
+        'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef i():\n'
+        '    return "hi"\n'
+    )
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "01-course.toml").write_text(
+        '[step]\nid = "course"\ntitle = "Course"\nnumber = 20\n\n[[checkpoint]]\n'
+        'id = "course.one"\ntitle = "T"\nteaches = "x"\n[[checkpoint.detect]]\n'
+        'import = "flask"\npath = 1.5\n'
+    )
+    options = {"roadmapPaths": [str(course)]}
+    async with coach(root, tmp_path / "store.sqlite3", init_options=options) as session:
+        session.open("app.py")
+        await session.wait_stats(
+            "the route milestone", lambda s: "web.flask-route" in s["milestones"], timeout=10
+        )

@@ -96,8 +96,11 @@ def test_without_git_on_path_scan_and_history_say_so_and_finish(tmp_path: Path) 
     assert "Traceback" not in history.stderr
 
 
-async def test_the_server_keeps_answering_in_a_hostile_workspace(tmp_path: Path) -> None:
+async def test_the_server_keeps_answering_in_a_hostile_workspace_without_git(
+    tmp_path: Path,
+) -> None:
     root, _expected, env, store = hostile(tmp_path)
+    env = {**env, "PATH": str(tmp_path / "no-git-here")}  # the CLI test reads the garbage .git
     stderr = tmp_path / "server.stderr"
     opened = {
         "huge_expr.py": (root / "huge_expr.py").read_text(),
