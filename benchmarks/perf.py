@@ -378,12 +378,24 @@ def notes(
             "tuples. bandit is single-process, so the ratio to it also scales with cores."
         )
     if warm["wall_s"] > 0.1 * base:
+        sensitive = warm.get("sensitive", 0)
         out.append(
             f"- **Warm scan.** {warm['cpu_total_s']:.2f} s of CPU: listing {cold['files']} files "
             "(`os.scandir` walk, an `lstat` and a file-kind test each), one query for the stat "
-            "rows and a few for the facts blobs; nothing is read, hashed, parsed or decoded. "
-            "Wall time above that is the machine's load. What would move it: the listing in "
-            "fewer Python steps per file (e.g. trusting `DirEntry` data where Git is not used)."
+            "rows and a few for the facts blobs; a file with a cached entry is not read, "
+            "hashed, parsed or decoded. "
+            + (
+                f"But {sensitive} Python files ({warm.get('sensitive_mib', 0):.1f} MiB) have facts "
+                "marked `sensitive` (a literal under a secret-sounding name, e.g. `password`, "
+                "`auth`, `token`, or a credential's shape): by the secrets policy they are "
+                "never written to the store, so every scan parses them again, and that is "
+                "most of this time. What would move it: persisting those facts with the "
+                "flagged literals replaced by a placeholder that keeps what the lessons "
+                "decide on (placeholder or real value, length), or a narrower `sensitive` "
+                'test (`AUTH_USER_MODEL = "auth.User"` counts today).'
+                if sensitive
+                else "Wall time above that is the machine's load."
+            )
         )
     if rss > 120:
         out.append(

@@ -17,8 +17,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from roadmap_coach.analysis.facts_codec import encode
 from roadmap_coach.analysis.files import analyze_bytes, content_digest
 
-# Below these a pool costs more to start (~0.1 s per worker) than it saves.
-MIN_FILES = 150
+# Below these a pool costs more to start (~0.1 s per worker) than it saves. Bytes are
+# what costs; a few files are enough to share (a warm scan re-parses only the files
+# whose facts are never cached, which can be few but large).
+MIN_FILES = 16
 MIN_BYTES = 3 * 1024 * 1024
 _CHUNK_BYTES = 256 * 1024  # per task: large enough to amortise the round trip
 

@@ -151,8 +151,14 @@ class FactsCacheDB:
         return known[2]
 
     def previous_digest(self, path: str) -> str | None:
+        """The digest this path had, when the facts for it are here to be had (facts
+        that may hold a secret never are: a worker must parse that file)."""
         known = self.stats.get(path) if self.root is not None else None
-        return known[2] if known is not None else None
+        if known is None:
+            return None
+        if not self.prefetched:
+            self._prefetch()
+        return None if cache_key(path, known[2]) in self.missing else known[2]
 
     def remember(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
         if self.root is None:
