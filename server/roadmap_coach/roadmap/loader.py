@@ -300,8 +300,25 @@ class _Loader:
                     f"unknown condition `{key}` for matcher `{kind}` (allowed: {', '.join(sorted(allowed)) or 'none'})",
                 )
                 continue
+            shape = _shape_problem(key, value)
+            if shape is not None:
+                at_line, col = text.key(key, line - 1, end)
+                self.problem(path, at_line, col, f"`{key}` {shape}")
+                return None
             conditions[key] = value
         value = raw[kind]
+        if kind in schema.FLAGS and value is not True:
+            at_line, col = text.key(kind, line - 1, end)
+            self.problem(path, at_line, col, f"`{kind}` takes `true`")
+            return None
+        if (
+            kind not in schema.FLAGS
+            and kind not in schema.WORKSPACE_KINDS
+            and not _is_patterns(value)
+        ):
+            at_line, col = text.key(kind, line - 1, end)
+            self.problem(path, at_line, col, f"`{kind}` takes a pattern or a list of patterns")
+            return None
         if kind == "all":
             if not isinstance(value, list) or not value:
                 self.problem(path, line, 1, "`all` takes a list of detect alternatives")
@@ -396,6 +413,29 @@ class _Loader:
         step_index = {s.id: i for i, s in enumerate(steps)}
         checkpoints = sorted(self.checkpoints, key=lambda c: step_index.get(c.step, len(steps)))
         return Roadmap(self.title, tuple(steps), tuple(checkpoints))
+
+
+def _is_patterns(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
+
+
+def _shape_problem(key: str, value: Any) -> str | None:
+    """What is wrong with a condition's value, or None when its shape fits the key."""
+    if key in schema.BOOL_CONDITIONS:
+        return None if isinstance(value, bool) else "takes true or false"
+    if key in schema.INT_CONDITIONS:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        return None if ok else "takes a whole number"
+    if key in schema.TABLE_CONDITIONS:
+        ok = isinstance(value, dict) and all(_is_patterns(v) for v in value.values())
+        return None if ok else "takes a table of names to patterns"
+    if key in schema.NESTED_CONDITIONS:
+        items = value if isinstance(value, list) else [value]
+        ok = isinstance(value, str | list) and all(_is_patterns(item) for item in items)
+        return None if ok else "takes a list of patterns (or lists of patterns)"
+    return None if _is_patterns(value) else "takes a pattern or a list of patterns"
 
 
 def _flatten(matchers: Iterable[Matcher]) -> Iterable[Matcher]:

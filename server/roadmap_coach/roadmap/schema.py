@@ -77,6 +77,21 @@ WORKSPACE_KINDS = frozenset(
     }
 )
 
+# The shape each value must have; the loader reports any other shape at its line, so a
+# wrong type in a course roadmap never reaches the engine.
+FLAGS = frozenset(
+    {"lambda", "pinned", "workspace_base", "package_import", "module_instance"}
+)  # matchers whose value is `true`
+BOOL_CONDITIONS = frozenset(
+    {
+        "in_test", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
+        "specific", "abstract", "sql", "placeholders",
+    }
+)  # fmt: skip
+INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
+TABLE_CONDITIONS = frozenset({"kwargs", "keywords"})  # name -> pattern(s)
+NESTED_CONDITIONS = frozenset({"args", "require"})  # list of pattern or list of patterns
+
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
 REQUIRED_FIELDS = ("id", "title", "teaches", "detect")
 STEP_FIELDS = frozenset({"id", "number", "title", "summary"})
