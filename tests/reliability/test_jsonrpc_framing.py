@@ -159,11 +159,6 @@ def test_a_request_with_wrong_params_gets_invalid_params(server: RawServer) -> N
     assert answer is not None and answer["error"]["code"] == -32602
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lsp: roadmapCoach/getProgress without a params member is never answered "
-    "(pygls requires params on custom requests; docs/protocol.md says `{}` or none)",
-)
 def test_get_progress_without_params_is_answered(server: RawServer) -> None:
     server.send(b'{"jsonrpc": "2.0", "id": 77, "method": "roadmapCoach/getProgress"}')
     answer = server.response(77, timeout=3)

@@ -15,6 +15,7 @@ from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from roadmap_coach import __version__
@@ -33,13 +34,23 @@ GET_PROGRESS = "roadmapCoach/getProgress"
 SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
+class CoachProtocol(LanguageServerProtocol):
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        # JSON-RPC lets a request or notification omit `params` (docs/protocol.md says
+        # `roadmapCoach/getProgress` takes none); pygls's fallback type requires the member,
+        # and a request it cannot read is never answered.
+        if isinstance(data, dict) and "method" in data and "params" not in data:
+            data = {**data, "params": None}
+        return super().structure_message(data)
+
+
 class CoachServer(LanguageServer):
     session: Session
 
 
 def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     """A server ready to start; `lessons` replaces the shipped lessons (tests only)."""
-    server = CoachServer("roadmap-coach", __version__)
+    server = CoachServer("roadmap-coach", __version__, protocol_cls=CoachProtocol)
     session = server.session = Session(server, lessons)
 
     # -- lifecycle -------------------------------------------------------------------
