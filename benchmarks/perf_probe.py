@@ -133,14 +133,23 @@ def scan(root: str, store: str | None, workers: int | None) -> dict[str, object]
     wall, used = time.perf_counter() - start, time.process_time() - cpu
     # after the clock: facts that may hold a secret are never cached, so they are parsed
     # on every scan; how many there are explains a warm scan's time
-    sensitive = [ws.files[p] for p in ws.files if p.endswith(".py")]
+    rss = vm_hwm_kib()  # before the count below decodes every file's facts once more
+    python = sensitive = sensitive_bytes = 0
+    for path in ws.files:
+        if path.endswith(".py"):
+            facts = ws.files[path]  # decoded one at a time, then dropped
+            python += 1
+            if facts.sensitive:
+                sensitive += 1
+                sensitive_bytes += facts.size
     return {
-        "sensitive": sum(1 for f in sensitive if f.sensitive),
-        "sensitive_mib": sum(f.size for f in sensitive if f.sensitive) / 2**20,
+        "rss_kib": rss,
+        "sensitive": sensitive,
+        "sensitive_mib": sensitive_bytes / 2**20,
         "wall_s": wall,
         "cpu_s": used,
         "files": len(ws.files),
-        "python": len(sensitive),
+        "python": python,
         "analyser": VERSION,  # a warm run only counts against a fill by the same analyser
     }
 
@@ -186,7 +195,7 @@ def main() -> None:
         result = scan(args.root, args.store, args.workers)
     peaks.stop.set()
     peaks.join()
-    result["rss_main_mib"] = vm_hwm_kib() / 1024
+    result["rss_main_mib"] = int(result.pop("rss_kib", 0) or vm_hwm_kib()) / 1024  # type: ignore[call-overload]
     result["rss_worker_mib"] = peaks.peak_kib / 1024
     result["cpu_total_s"] = float(result["cpu_s"]) + peaks.cpu_s  # type: ignore[arg-type]
     print(json.dumps(result))
