@@ -1,7 +1,8 @@
 """A process that records progress until it is killed, for the crash-safety tests.
 
 Run as `python recorder.py`, it imports the store once and then forks one recording
-child per `fork STORE RUN LOG` line on stdin (printing the child's pid), so each of
+child per `fork STORE RUN LOG [AT]` line on stdin (printing the child's pid; with AT, a
+Unix time, the child opens the store at that moment), so each of
 hundreds of SIGKILLs costs a fork rather than an interpreter start. `wait PID` reaps a
 child and prints its wait status.
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
 
 from roadmap_coach.progress.store import Store
 
@@ -59,7 +61,7 @@ def main() -> None:
     for line in sys.stdin:
         command, *args = line.split()
         if command == "fork":
-            store_path, run, log_path = args
+            store_path, run, log_path, *at = args
             pid = os.fork()
             if pid == 0:
                 # The child must not hold the test's pipes open (or outlive a failed test
@@ -68,6 +70,8 @@ def main() -> None:
                 for fd in (0, 1, 2):
                     os.dup2(devnull, fd)
                 signal.alarm(LIFETIME_S)
+                if at:  # several writers start together: open the store at this moment
+                    time.sleep(max(0.0, float(at[0]) - time.time()))
                 try:
                     record(store_path, int(run), log_path)
                 except Exception as exc:  # the test fails on this line in the log

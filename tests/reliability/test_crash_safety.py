@@ -52,8 +52,9 @@ class Recorders:
         self.process.stdin.flush()
         return self.process.stdout.readline().strip()
 
-    def start(self, store: Path, run: int, log: Path) -> int:
-        pid = int(self._ask(f"fork {store} {run} {log}"))
+    def start(self, store: Path, run: int, log: Path, at: float | None = None) -> int:
+        when = "" if at is None else f" {at}"
+        pid = int(self._ask(f"fork {store} {run} {log}{when}"))
         self.live.add(pid)
         return pid
 
@@ -113,7 +114,9 @@ def logs_of(logs: Path) -> str:
 def wait_for_open(log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if log.exists() and "open\n" in log.read_text():
+        text = log.read_text() if log.exists() else ""
+        assert "ERROR" not in text, text
+        if "open\n" in text:
             return
         time.sleep(0.001)
     raise AssertionError(f"the writer never opened the store: {log}")
@@ -220,3 +223,22 @@ def committed_one(log: Path) -> tuple[list[list[str]], Counter[str]]:
     if log.exists():  # a writer killed right after the fork never opened it
         log.rename(folder / log.name)
     return committed(folder)
+
+
+def test_windows_opening_a_brand_new_store_together_all_get_it(
+    recorders: Recorders, tmp_path: Path
+) -> None:
+    """Six writers open a store that does not exist yet at the same instant (editor
+    windows starting together); none may be told the store is locked."""
+    for attempt in range(budget(30, 400)):
+        folder = tmp_path / f"new{attempt}"
+        folder.mkdir()
+        logs = [folder / f"{n}.log" for n in range(6)]
+        at = time.time() + 0.05
+        pids = [
+            recorders.start(folder / "progress.sqlite3", n, log, at) for n, log in enumerate(logs)
+        ]
+        for log in logs:
+            wait_for_open(log)
+        for pid in pids:
+            recorders.kill(pid)

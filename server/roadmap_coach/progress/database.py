@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -122,7 +123,7 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     )
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-        connection.execute("PRAGMA journal_mode = WAL")
+        _use_wal(connection, busy_timeout)
         connection.execute("PRAGMA synchronous = NORMAL")
         # quick_check is integrity_check without the index cross-checks: it finds a
         # damaged file in milliseconds, which matters because the server opens it on start.
@@ -139,6 +140,22 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch to WAL, retrying while another process switches the same new file: SQLite
+    answers that race with "database is locked" at once, without its busy handler, so
+    two windows opening a brand-new store together would otherwise fail one of them."""
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            busy = _error_name(exc).startswith("SQLITE_BUSY") or "locked" in str(exc)
+            if not busy or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 class _Damaged(sqlite3.DatabaseError):
