@@ -25,7 +25,7 @@ function canImport(python: string[], cwd: string | undefined): Promise<boolean> 
   return new Promise((resolve) => {
     execFile(
       python[0],
-      [...python.slice(1), '-c', 'import roadmap_coach'],
+      [...python.slice(1), '-P', '-c', 'import roadmap_coach'],
       { timeout: PROBE_TIMEOUT_MS, cwd, windowsHide: true },
       (error) => resolve(!error),
     );

@@ -88,7 +88,7 @@ export async function resolveServerCommand(
   if (interpreter && interpreter.length > 0) {
     tried.push(`Python extension interpreter: ${show(interpreter)} -m roadmap_coach`);
     if (await probes.canImportServer(interpreter)) {
-      return { command: interpreter[0], args: [...interpreter.slice(1), '-m', 'roadmap_coach', 'serve'], source: 'python-extension' };
+      return { command: interpreter[0], args: [...interpreter.slice(1), '-P', '-m', 'roadmap_coach', 'serve'], source: 'python-extension' };
     }
   }
 
@@ -101,7 +101,7 @@ export async function resolveServerCommand(
   tried.push('python3 -m roadmap_coach');
   const python3 = await probes.which('python3');
   if (python3 && (await probes.canImportServer([python3]))) {
-    return { command: python3, args: ['-m', 'roadmap_coach', 'serve'], source: 'python3' };
+    return { command: python3, args: ['-P', '-m', 'roadmap_coach', 'serve'], source: 'python3' };
   }
 
   return {

@@ -63,7 +63,7 @@ test('the Python extension interpreter is used when roadmap_coach imports there'
   const m = machine({ executables: ['/usr/bin/roadmap-coach'], pythonExt: ['/proj/.venv/bin/python'], importable: ['/proj/.venv/bin/python'] });
   const r = await resolveServerCommand([], m.probes);
   assert.ok(isLaunch(r));
-  assert.deepEqual([r.command, r.args, r.source], ['/proj/.venv/bin/python', ['-m', 'roadmap_coach', 'serve'], 'python-extension']);
+  assert.deepEqual([r.command, r.args, r.source], ['/proj/.venv/bin/python', ['-P', '-m', 'roadmap_coach', 'serve'], 'python-extension']);
 });
 
 test('an interpreter without roadmap_coach falls through to PATH', async () => {
@@ -78,7 +78,7 @@ test('without Python extension or console script, python3 -m roadmap_coach is tr
   const m = machine({ executables: ['/usr/bin/python3'], importable: ['/usr/bin/python3'] });
   const r = await resolveServerCommand([], m.probes);
   assert.ok(isLaunch(r));
-  assert.deepEqual([r.command, r.args, r.source], ['/usr/bin/python3', ['-m', 'roadmap_coach', 'serve'], 'python3']);
+  assert.deepEqual([r.command, r.args, r.source], ['/usr/bin/python3', ['-P', '-m', 'roadmap_coach', 'serve'], 'python3']);
 });
 
 test('when nothing works the failure says how to install and lists what was tried', async () => {
