@@ -157,6 +157,7 @@ def _lens_params(uri: str) -> object:
 
 SENSITIVE = [
     'SECRET_KEY = "dev-key-123"',
+    'AUTH_TOKEN = "tok-123"',
     'app.config["SECRET_KEY"] = "dev-key-123"',
     'db = connect(host="db", password="hunter2")',
     'DATABASES = {"default": {"PASSWORD": "hunter2"}}',
@@ -174,6 +175,9 @@ NOT_SENSITIVE = [
     'URL = "https://example.com/users/1"',
     'password_hash = generate_password_hash(form["password"])',
     'NAME = "learner"',
+    # words that merely contain "auth" are not secrets (Django's own settings use them)
+    'AUTH_USER_MODEL = "auth.User"',
+    'author = "Ada Lovelace"',
 ]
 
 

@@ -25,7 +25,9 @@ from roadmap_coach.analysis.facts import Arg, FileFacts
 
 _SECRET_WORDS = (
     r"secret|passw(?:or)?d|passwd|passphrase|pwd|token|api[-_]?key|apikey|access[-_]?key|"
-    r"private[-_]?key|signing[-_]?key|client[-_]?secret|credentials?|auth|salt|dsn"
+    # `auth` alone would take `author` and Django's `AUTH_USER_MODEL = "auth.User"`
+    r"private[-_]?key|signing[-_]?key|client[-_]?secret|credentials?|salt|dsn|"
+    r"auth[-_]?(?:token|key|header|secret|pass\w*)|authorization|basic[-_]?auth"
 )
 _NAMED = re.compile(rf"(?i)({_SECRET_WORDS})")
 _SHAPES = re.compile(
