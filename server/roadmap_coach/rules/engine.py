@@ -16,7 +16,7 @@ from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
-from roadmap_coach.rules.lessons.context import build_context, select_findings
+from roadmap_coach.rules.lessons.context import add_to_context, build_context, select_findings
 from roadmap_coach.rules.matchers import Context, Evidence, has_inputs, run_matcher
 from roadmap_coach.rules.patterns import as_tuple
 
@@ -217,15 +217,20 @@ class Engine:
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"
     ) -> Findings:
-        ctx = Context.of(ws.files)
-        results = {path: self.file_result(facts, ctx) for path, facts in ws.files.items()}
+        # Two passes, each reading a file's facts once (a big tree keeps them encoded):
+        # first what every file may need to know of the others, then the file itself.
+        ctx = Context(frozenset(ws.files))
+        context = WorkspaceContext(tracked=set(ws.git.tracked))
+        for facts in ws.files.values():
+            ctx.symbols.add_file(facts)
+            add_to_context(context, facts)
+        results: dict[str, FileResult] = {}
+        lessons: list[LessonFinding] = []
+        for path, facts in ws.files.items():
+            results[path] = self.file_result(facts, ctx)
+            lessons.extend(self.lessons_for(facts, context, disabled, hints))
+            ctx.indexes.pop(path, None)  # memory stays flat in the number of files
         milestones = self.combine(results, ws.git)
-        context = self.context(ws.files.values(), ws.git)
-        lessons = [
-            finding
-            for facts in ws.files.values()
-            for finding in self.lessons_for(facts, context, disabled, hints)
-        ]
         return Findings(milestones, lessons)
 
 
@@ -272,17 +277,22 @@ def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[
 
 def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
     packages = {c.package for c in contributions if c.package}
+    if not packages:
+        return []
     hits = []
     for c in contributions:
-        own = c.module
+        own = _prefixes(c.module) if c.module else set()
         for module, evidence in c.imports:
-            for package in packages:
-                inside_package = own is not None and (
-                    own == package or own.startswith(package + ".")
-                )
-                if not inside_package and (module == package or module.startswith(package + ".")):
-                    hits.append(evidence)
+            # a package imported from outside itself (its own modules don't count)
+            if any(p in packages and p not in own for p in _prefixes(module)):
+                hits.append(evidence)
     return hits
+
+
+def _prefixes(dotted: str) -> set[str]:
+    """`a.b.c` -> {"a", "a.b", "a.b.c"}: set lookups instead of a scan of every package."""
+    parts = dotted.split(".")
+    return {".".join(parts[: i + 1]) for i in range(len(parts))}
 
 
 def _with_src_aliases(names: set[str]) -> set[str]:

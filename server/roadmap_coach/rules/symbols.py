@@ -39,10 +39,13 @@ class Symbols:
     def from_files(cls, files: Iterable[FileFacts]) -> Symbols:
         table = cls()
         for facts in files:
-            if facts.kind == "python" and facts.module:
-                for module in _aliases(facts.module):
-                    table._add(module, facts)
+            table.add_file(facts)
         return table
+
+    def add_file(self, facts: FileFacts) -> None:
+        if facts.kind == "python" and facts.module:
+            for module in _aliases(facts.module):
+                self._add(module, facts)
 
     def _add(self, module: str, facts: FileFacts) -> None:
         for imp in facts.imports:

@@ -14,25 +14,28 @@ _SEVERITY_ORDER = {"warning": 0, "information": 1, "hint": 2}
 def build_context(files: Iterable[FileFacts], git: GitFacts) -> WorkspaceContext:
     context = WorkspaceContext(tracked=set(git.tracked))
     for facts in files:
-        context.paths.add(facts.path)
-        if facts.kind == "requirements" or facts.path.endswith(
-            ("requirements.txt", "pyproject.toml")
-        ):
-            context.declared.update(facts.requirements)
-            context.requirement_files.append(facts.path)
-            context.requirement_lines[facts.path] = list(facts.lines)
-        elif facts.requirements:  # Pipfile
-            context.declared.update(facts.requirements)
-            context.requirement_files.append(facts.path)
-        if facts.kind == "python":
-            # every folder and module name on the path: `src/` layouts and scripts that
-            # import their neighbours are the learner's own code, not a dependency
-            parts = facts.path[: -len(".py")].split("/") if facts.path.endswith(".py") else []
-            context.local_modules.update(p for p in parts if p.isidentifier())
-        if facts.path == ".gitignore":
-            context.has_gitignore = True
-            context.gitignore_lines = list(facts.lines)
+        add_to_context(context, facts)
     return context
+
+
+def add_to_context(context: WorkspaceContext, facts: FileFacts) -> None:
+    """Fold one file into the workspace context (so a scan reads each file's facts once)."""
+    context.paths.add(facts.path)
+    if facts.kind == "requirements" or facts.path.endswith(("requirements.txt", "pyproject.toml")):
+        context.declared.update(facts.requirements)
+        context.requirement_files.append(facts.path)
+        context.requirement_lines[facts.path] = list(facts.lines)
+    elif facts.requirements:  # Pipfile
+        context.declared.update(facts.requirements)
+        context.requirement_files.append(facts.path)
+    if facts.kind == "python":
+        # every folder and module name on the path: `src/` layouts and scripts that
+        # import their neighbours are the learner's own code, not a dependency
+        parts = facts.path[: -len(".py")].split("/") if facts.path.endswith(".py") else []
+        context.local_modules.update(p for p in parts if p.isidentifier())
+    if facts.path == ".gitignore":
+        context.has_gitignore = True
+        context.gitignore_lines = list(facts.lines)
 
 
 def select_findings(
