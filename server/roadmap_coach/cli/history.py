@@ -1,0 +1,87 @@
+"""`roadmap-coach history`: when each milestone first appeared in the Git history."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from roadmap_coach.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    load,
+    open_store,
+    progress_printer,
+    store_options,
+)
+
+
+def register(sub: Any) -> None:
+    history = sub.add_parser("history", help="when each milestone first appeared in Git history")
+    history.add_argument("path", nargs="?", default=".")
+    history.add_argument("--format", choices=["text", "json"], default="text")
+    history.add_argument("--record", action="store_true", help="write them into the store")
+    history.add_argument("--no-cache", action="store_true", help="analyse every blob afresh")
+    store_options(history)
+    history.set_defaults(func=cmd_history)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from roadmap_coach.progress.derived import record_derived
+    from roadmap_coach.progress.facts_cache import StoreFactsCache
+    from roadmap_coach.progress.history import record_history, replay_history
+    from roadmap_coach.progress.store import StoreError
+
+    root = Path(args.path)
+    if not root.is_dir():
+        raise UsageError(f"not a folder: {args.path}")
+    workspace = str(root.resolve())
+    roadmap = load(args.roadmap or [])
+    store = None
+    if args.record or not args.no_cache:
+        try:
+            store = open_store(args, workspace)
+        except StoreError as exc:
+            if args.record:
+                print(f"roadmap-coach: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+    try:
+        cache = StoreFactsCache(store) if store is not None and not args.no_cache else None
+        history = replay_history(
+            workspace, roadmap, cache=cache, progress=progress_printer("replaying")
+        )
+        new: list[str] = []
+        if store is not None and args.record and not history.error:
+            new = record_history(store, history, workspace)
+            new += record_derived(store, roadmap)
+    except StoreError as exc:
+        print(f"roadmap-coach: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        if store is not None:
+            store.close()
+    if args.format == "json":
+        print(json.dumps(history.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(_history_text(history.to_json(), workspace))
+    if args.record:
+        print(f"roadmap-coach: recorded {len(new)} new milestone(s)", file=sys.stderr)
+    if history.error:
+        print(f"roadmap-coach: {history.error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _history_text(data: dict[str, Any], workspace: str) -> str:
+    lines = [f"roadmap-coach history — {workspace} ({data['commits']} commits)"]
+    for m in data["milestones"]:
+        where = ", ".join(
+            f"{e['path']}:{e['line']}" if e["line"] else e["path"] for e in m["evidence"][:2]
+        )
+        lines.append(f"{m['time'][:10]}  {m['commit'][:10]}  {m['title']} [{m['id']}]  {where}")
+    if not data["milestones"]:
+        lines.append("no milestones in this history")
+    return "\n".join(lines)

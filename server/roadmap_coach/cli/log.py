@@ -1,0 +1,106 @@
+"""`roadmap-coach export`, `verify` and `report`: the progress log for mentors.
+
+Exit codes (common.py): 0 success, 1 the check failed or the work could not be done
+(`verify` found tampering, the store is unusable), 2 unusable arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from roadmap_coach.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    load,
+    open_store,
+    store_options,
+    write,
+)
+
+
+def register(sub: Any) -> None:
+    export = sub.add_parser("export", help="export the progress log (jsonl, md or html)")
+    export.add_argument("--format", choices=["jsonl", "md", "html"], default="jsonl")
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument("--workspace", metavar="DIR", help="only this workspace's progress")
+    store_options(export)
+    export.set_defaults(func=cmd_export)
+
+    verify = sub.add_parser("verify", help="check that a JSONL export was not edited")
+    verify.add_argument("file")
+    verify.add_argument(
+        "--head",
+        metavar="SEQ:HASH",
+        help="an earlier head (from a summary) the log must still hold",
+    )
+    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.set_defaults(func=cmd_verify)
+
+    report = sub.add_parser("report", help="one HTML page for a cohort, from JSONL exports")
+    report.add_argument("logs", nargs="+", metavar="LOG")
+    report.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    report.add_argument(
+        "--stuck-days", type=int, default=14, metavar="N", help="quiet this long counts as stuck"
+    )
+    report.add_argument("--roadmap", action="append", metavar="DIR")
+    report.set_defaults(func=cmd_report)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from roadmap_coach.progress.exports import export
+    from roadmap_coach.progress.store import StoreError
+
+    if args.workspace is not None and not Path(args.workspace).is_dir():
+        raise UsageError(f"not a folder: {args.workspace}")
+    roadmap = load(args.roadmap or [])
+    try:
+        with open_store(args, args.workspace) as store:
+            text = export(store, args.format, None, args.workspace, roadmap)
+    except StoreError as exc:
+        print(f"roadmap-coach: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    write(text, args.output)
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from roadmap_coach.progress.verify import parse_anchor, verify_file
+
+    try:
+        anchor = parse_anchor(args.head) if args.head else None
+    except ValueError as exc:
+        raise UsageError(f"--head: {exc}") from exc
+    try:
+        result = verify_file(args.file, anchor)
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(f"{args.file}: {result}")
+    return result.exit_code
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from roadmap_coach.progress.report import cohort_report, render_cohort
+
+    missing = [log for log in args.logs if not Path(log).is_file()]
+    if missing:
+        raise UsageError(f"no such log file: {', '.join(missing)}")
+    if args.stuck_days < 1:
+        raise UsageError("--stuck-days must be at least 1")
+    roadmap = load(args.roadmap or [])
+    cohort = cohort_report(args.logs, None, roadmap, stuck_days=args.stuck_days)
+    write(render_cohort(cohort), args.output)
+    broken = sum(1 for row in cohort.rows if not row.chain_ok)
+    print(
+        f"roadmap-coach: {len(cohort.rows)} learners, {len(cohort.stuck)} stuck, "
+        f"{broken} with a changed log",
+        file=sys.stderr,
+    )
+    return EXIT_OK
