@@ -127,11 +127,6 @@ async def test_a_long_typing_session_stays_in_sync_and_analysed(session: Coach) 
 NOT_LINE_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lsp (pygls TextDocument.lines uses str.splitlines): a form feed or U+2028 in a "
-    "document counts as a line break on the server, so later edits land on the wrong line",
-)
 async def test_characters_that_are_not_lsp_line_breaks_do_not_shift_edits(
     session: Coach,
 ) -> None:

@@ -11,11 +11,11 @@ import asyncio
 import contextlib
 import logging
 import os
-from typing import Any
+import sys
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from roadmap_coach import __version__
@@ -26,26 +26,22 @@ from roadmap_coach.lsp.code_lens import milestone_lenses
 from roadmap_coach.lsp.diagnostics import lesson_diagnostics
 from roadmap_coach.lsp.hover import hover_markdown
 from roadmap_coach.lsp.positions import server_byte_column, uri_to_rel
+from roadmap_coach.lsp.protocol import CoachProtocol
 from roadmap_coach.lsp.session import ClientFeatures, Session
 from roadmap_coach.lsp.settings import SECTION, parse_settings, unwrap
+from roadmap_coach.lsp.transport import serve_stdio
 from roadmap_coach.rules.lessons.base import Lesson
 
 GET_PROGRESS = "roadmapCoach/getProgress"
 SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
-class CoachProtocol(LanguageServerProtocol):
-    def structure_message(self, data: dict[str, Any]) -> Any:
-        # JSON-RPC lets a request or notification omit `params` (docs/protocol.md says
-        # `roadmapCoach/getProgress` takes none); pygls's fallback type requires the member,
-        # and a request it cannot read is never answered.
-        if isinstance(data, dict) and "method" in data and "params" not in data:
-            data = {**data, "params": None}
-        return super().structure_message(data)
-
-
 class CoachServer(LanguageServer):
     session: Session
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        # Our framing under pygls's dispatch: it survives bad frames (lsp/transport.py).
+        serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
 
 
 def build_server(lessons: list[Lesson] | None = None) -> CoachServer:

@@ -21,6 +21,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
+from roadmap_coach.analysis.encoding import split_lines
 from roadmap_coach.lsp import notifications
 from roadmap_coach.lsp.diagnostics import lesson_diagnostics, problem_diagnostics
 from roadmap_coach.lsp.document_queue import DocumentQueue
@@ -382,4 +383,4 @@ def _disk_lines(path: str) -> list[str] | None:
         return None
     if len(data) > MAX_DISK_LINES_BYTES:
         return None
-    return data.decode("utf-8", "replace").splitlines()
+    return split_lines(data.decode("utf-8", "replace"))

@@ -1,0 +1,107 @@
+"""The stdio transport under pygls's dispatch: our framing (`framing.py`), pygls's
+protocol. Replaces pygls's own reader loop (`pygls.io_.run_async`) for `serve` on stdio.
+
+A daemon thread reads what stdin has (one `os.read` per chunk) and hands it
+to the event loop, which splits it into frames and dispatches each one. A body that is
+not JSON, or not a JSON-RPC message, is dropped with one warning; a request whose
+params do not fit its method is answered with `InvalidParams` by the protocol
+(`protocol.py`); the next message is read either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter
+from pygls.protocol import JsonRPCProtocol
+from pygls.server import JsonRPCServer
+
+from roadmap_coach.lsp.framing import FrameReader
+
+log = logging.getLogger(__name__)
+CHUNK = 64 * 1024
+_QUEUED_CHUNKS = 16  # the reader thread waits when the loop is this far behind
+
+
+def serve_stdio(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Serve one client on stdin/stdout until it leaves (EOF or `exit`)."""
+    server.protocol.set_writer(StdoutWriter(stdout))
+    try:
+        asyncio.run(read_messages(stdin, server.protocol))
+    except BrokenPipeError:
+        log.error("roadmap-coach: the connection to the client is lost")
+    except (KeyboardInterrupt, SystemExit):  # `exit` ends the server with SystemExit
+        pass
+    finally:
+        server.shutdown()
+
+
+async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol) -> None:
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes] = asyncio.Queue(_QUEUED_CHUNKS)
+    threading.Thread(
+        target=_pump, args=(stdin, loop, chunks), name="roadmap-coach-stdin", daemon=True
+    ).start()
+    frames = FrameReader()
+    while True:
+        data = await chunks.get()
+        if not data:
+            return
+        for body in frames.feed(data):
+            dispatch(protocol, body, frames)
+            # As with pygls's reader, what a message started (an async handler's first
+            # step) runs before the next message is handled.
+            await asyncio.sleep(0)
+
+
+def _pump(stdin: BinaryIO, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
+    """Stdin to the loop, chunk by chunk; an empty chunk says the client is gone."""
+    read = _reader(stdin)
+    while True:
+        try:
+            data = read(CHUNK)
+        except (OSError, ValueError):
+            data = b""
+        try:
+            asyncio.run_coroutine_threadsafe(chunks.put(data), loop).result()
+        except (Exception, asyncio.CancelledError):  # the loop has ended
+            return
+        if not data:
+            return
+
+
+def _reader(stdin: BinaryIO) -> Callable[[int], bytes]:
+    # The file descriptor itself where there is one: a thread blocked in a buffered
+    # reader holds its lock, and the interpreter aborts when it cannot take that lock at
+    # exit ("could not acquire lock ... possibly due to daemon threads").
+    try:
+        fd = stdin.fileno()
+    except (OSError, ValueError, AttributeError):
+        return getattr(stdin, "read1", None) or stdin.read
+    return lambda size: os.read(fd, size)
+
+
+def dispatch(protocol: JsonRPCProtocol, body: bytes, frames: FrameReader) -> None:
+    """Decode one body and hand it to pygls; never raise for what the client sent."""
+    try:
+        message: Any = json.loads(body, object_hook=protocol.structure_message)
+    except JsonRpcException as error:  # params that do not fit (a request is answered)
+        log.warning("roadmap-coach: dropped a message the protocol could not read: %s", error)
+        return
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested too deep
+        frames.lose("a message that is not JSON")
+        return
+    if not hasattr(message, "jsonrpc"):
+        log.warning("roadmap-coach: dropped a message that is not JSON-RPC")
+        return
+    try:
+        protocol.handle_message(message)
+    except Exception:
+        log.exception("roadmap-coach: could not handle a message")
