@@ -52,7 +52,10 @@ async def _actions(session: Coach, rel: str, line: int) -> list[types.CodeAction
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(session.uri(rel)),
             range=rng,
-            context=types.CodeActionContext(diagnostics=session.diagnostics(rel)),
+            # what Neovim sends: the diagnostics of the cursor's line
+            context=types.CodeActionContext(
+                diagnostics=[d for d in session.diagnostics(rel) if d.range.start.line == line]
+            ),
         )
     )
     return [a for a in result or [] if isinstance(a, types.CodeAction)]

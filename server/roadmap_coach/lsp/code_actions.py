@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
+from roadmap_coach.analysis.encoding import split_lines
 from roadmap_coach.lsp.diagnostics import is_ours
 from roadmap_coach.lsp.positions import LineSource, client_column, to_range
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding
@@ -36,6 +37,10 @@ def overlaps(a: types.Range, b: types.Range) -> bool:
     return _before(a.start, b.end) and _before(b.start, a.end)
 
 
+def _shares_a_line(a: types.Range, b: types.Range) -> bool:
+    return a.start.line <= b.end.line and b.start.line <= a.end.line
+
+
 def lesson_actions(
     findings: Sequence[LessonFinding],
     path: str,
@@ -45,39 +50,48 @@ def lesson_actions(
     encoding: str,
     target: Target,
 ) -> list[types.CodeAction]:
+    """The fixes, then the "Ignore" actions, of the lessons on the requested lines (a
+    cursor anywhere on a flagged line is enough) and of those the client names in the
+    request's context (matched by code and range). Lessons under the range come first."""
     line_of = target.lines(path)
-    actions: list[types.CodeAction] = []
+    ours = [d for d in context_diagnostics if is_ours(d)]
+    chosen: list[tuple[int, LessonFinding, list[types.Diagnostic]]] = []
     for finding in findings:
         rng = to_range(finding.span, line_of, encoding)
-        if not overlaps(rng, requested):
-            continue
-        matching = [
-            d
-            for d in context_diagnostics
-            if is_ours(d) and d.code == finding.code and overlaps(d.range, rng)
-        ]
+        named = [d for d in ours if d.code == finding.code and _shares_a_line(d.range, rng)]
+        if overlaps(rng, requested):
+            chosen.append((0, finding, named))
+        elif _shares_a_line(rng, requested) or named:
+            chosen.append((1, finding, named))
+    chosen.sort(key=lambda item: item[0])
+    fixes: list[types.CodeAction] = []
+    ignores: list[types.CodeAction] = []
+    silenced: set[tuple[int, str]] = set()
+    for _, finding, named in chosen:
         if finding.fix is not None:
-            actions.append(
+            fixes.append(
                 types.CodeAction(
                     title=finding.fix.title,
                     kind=types.CodeActionKind.QuickFix,
-                    diagnostics=matching or None,
+                    diagnostics=named or None,
                     is_preferred=True,
                     edit=fix_edit(finding.fix, encoding, target),
                 )
             )
-        if path.endswith(".py") and text is not None:
+        key = (finding.span.line, finding.code)
+        if path.endswith(".py") and text is not None and key not in silenced:
+            silenced.add(key)
             edit = ignore_edit(text, finding.span.line, finding.code, encoding)
             if edit is not None:
-                actions.append(
+                ignores.append(
                     types.CodeAction(
                         title=f"Ignore {finding.code} on this line",
                         kind=types.CodeActionKind.QuickFix,
-                        diagnostics=matching or None,
+                        diagnostics=named or None,
                         edit=types.WorkspaceEdit(changes={target.uri(path): [edit]}),
                     )
                 )
-    return actions
+    return fixes + ignores
 
 
 def fix_edit(fix: Fix, encoding: str, target: Target) -> types.WorkspaceEdit:
@@ -107,7 +121,7 @@ def fix_edit(fix: Fix, encoding: str, target: Target) -> types.WorkspaceEdit:
 
 def ignore_edit(text: str, line: int, code: str, encoding: str) -> types.TextEdit | None:
     """The edit that silences `code` on `line`, or None where a comment cannot go."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     if not 0 <= line < len(lines):
         return None
     current = lines[line]
