@@ -21,14 +21,17 @@ from pygls.exceptions import JsonRpcException
 from pygls.protocol import LanguageServerProtocol
 from pygls.workspace import TextDocument, Workspace
 
-# Characters that `str.splitlines` breaks at but LSP does not.
-_NOT_LSP_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Characters that `str.splitlines` breaks at but LSP does not (the ASCII ones first).
+_NOT_LSP_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _LSP_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def lsp_lines(text: str) -> list[str]:
     """`text` split into lines, each with its line break, as LSP counts them."""
-    if _NOT_LSP_BREAKS.search(text) is None:
+    # `in` scans at memchr speed: a few microseconds for a 1,000-line file, against
+    # about 200 for the split itself (a regex search would cost three splits).
+    candidates = _NOT_LSP_BREAKS[:5] if text.isascii() else _NOT_LSP_BREAKS
+    if not any(char in text for char in candidates):
         return text.splitlines(True)  # the same split, and faster
     return _LSP_LINE.findall(text)
 

@@ -1,8 +1,8 @@
 """The stdio transport under pygls's dispatch: our framing (`framing.py`), pygls's
 protocol. Replaces pygls's own reader loop (`pygls.io_.run_async`) for `serve` on stdio.
 
-A daemon thread reads what stdin has (one `os.read` per chunk) and hands it
-to the event loop, which splits it into frames and dispatches each one. A body that is
+The event loop reads what stdin has (one `os.read` per chunk, when the pipe is
+readable), splits it into frames and dispatches each one. A body that is
 not JSON, or not a JSON-RPC message, is dropped with one warning; a request whose
 params do not fit its method is answered with `InvalidParams` by the protocol
 (`protocol.py`); the next message is read either way.
@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, BinaryIO
 
 from pygls.exceptions import JsonRpcException
@@ -44,21 +44,53 @@ def serve_stdio(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> Non
 
 
 async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol) -> None:
-    loop = asyncio.get_running_loop()
-    chunks: asyncio.Queue[bytes] = asyncio.Queue(_QUEUED_CHUNKS)
-    threading.Thread(
-        target=_pump, args=(stdin, loop, chunks), name="roadmap-coach-stdin", daemon=True
-    ).start()
     frames = FrameReader()
-    while True:
-        data = await chunks.get()
-        if not data:
-            return
+    async for data in _chunks(stdin):
         for body in frames.feed(data):
             dispatch(protocol, body, frames)
             # As with pygls's reader, what a message started (an async handler's first
             # step) runs before the next message is handled.
             await asyncio.sleep(0)
+
+
+async def _chunks(stdin: BinaryIO) -> AsyncIterator[bytes]:
+    """What stdin has, chunk by chunk, until the client closes it.
+
+    A pipe is read by the event loop itself when it is readable (no thread, so no
+    hand-over of the GIL per message); anything the loop cannot watch (a regular file,
+    Windows pipes) by a daemon thread.
+    """
+    loop = asyncio.get_running_loop()
+    try:
+        fd = stdin.fileno()
+        loop.add_reader(fd, lambda: None)
+        loop.remove_reader(fd)
+    except (OSError, ValueError, AttributeError, NotImplementedError):
+        queue: asyncio.Queue[bytes] = asyncio.Queue(_QUEUED_CHUNKS)
+        threading.Thread(
+            target=_pump, args=(stdin, loop, queue), name="roadmap-coach-stdin", daemon=True
+        ).start()
+        while data := await queue.get():
+            yield data
+        return
+    while data := await _read_when_ready(loop, fd):
+        yield data
+
+
+def _read_when_ready(loop: asyncio.AbstractEventLoop, fd: int) -> asyncio.Future[bytes]:
+    ready: asyncio.Future[bytes] = loop.create_future()
+
+    def read() -> None:
+        loop.remove_reader(fd)
+        try:
+            data = os.read(fd, CHUNK)  # readable: returns at once with what is there
+        except OSError:
+            data = b""
+        if not ready.done():
+            ready.set_result(data)
+
+    loop.add_reader(fd, read)
+    return ready
 
 
 def _pump(stdin: BinaryIO, loop: asyncio.AbstractEventLoop, chunks: asyncio.Queue[bytes]) -> None:
