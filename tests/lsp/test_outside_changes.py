@@ -176,3 +176,21 @@ async def test_a_virtualenv_made_in_a_terminal_is_noticed_and_its_files_left_alo
             "deps.venv", lambda s: "deps.venv" in s["milestones"], timeout=SOON_S
         )
         assert stats["files"] == before["files"] + 1  # pyvenv.cfg, not pip's own files
+
+
+async def test_files_git_ignores_or_under_node_modules_stay_out(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "app.py").write_text(FLASK_APP)
+    (workspace / ".gitignore").write_text("instance/\n")
+    git(workspace, "init", "-q", "-b", "main")
+    async with coach(workspace, store) as session:
+        before = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+        for rel in ("instance/settings.py", "node_modules/pkg/build.py", "__pycache__/x.py"):
+            (workspace / rel).parent.mkdir(parents=True, exist_ok=True)
+            (workspace / rel).write_text("class Hidden:\n    pass\n")
+        (workspace / "models.py").write_text("class Post:\n    pass\n")
+        stats = await session.wait_stats(
+            "models.py", lambda s: "basics.class" in s["milestones"], timeout=SOON_S
+        )
+        assert stats["files"] == before["files"] + 1  # models.py only

@@ -350,6 +350,29 @@ async function scenario() {
     return `ticked: ${ticked.join(', ')}`;
   });
 
+  await check('a file created from the integrated terminal becomes a tick in the Roadmap view', async () => {
+    // entrypoint.sh is a kind VS Code's file watching used to miss (the server now asks for
+    // every kind it reads); deploy.app-server is earned by no other file here.
+    const title = checkpointTitle('deploy.app-server') || 'application server';
+    await runCommand('Terminal: Create New Terminal');
+    const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+    await terminal.waitFor({ timeout: 30000 });
+    await waitFor('a shell prompt', async () => /\S/.test(await terminal.locator('.xterm-rows').innerText().catch(() => '')), 30000);
+    await terminal.click();
+    const file = path.join(WS, 'entrypoint.sh');
+    await page.keyboard.type("printf 'exec gunicorn app:app\\n' > entrypoint.sh", { delay: 5 });
+    await page.keyboard.press('Enter');
+    await waitFor('entrypoint.sh on disk', async () => fs.existsSync(file), 20000);
+    const made = Date.now();
+    await showRoadmapView();
+    await expandStep(checkpointTitle('deployment') || 'Deploy');
+    const row = treeRows().filter({ hasText: title }).first();
+    await row.waitFor({ timeout: 20000 });
+    await waitFor(`a ✓ on "${title}"`, async () => (await row.innerText()).includes('✓'), 20000);
+    if ((await row.locator('.codicon-pass-filled').count()) === 0) throw new Error('no tick icon on the row');
+    return `${(await row.innerText()).replace(/\s+/g, ' ')}; ticked ${((Date.now() - made) / 1000).toFixed(1)}s after the file appeared`;
+  });
+
   await check('Recheck workspace runs on the server', async () => {
     await runCommand('Roadmap Coach: Recheck workspace');
     await statusBar().getByText('workspace rechecked').waitFor({ timeout: T });

@@ -178,8 +178,9 @@ class Watcher:
         git, self._git_dirty = self._git_dirty, False
         if git or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in pending):
             self._not_listed.clear()  # what Git ignores may have changed
+        in_editor = self._open_paths()
+        pending -= in_editor  # a save from the editor: its buffer was analysed already
         if pending:
-            in_editor = self._open_paths()
             await self.pipeline.update(lambda: self._reread(pending, in_editor))
         if git:
             await self.refresh_git()
