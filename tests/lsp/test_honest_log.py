@@ -194,3 +194,20 @@ async def test_a_milestone_whose_file_matches_head_is_logged_at_head(
             ],
         )
         assert found[0].payload["commit"] == head
+
+
+async def test_lessons_already_shown_go_into_a_new_store_when_the_store_changes(
+    workspace: Path, store: Path, tmp_path: Path
+) -> None:
+    (workspace / "db.py").write_text(DB)
+    other = tmp_path / "other" / "progress.sqlite3"
+    async with coach(workspace, store, init_options={"debounceMs": 0}) as session:
+        session.open("db.py")
+        await wait_kind(session, store, "lesson-shown")
+        session.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(
+                settings={"roadmapCoach": {"storePath": str(other), "debounceMs": 0}}
+            )
+        )
+        (shown,) = await wait_kind(session, other, "lesson-shown")
+        assert (shown.payload["code"], shown.payload["path"]) == ("RC301", "db.py")
