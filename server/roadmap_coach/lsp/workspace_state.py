@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, WorkspaceFacts
 from roadmap_coach.analysis.files import analyze_bytes
-from roadmap_coach.progress.summary import SECURITY_PREFIXES
+from roadmap_coach.progress.lesson_lifecycle import silenced_security
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 from roadmap_coach.rules.matchers import Context
@@ -248,27 +248,8 @@ class WorkspaceState:
             return FileResult()
 
     def _silenced(self, facts: FileFacts) -> list[LessonFinding]:
-        """Security lessons in this file that `# coach: ignore` or `disabledLessons` hide
-        (silencing is never a fix: the progress log tells the two apart)."""
-        if not _silences_security(facts, self.disabled):
-            return []
         assert self._context is not None
-        found: list[LessonFinding] = []
-        for lesson in self.engine.lessons:
-            code = getattr(lesson, "code", "") or ""
-            if code and not code.startswith(SECURITY_PREFIXES):
-                continue
-            try:
-                found.extend(lesson.check(facts, self._context))
-            except Exception:
-                continue
-        hidden = []
-        for finding in found:
-            ignored = facts.ignores.get(finding.span.line, [])
-            silenced = finding.code in self.disabled or finding.code in ignored or "ALL" in ignored
-            if finding.code.startswith(SECURITY_PREFIXES) and silenced:
-                hidden.append(finding)
-        return sorted(hidden, key=lambda f: (f.span.line, f.span.col, f.code))
+        return silenced_security(self.engine, facts, self._context, self.disabled)
 
     def _lessons(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None
@@ -276,16 +257,6 @@ class WorkspaceState:
             return self.engine.lessons_for(facts, self._context, self.disabled, self.hints)
         except Exception:
             return []
-
-
-def _silences_security(facts: FileFacts, disabled: frozenset[str]) -> bool:
-    if any(code.startswith(SECURITY_PREFIXES) for code in disabled):
-        return True
-    return any(
-        code == "ALL" or code.startswith(SECURITY_PREFIXES)
-        for codes in facts.ignores.values()
-        for code in codes
-    )
 
 
 def _same_milestones(a: list[Milestone], b: list[Milestone]) -> bool:

@@ -11,9 +11,14 @@ that only moved is the same lesson and logs nothing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.progress.lesson_pairing import pair_lines
+from roadmap_coach.progress.summary import SECURITY_PREFIXES
+from roadmap_coach.rules.engine import Engine
+from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 
 
 @dataclass(slots=True)
@@ -89,3 +94,39 @@ def _pair_all(
         [x for x in before if x not in same], [x for x in now if x not in same]
     )
     return new, gone, [(x, x) for x in same] + moves
+
+
+def silences_security(facts: FileFacts, disabled: Iterable[str]) -> bool:
+    """Could anything hide a security lesson in this file? (cheap: most files, no)"""
+    if any(code.startswith(SECURITY_PREFIXES) for code in disabled):
+        return True
+    return any(
+        code == "ALL" or code.startswith(SECURITY_PREFIXES)
+        for codes in facts.ignores.values()
+        for code in codes
+    )
+
+
+def silenced_security(
+    engine: Engine, facts: FileFacts, context: WorkspaceContext, disabled: frozenset[str]
+) -> list[LessonFinding]:
+    """Security lessons in this file that `# coach: ignore[…]` or `disabledLessons` hide
+    (silencing is never a fix: the progress log tells the two apart)."""
+    if not silences_security(facts, disabled):
+        return []
+    found: list[LessonFinding] = []
+    for lesson in engine.lessons:
+        code = getattr(lesson, "code", "") or ""
+        if code and not code.startswith(SECURITY_PREFIXES):
+            continue
+        try:
+            found.extend(lesson.check(facts, context))
+        except Exception:  # a broken lesson hides nothing
+            continue
+    hidden = []
+    for finding in found:
+        ignored = facts.ignores.get(finding.span.line, [])
+        silenced = finding.code in disabled or finding.code in ignored or "ALL" in ignored
+        if finding.code.startswith(SECURITY_PREFIXES) and silenced:
+            hidden.append(finding)
+    return sorted(hidden, key=lambda f: (f.span.line, f.span.col, f.code))
