@@ -228,7 +228,7 @@ class _Replay:
         signature: object = None
         for snapshot in self.walker.walk(commits):
             ctx = Context.of(snapshot.facts)
-            now = _signature(ctx)
+            now = context_signature(ctx)
             if now != signature:
                 results = {p: engine.file_result(f, ctx) for p, f in snapshot.facts.items()}
                 signature = now
@@ -340,7 +340,7 @@ def _references(matcher: Matcher) -> list[str]:
     return refs
 
 
-def _signature(ctx: Context) -> object:
+def context_signature(ctx: Context) -> object:
     """Equal for two contexts under which every per-file result is the same."""
     symbols = ctx.symbols
     return (ctx.paths, sorted(symbols.names.items()), sorted(symbols.bases.items()))
