@@ -27,7 +27,7 @@ from roadmap_coach.progress.chain import EVENT_FIELDS, EVIDENCE_COMMITTED, MILES
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
 from roadmap_coach.progress.history import context_signature
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
-from roadmap_coach.progress.tree_walk import TreeWalk
+from roadmap_coach.progress.tree_walk import TreeWalk, empty_tree
 from roadmap_coach.roadmap.models import Roadmap
 from roadmap_coach.rules.engine import Engine, FileResult
 from roadmap_coach.rules.matchers import Context
@@ -133,6 +133,7 @@ class _Checker:
         self.trees: dict[str, tuple[set[str], set[str]] | None] = {}  # sha -> (paths, ids)
         self.git_ids: set[str] | None = None
         self.facts_at: dict[str, dict[str, FileFacts]] = {}
+        self.empty: str | None = None
         self.by_id = {c.id: c for c in roadmap.checkpoints}
 
     def run(self, claims: list[Claim]) -> Recheck:
@@ -142,6 +143,7 @@ class _Checker:
         out.milestones = len({c.id for c in milestones})
         # Checkpoints met by other achievements are judged last, on what re-checked.
         ordered = sorted(claims, key=lambda c: self._kind(c.id) == "achieved")
+        self._read_trees([c.commit for c in ordered if c.commit and self._kind(c.id) != "git"])
         for claim in ordered:
             if claim.commit is None:
                 continue
@@ -198,23 +200,38 @@ class _Checker:
         return None
 
     def _tree(self, sha: str) -> tuple[set[str], set[str]] | None:
-        if sha in self.trees:
-            return self.trees[sha]
-        try:
-            full = self.repo.git.rev_parse("--verify", "-q", f"{sha}^{{commit}}").strip()
-        except Exception:
-            self.trees[sha] = None
-            return None
-        snapshot = next(iter(self.walker.walk([Commit(full, "", 1, "")])))
-        facts = dict(snapshot.facts)
-        ctx = Context.of(facts)
-        signature = context_signature(ctx)
-        results = {p: self._result(p, f, ctx, signature) for p, f in facts.items()}
-        git = GitFacts(is_repo=False, tracked=snapshot.tracked)
-        ids = {m.id for m in self.engine.combine(results, git)}
-        self.trees[sha] = (set(snapshot.tracked), ids)
-        self.facts_at[sha] = facts
+        if sha not in self.trees:
+            self._read_trees([sha])
         return self.trees[sha]
+
+    def _read_trees(self, shas: list[str]) -> None:
+        """Read the trees of `shas` in one walk: each is a diff from the one before, and
+        a blob seen before is never analysed again."""
+        wanted: list[tuple[str, str]] = []
+        for sha in dict.fromkeys(shas):
+            if sha in self.trees:
+                continue
+            try:
+                full = self.repo.git.rev_parse("--verify", "-q", f"{sha}^{{commit}}").strip()
+            except Exception:
+                self.trees[sha] = None
+                continue
+            wanted.append((sha, full))
+        if not wanted:
+            return
+        commits = [Commit(full, "", 1, "") for _sha, full in wanted]
+        if self.empty is None:
+            self.empty = empty_tree(self.repo)
+        walk = self.walker.walk(commits, self.empty)
+        for (sha, _full), snapshot in zip(wanted, walk, strict=True):
+            facts = dict(snapshot.facts)
+            ctx = Context.of(facts)
+            signature = context_signature(ctx)
+            results = {p: self._result(p, f, ctx, signature) for p, f in facts.items()}
+            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
+            ids = {m.id for m in self.engine.combine(results, git)}
+            self.trees[sha] = (set(snapshot.tracked), ids)
+            self.facts_at[sha] = facts
 
     def _result(self, path: str, facts: FileFacts, ctx: Context, signature: object) -> FileResult:
         key = (path, facts.digest or f"{facts.kind}:{facts.size}")
