@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from roadmap_coach.analysis.file_roles import is_test_path
+
 FACTS_VERSION = 2
 
 
@@ -213,6 +215,14 @@ class FileFacts:
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False
+    # what the file is to the learner (analysis.file_roles): test code, or a tool's output
+    # ("alembic", "django") that proves the tool was used but earns no code milestone
+    is_test: bool = False
+    generated: str | None = None
+
+    def __post_init__(self) -> None:
+        # from the path: every FileFacts, however made or decoded, agrees with the rule
+        self.is_test = is_test_path(self.path)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), separators=(",", ":"))

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 # Conditions every per-file matcher understands.
 COMMON = frozenset(
-    {"path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function", "min_count"}
-)
+    {
+        "path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function",
+        "min_count", "generated",
+    }
+)  # fmt: skip
 _CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}
 
 MATCHERS: dict[str, frozenset[str]] = {
@@ -84,7 +87,7 @@ FLAGS = frozenset(
 )  # matchers whose value is `true`
 BOOL_CONDITIONS = frozenset(
     {
-        "in_test", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
+        "in_test", "generated", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
         "specific", "abstract", "sql", "placeholders",
     }
 )  # fmt: skip

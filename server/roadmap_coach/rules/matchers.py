@@ -19,17 +19,6 @@ from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_
 from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
 
-TEST_GLOBS = (
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "tests/**",
-    "test/**",
-    "*/tests/**",
-    "*/test/**",
-    "tests.py",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
@@ -79,10 +68,6 @@ class Context:
         return known
 
 
-def is_test_path(path: str) -> bool:
-    return path_matches(TEST_GLOBS, path)
-
-
 def _file_span() -> Span:
     return Span(0, 0, 0, 0)
 
@@ -92,11 +77,14 @@ def _file_span() -> Span:
 
 def file_conditions_hold(matcher: Matcher, facts: FileFacts) -> bool:
     cond = matcher.conditions
+    # a tool's output earns only the checkpoints about using that tool (docs/checkpoints.md)
+    if facts.generated and not cond.get("generated"):
+        return False
     if "path" in cond and not path_matches(cond["path"], facts.path):
         return False
     if "not_path" in cond and path_matches(cond["not_path"], facts.path):
         return False
-    if "in_test" in cond and bool(cond["in_test"]) != is_test_path(facts.path):
+    if "in_test" in cond and bool(cond["in_test"]) != facts.is_test:
         return False
     if "imports" in cond:
         wanted = as_tuple(cond["imports"])

@@ -14,7 +14,6 @@ from roadmap_coach.rules.lessons.base import (
     Lesson,
     LessonFinding,
     WorkspaceContext,
-    is_test_path,
 )
 from roadmap_coach.rules.lessons.distributions import covered, is_declared, providers
 from roadmap_coach.rules.lessons.edits import utf8_len
@@ -92,7 +91,7 @@ class UndeclaredDependency(Lesson):
         self, facts: FileFacts, context: WorkspaceContext, imported: Import, package: str
     ) -> LessonFinding:
         span = imported.span or Span(imported.line, 0, imported.line, 0)
-        target = _target_file(context, is_test_path(facts.path))
+        target = _target_file(context, facts.is_test)
         head = imported.module.split(".", 1)[0]
         named = (
             f"`{head}` (the {package} package)" if package.lower() != head.lower() else f"`{head}`"

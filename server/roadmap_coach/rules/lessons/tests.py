@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Call, FileFacts, Function
-from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext, is_test_path
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 
 _CHECKING_CALL_RE = re.compile(
     r"^_*(assert|expect|verify|check)|^(fail|raises|approx)$", re.IGNORECASE
@@ -51,7 +51,7 @@ class AssertionFreeTest(Lesson):
     severity = "information"
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
-        if facts.kind != "python" or not is_test_path(facts.path):
+        if facts.kind != "python" or not facts.is_test:
             return
         helpers = {f.name for f in facts.functions if f.asserts and not f.name.startswith("test")}
         calls_by_function: dict[str, list[Call]] = {}
