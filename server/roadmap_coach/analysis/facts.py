@@ -211,6 +211,7 @@ class FileFacts:
     # other files
     toml: TomlFacts | None = None
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
+    extras: list[str] = field(default_factory=list)  # requested extras: "passlib[bcrypt]"
     pinned: bool = False
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
     # may hold a secret's value (analysis.secret_values): never written to the facts cache

@@ -133,7 +133,7 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         return _toml(facts, data)
     if kind == "requirements":
         text = encoding.decode_text(data)
-        facts.requirements, facts.pinned = dependencies.parse_requirements(text)
+        _declare(facts, dependencies.parse_requirements(text))
         facts.lines = _kept_lines(text)  # where the RC901 fix appends a requirement
         return facts
     if not _is_secret(posixpath.basename(path).lower()):
@@ -194,11 +194,16 @@ def _toml(facts: FileFacts, data: bytes) -> FileFacts:
     facts.toml.keys = toml_keys(document)
     name = posixpath.basename(facts.path).lower()
     if name == "pyproject.toml":
-        facts.requirements, facts.pinned = dependencies.pyproject_requirements(document)
+        _declare(facts, dependencies.pyproject_requirements(document))
         facts.lines = _kept_lines(text)  # where the RC901 fix adds a dependency
     elif name == "pipfile":
-        facts.requirements, facts.pinned = dependencies.pipfile_requirements(document)
+        _declare(facts, dependencies.pipfile_requirements(document))
     return facts
+
+
+def _declare(facts: FileFacts, declared: dependencies.Declared) -> None:
+    facts.requirements, facts.pinned = declared.names, declared.pinned
+    facts.extras = declared.extras
 
 
 def _error_line(text: str, message: str) -> int | None:

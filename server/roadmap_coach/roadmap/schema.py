@@ -12,7 +12,7 @@ from __future__ import annotations
 COMMON = frozenset(
     {
         "path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function",
-        "min_count", "generated",
+        "min_count", "generated", "not_class_attrs", "not_decorated",
     }
 )  # fmt: skip
 _CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}
@@ -92,7 +92,9 @@ BOOL_CONDITIONS = frozenset(
     }
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
-TABLE_CONDITIONS = frozenset({"kwargs", "keywords"})  # name -> pattern(s)
+TABLE_CONDITIONS = frozenset(
+    {"kwargs", "keywords", "not_class_attrs", "not_decorated"}
+)  # name -> pattern(s)
 NESTED_CONDITIONS = frozenset({"args", "require"})  # list of pattern or list of patterns
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})

@@ -515,4 +515,31 @@ def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if "in_function" in m.conditions:
         wanted = m.conditions["in_function"]
         found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
+    if found and ("not_class_attrs" in m.conditions or "not_decorated" in m.conditions):
+        found = [e for e in found if not _excluded_by_enclosing(m, f, e.function)]
     return found
+
+
+def _excluded_by_enclosing(m: Matcher, f: FileFacts, function: str | None) -> bool:
+    """The evidence sits in a class or function that says it is something else: a DRF
+    view with `renderer_classes = [TemplateHTMLRenderer]` (`not_class_attrs`), or a
+    function view under `@renderer_classes([TemplateHTMLRenderer])` (`not_decorated`:
+    decorator name -> pattern of its first argument)."""
+    if not function:
+        return False
+    enclosing = {".".join(function.split(".")[:n]) for n in range(1, function.count(".") + 2)}
+    attrs = dict(m.conditions.get("not_class_attrs", {}))
+    for cls in f.classes if attrs else ():
+        if cls.qualname in enclosing and any(
+            name in cls.attrs and value_matches(pattern, cls.attrs[name])
+            for name, pattern in attrs.items()
+        ):
+            return True
+    decorated = dict(m.conditions.get("not_decorated", {}))
+    for dec in f.decorators if decorated else ():
+        if dec.target in enclosing and any(
+            matches(name, dec.name, dec.qname) and value_matches(pattern, (dec.args or [None])[0])
+            for name, pattern in decorated.items()
+        ):
+            return True
+    return False

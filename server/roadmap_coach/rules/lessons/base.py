@@ -40,7 +40,8 @@ class LessonFinding:
 class WorkspaceContext:
     """What lessons may know beyond one file, gathered from every file's facts."""
 
-    declared: set[str] = field(default_factory=set)  # normalised distribution names
+    # normalised distribution names, and the extras asked for with them ("passlib[bcrypt]")
+    declared: set[str] = field(default_factory=set)
     requirement_files: list[str] = field(default_factory=list)
     local_modules: set[str] = field(default_factory=set)  # top-level names of workspace modules
     tracked: set[str] = field(default_factory=set)  # paths in Git's index

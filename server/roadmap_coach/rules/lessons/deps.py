@@ -30,8 +30,9 @@ class UndeclaredDependency(Lesson):
     dependencies, optional dependencies, dependency groups, Poetry). It knows the
     usual cases where the import and the package have different names
     (`yaml` → PyYAML, `jwt` → PyJWT, `bs4` → beautifulsoup4, `PIL` → Pillow,
-    `dotenv` → python-dotenv) and skips the standard library and your own
-    modules.
+    `dotenv` → python-dotenv), what an extra installs (`passlib[bcrypt]`
+    provides `bcrypt`, `uvicorn[standard]` provides `uvloop`), and skips the
+    standard library and your own modules.
 
     ## Why it matters
     The packages in your virtual environment are not part of your project; the
