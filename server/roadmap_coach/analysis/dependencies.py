@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roadmap_coach.analysis.encoding import split_lines
+
 _NAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _SEPARATORS_RE = re.compile(r"[-_.]+")
 # pip: a comment starts a line or follows whitespace (`pkg#frag` is a URL fragment).
@@ -34,6 +36,9 @@ class Declared:
     names: list[str] = field(default_factory=list)  # normalised, in file order, once each
     pinned: bool = False
     extras: list[str] = field(default_factory=list)  # "passlib[bcrypt]", normalised
+    lines: dict[str, int] = field(default_factory=dict)  # name -> 0-based line (when known)
+    pinned_line: int | None = None
+    pinned_name: str | None = None  # TOML files: the first pinned name (its line is found later)
 
 
 def normalize_name(name: str) -> str:
@@ -63,21 +68,25 @@ def _with_extras(name: str, extras: Any) -> list[str]:
     return [f"{name}[{normalize_name(str(e))}]" for e in extras if str(e).strip()]
 
 
-def _logical_lines(text: str) -> Iterable[str]:
-    """Join backslash continuations, then drop comments, as pip does."""
+def _logical_lines(text: str) -> Iterable[tuple[int, str]]:
+    """Join backslash continuations, then drop comments, as pip does; each with the
+    0-based number of the line it starts on."""
     pending = ""
-    for raw in text.splitlines():
+    start = 0
+    for number, raw in enumerate(split_lines(text)):
+        if not pending:
+            start = number
         if raw.endswith("\\"):
             pending += raw[:-1] + " "
             continue
         line = _COMMENT_RE.sub("", pending + raw).strip()
         pending = ""
         if line:
-            yield line
+            yield start, line
     if pending:
         line = _COMMENT_RE.sub("", pending).strip()
         if line:
-            yield line
+            yield start, line
 
 
 def _name_from_location(location: str) -> str | None:
@@ -94,16 +103,16 @@ def _name_from_location(location: str) -> str | None:
 def parse_requirements(text: str) -> Declared:
     """Names, extras and whether any requirement is pinned, from a pip requirements file."""
     out = Declared()
-    for line in _logical_lines(text):
+    for number, line in _logical_lines(text):
         if line.startswith("-"):
             editable = _EDITABLE_RE.match(line)
             name = _name_from_location(editable.group(1)) if editable else None
             if name:
                 out.names.append(name)
+                out.lines.setdefault(name, number)
             continue  # -r/-c/-i/--index-url/…: not requirements of this file
         head = line.split(None, 1)[0]
-        if "--hash" in line:
-            out.pinned = True
+        pinned = "--hash" in line
         if _URL_RE.match(line) or head.startswith((".", "/", "~", "$")) or _ARCHIVE_RE.search(head):
             name = _name_from_location(head)
         elif " @ " in line or "@" in head:
@@ -112,10 +121,13 @@ def parse_requirements(text: str) -> Declared:
         else:
             name = requirement_name(line)
             out.extras += requirement_extras(line)
-            if _EXACT_RE.search(line.split(";", 1)[0]):
-                out.pinned = True
+            pinned = pinned or bool(_EXACT_RE.search(line.split(";", 1)[0]))
+        if pinned and out.pinned_line is None:
+            out.pinned_line = number
+        out.pinned = out.pinned or pinned
         if name:
             out.names.append(name)
+            out.lines.setdefault(name, number)
     return _done(out)
 
 
@@ -130,7 +142,9 @@ def _pep508_list(value: Any, out: Declared) -> None:
         if name:
             out.names.append(name)
             out.extras += requirement_extras(item)
-            out.pinned = out.pinned or bool(_EXACT_RE.search(item.split(";", 1)[0]))
+            if _EXACT_RE.search(item.split(";", 1)[0]):
+                out.pinned = True
+                out.pinned_name = out.pinned_name or name
 
 
 def _poetry_table(value: Any, out: Declared) -> None:
@@ -153,6 +167,7 @@ def _poetry_table(value: Any, out: Declared) -> None:
                 and "*" not in version
             ):
                 out.pinned = True
+                out.pinned_name = out.pinned_name or name
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -202,7 +217,41 @@ def pipfile_requirements(data: Mapping[str, Any]) -> Declared:
                 constraint = constraint.get("version")
             if isinstance(constraint, str) and _EXACT_RE.search(constraint):
                 out.pinned = True
+                out.pinned_name = out.pinned_name or name
     return _done(out)
+
+
+# a quoted PEP 508 requirement (`"flask>=3"`, `'passlib[bcrypt]'`) or a `name = …` key
+_QUOTED_SPEC_RE = re.compile(
+    r"""["']([A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@(].*?)?)["']"""
+)
+_KEY_RE = re.compile(r"""^\s*["']?([A-Za-z0-9][A-Za-z0-9._-]*)["']?\s*=""")
+_TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+
+
+def locate(lines: list[str], declared: Declared) -> None:
+    """Where a TOML file (pyproject.toml, Pipfile) declares each name: the first line
+    outside `[build-system]` that holds it as a quoted requirement or as a `name =` key
+    of a dependency table. Names not found keep no line."""
+    wanted = set(declared.names)
+    table = ""
+    for number, line in enumerate(lines):
+        header = _TABLE_RE.match(line)
+        if header:
+            table = header.group(1).replace('"', "").replace("'", "")
+            continue
+        if not wanted or table == "build-system":
+            continue
+        found = [requirement_name(m.group(1)) for m in _QUOTED_SPEC_RE.finditer(line)]
+        key = _KEY_RE.match(line)
+        if key and ("dependencies" in table or table.endswith("packages")):
+            found.append(normalize_name(key.group(1)))
+        for name in found:
+            if name in wanted:
+                declared.lines[name] = number
+                wanted.discard(name)
+    if declared.pinned_name in declared.lines:
+        declared.pinned_line = declared.lines[declared.pinned_name]
 
 
 def _done(out: Declared) -> Declared:

@@ -179,6 +179,9 @@ class Comment:
 class TomlFacts:
     keys: list[str] = field(default_factory=list)  # dotted table/key paths ("tool.coverage.run")
     error: str | None = None
+    # 0-based line where a key path is first written (its `[table]` header or `key =`
+    # line; an implicit parent table at its first child's header)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -213,6 +216,11 @@ class FileFacts:
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
     extras: list[str] = field(default_factory=list)  # requested extras: "passlib[bcrypt]"
     pinned: bool = False
+    # 0-based lines: where each requirement is declared, where the first pin is, and the
+    # first line that is neither blank nor a comment (what a whole-file milestone shows)
+    declared_lines: dict[str, int] = field(default_factory=dict)
+    pinned_line: int | None = None
+    first_line: int = 0
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False

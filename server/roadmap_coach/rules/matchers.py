@@ -68,10 +68,6 @@ class Context:
         return known
 
 
-def _file_span() -> Span:
-    return Span(0, 0, 0, 0)
-
-
 # -- condition helpers ----------------------------------------------------------------
 
 
@@ -429,6 +425,12 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _line_span(f: FileFacts, line: int) -> Span:
+    """A whole line of a non-Python file (its length when the file's lines are kept)."""
+    width = len(f.lines[line]) if 0 <= line < len(f.lines) else 0
+    return Span(line, 0, line, width)
+
+
 def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not path_matches(m.value, f.path):
         return []
@@ -442,23 +444,44 @@ def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
             if any(_regex(p).search(line) for p in as_tuple(cond["content"])):
                 return [Evidence(f.path, Span(number, 0, number, len(line)))]
         return []
-    return [Evidence(f.path, _file_span())]
+    # the file itself is the thing: its first line that is not blank or a comment
+    return [Evidence(f.path, _line_span(f, f.first_line))]
+
+
+def _toml_key_line(f: FileFacts, key: str) -> int | None:
+    """Where `key` is written, or its nearest written parent (`tool = {ruff = …}`)."""
+    assert f.toml is not None
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):
+        found = f.toml.key_lines.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return None
 
 
 def match_toml_key(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    if f.toml is None or not any(matches(m.value, key) for key in f.toml.keys):
+    if f.toml is None:
         return []
-    return [Evidence(f.path, _file_span())]
+    hits = [key for key in f.toml.keys if matches(m.value, key)]
+    if not hits:
+        return []
+    lines = [line for line in (_toml_key_line(f, key) for key in hits) if line is not None]
+    return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
 def match_requirement(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    if not any(matches(m.value, name) for name in f.requirements):
+    hits = [name for name in f.requirements if matches(m.value, name)]
+    if not hits:
         return []
-    return [Evidence(f.path, _file_span())]
+    lines = [f.declared_lines[n] for n in hits if n in f.declared_lines]
+    return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
 def match_pinned(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return [Evidence(f.path, _file_span())] if f.pinned else []
+    if not f.pinned:
+        return []
+    line = f.pinned_line if f.pinned_line is not None else f.first_line
+    return [Evidence(f.path, _line_span(f, line))]
 
 
 PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
