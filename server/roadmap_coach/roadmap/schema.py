@@ -38,6 +38,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "method",
         "new_singleton",
         "calls",
+        "factory",
     },
     "returns": COMMON,
     "attribute": COMMON,
@@ -64,7 +65,9 @@ MATCHERS: dict[str, frozenset[str]] = {
     "history": frozenset(),
 }
 
-GIT_FACTS = frozenset({"repo", "commit", "branch", "merge", "conflict-merge", "remote"})
+GIT_FACTS = frozenset(
+    {"repo", "commit", "branch", "merge", "conflict-merge", "remote", "pull-request", "upstream"}
+)
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
 HISTORY_FACTS = frozenset({"lesson-fixed"})
 WORKSPACE_KINDS = frozenset(
@@ -87,8 +90,8 @@ FLAGS = frozenset(
 )  # matchers whose value is `true`
 BOOL_CONDITIONS = frozenset(
     {
-        "in_test", "generated", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
-        "specific", "abstract", "sql", "placeholders",
+        "in_test", "generated", "loop", "branch", "asserts", "annotated", "method",
+        "new_singleton", "specific", "abstract", "sql", "placeholders", "factory",
     }
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
