@@ -12,7 +12,7 @@ from __future__ import annotations
 COMMON = frozenset(
     {
         "path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function",
-        "min_count", "generated", "not_class_attrs", "not_decorated",
+        "min_count", "generated", "not_class_attrs", "not_decorated", "teaches",
     }
 )  # fmt: skip
 _CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}

@@ -7,6 +7,7 @@ one file's facts and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Functi
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.index import FileIndex
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
-from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
+from roadmap_coach.rules.sql_shape import binds_values, has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
 
 
@@ -25,6 +26,9 @@ class Evidence:
     path: str
     span: Span
     function: str | None = None
+    # what this line teaches, when the alternative that found it says it better than the
+    # checkpoint (`teaches` condition: SQLAlchemy's `text()` rather than a DB-API cursor)
+    teaches: str | None = None
 
     @property
     def line(self) -> int:
@@ -120,8 +124,10 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
         text = statement_text(_first_sql_arg(call))
         if sql_verb(text) is None:
             return False
+        first = _first_sql_arg(call)
         if cond.get("placeholders") and not (
-            has_placeholders(text) and len(call.args) + len(call.kwargs) >= 2
+            has_placeholders(text)
+            and (len(call.args) + len(call.kwargs) >= 2 or binds_values(first))
         ):
             return False
     if "arg_file" in cond:
@@ -588,6 +594,9 @@ def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
         found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
     if found and ("not_class_attrs" in m.conditions or "not_decorated" in m.conditions):
         found = [e for e in found if not _excluded_by_enclosing(m, f, e.function)]
+    if found and "teaches" in m.conditions:
+        note = str(m.conditions["teaches"]).strip()
+        found = [dataclasses.replace(e, teaches=note) for e in found]
     return found
 
 
