@@ -98,6 +98,7 @@ INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
 TABLE_CONDITIONS = frozenset(
     {"kwargs", "keywords", "not_class_attrs", "not_decorated"}
 )  # name -> pattern(s)
+TEXT_CONDITIONS = frozenset({"teaches"})  # words for people, not patterns
 NESTED_CONDITIONS = frozenset({"args", "require"})  # list of pattern or list of patterns
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
