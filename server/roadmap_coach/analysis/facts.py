@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 2
+from roadmap_coach.analysis.file_roles import is_test_path
+
+FACTS_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -112,6 +114,11 @@ class Function:
     default_args: dict[str, Default] = field(default_factory=dict)  # non-literal defaults
     body_line: int = -1  # first statement after the docstring; -1: none or on the `def` line
     body_indent: str = ""  # that statement's indentation
+    # what its returns hand back (analysis.python_factories): instances of named classes
+    # ("shop.mail.EmailSender"), and mappings, as written, whose looked-up class is
+    # instantiated ("SENDERS", "cls._registry")
+    makes: list[str] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -177,6 +184,9 @@ class Comment:
 class TomlFacts:
     keys: list[str] = field(default_factory=list)  # dotted table/key paths ("tool.coverage.run")
     error: str | None = None
+    # 0-based line where a key path is first written (its `[table]` header or `key =`
+    # line; an implicit parent table at its first child's header)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -209,10 +219,24 @@ class FileFacts:
     # other files
     toml: TomlFacts | None = None
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
+    extras: list[str] = field(default_factory=list)  # requested extras: "passlib[bcrypt]"
     pinned: bool = False
+    # 0-based lines: where each requirement is declared, where the first pin is, and the
+    # first line that is neither blank nor a comment (what a whole-file milestone shows)
+    declared_lines: dict[str, int] = field(default_factory=dict)
+    pinned_line: int | None = None
+    first_line: int = 0
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False
+    # what the file is to the learner (analysis.file_roles): test code, or a tool's output
+    # ("alembic", "django") that proves the tool was used but earns no code milestone
+    is_test: bool = False
+    generated: str | None = None
+
+    def __post_init__(self) -> None:
+        # from the path: every FileFacts, however made or decoded, agrees with the rule
+        self.is_test = is_test_path(self.path)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), separators=(",", ":"))
@@ -299,6 +323,10 @@ class GitFacts:
     merges: list[Commit] = field(default_factory=list)
     conflict_merges: list[Commit] = field(default_factory=list)
     remotes: dict[str, str] = field(default_factory=dict)  # name -> host only (no credentials)
+    # merges whose message names a pull/merge request (`Merge pull request #12 from …`)
+    pull_requests: list[Commit] = field(default_factory=list)
+    # a fork: an `upstream` remote next to another remote with a different URL (`origin`)
+    upstream: bool = False
     tracked: list[str] = field(default_factory=list)  # paths in the index
     error: str | None = None
 
