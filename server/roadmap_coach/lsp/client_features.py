@@ -20,6 +20,7 @@ class ClientFeatures:
     watch_dynamic: bool = False
     config_dynamic: bool = False
     create_files: bool = False
+    show_document: bool = False
 
     @classmethod
     def of(cls, caps: types.ClientCapabilities) -> ClientFeatures:
@@ -47,4 +48,5 @@ class ClientFeatures:
                 and edit.resource_operations
                 and types.ResourceOperationKind.Create in edit.resource_operations
             ),
+            show_document=bool(window and window.show_document and window.show_document.support),
         )

@@ -4,6 +4,7 @@ from its Fix edits) and "Ignore <CODE> on this line" (`# coach: ignore[CODE]`)."
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import tokenize
 from collections.abc import Callable, Sequence
@@ -13,8 +14,9 @@ from lsprotocol import types
 
 from roadmap_coach.analysis.encoding import split_lines
 from roadmap_coach.lsp.diagnostics import is_ours
+from roadmap_coach.lsp.other_files import show_command, whole_file_edit
 from roadmap_coach.lsp.positions import LineSource, client_column, to_range
-from roadmap_coach.rules.lessons.base import Fix, LessonFinding
+from roadmap_coach.rules.lessons.base import Edit, Fix, LessonFinding
 
 _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]*)\]")
 
@@ -27,6 +29,8 @@ class Target:
     lines: Callable[[str], LineSource]
     exists: Callable[[str], bool]
     can_create: bool
+    text: Callable[[str], str | None] = lambda path: None  # the file as the editor has it
+    can_show: bool = False  # the client answers `window/showDocument`
 
 
 def _before(a: types.Position, b: types.Position) -> bool:
@@ -69,13 +73,15 @@ def lesson_actions(
     silenced: set[tuple[int, str]] = set()
     for _, finding, named in chosen:
         if finding.fix is not None:
+            edit, show = fix_edit(finding.fix, path, encoding, target)
             fixes.append(
                 types.CodeAction(
                     title=finding.fix.title,
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=named or None,
                     is_preferred=True,
-                    edit=fix_edit(finding.fix, encoding, target),
+                    edit=edit,
+                    command=show,
                 )
             )
         key = (finding.span.line, finding.code)
@@ -94,17 +100,35 @@ def lesson_actions(
     return fixes + ignores
 
 
-def fix_edit(fix: Fix, encoding: str, target: Target) -> types.WorkspaceEdit:
-    by_path: dict[str, list[types.TextEdit]] = {}
+def fix_edit(
+    fix: Fix, current: str, encoding: str, target: Target
+) -> tuple[types.WorkspaceEdit, types.Command | None]:
+    """The fix as a WorkspaceEdit (`current` is the document the learner is in), and the
+    command that shows the other file it touches, where the client can show one."""
+    by_path: dict[str, list[Edit]] = {}
     for edit in fix.edits:
-        rng = to_range(edit.span, target.lines(edit.path), encoding)
-        by_path.setdefault(edit.path, []).append(types.TextEdit(range=rng, new_text=edit.new_text))
-    missing = [p for p in by_path if not target.exists(p)]
+        by_path.setdefault(edit.path, []).append(edit)
+    text_edits: dict[str, list[types.TextEdit]] = {}
+    show: types.Command | None = None
+    for p, edits in by_path.items():
+        if p == current:
+            text_edits[p] = [
+                types.TextEdit(
+                    range=to_range(e.span, target.lines(p), encoding), new_text=e.new_text
+                )
+                for e in edits
+            ]
+            continue
+        whole, line = whole_file_edit(target.text(p) or "", edits)
+        text_edits[p] = [whole]
+        if target.can_show and show is None:
+            show = show_command(target.uri(p), line, posixpath.basename(p))
+    missing = [p for p in text_edits if not target.exists(p)]
     if not missing or not target.can_create:
-        return types.WorkspaceEdit(changes={target.uri(p): edits for p, edits in by_path.items()})
+        return types.WorkspaceEdit(changes={target.uri(p): e for p, e in text_edits.items()}), show
     # A fix that adds a file (a first `.gitignore`) needs the file created first.
     changes: list[types.TextDocumentEdit | types.CreateFile] = []
-    for p, edits in by_path.items():
+    for p, edits_of in text_edits.items():
         uri = target.uri(p)
         if p in missing:
             changes.append(
@@ -113,10 +137,10 @@ def fix_edit(fix: Fix, encoding: str, target: Target) -> types.WorkspaceEdit:
         changes.append(
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
-                edits=list(edits),
+                edits=list(edits_of),
             )
         )
-    return types.WorkspaceEdit(document_changes=changes)
+    return types.WorkspaceEdit(document_changes=changes), show
 
 
 def ignore_edit(text: str, line: int, code: str, encoding: str) -> types.TextEdit | None:

@@ -83,6 +83,16 @@ class Documents:
 
         return line_of
 
+    def text_of(self, path: str) -> str | None:
+        """The file's text: the editor's buffer when open, else the disk (None if absent
+        or too large)."""
+        uri = self.open_uris.get(path)
+        doc = self._text_document(uri) if uri else None
+        if doc is not None:
+            return doc.source
+        data = _disk_bytes(os.path.join(self.root or "", *path.split("/")))
+        return data.decode("utf-8", "replace") if data is not None else None
+
     def locate(self, evidence: Evidence) -> Location | None:
         if self.root is None or evidence.path in ("", ".git"):
             return None
@@ -113,12 +123,15 @@ def root_from(params: types.InitializeParams) -> str | None:
     return params.root_path if params.root_path and os.path.isdir(params.root_path) else None
 
 
-def _disk_lines(path: str) -> list[str] | None:
+def _disk_bytes(path: str) -> bytes | None:
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_DISK_LINES_BYTES + 1)
     except OSError:
         return None
-    if len(data) > MAX_DISK_LINES_BYTES:
-        return None
-    return split_lines(data.decode("utf-8", "replace"))
+    return data if len(data) <= MAX_DISK_LINES_BYTES else None
+
+
+def _disk_lines(path: str) -> list[str] | None:
+    data = _disk_bytes(path)
+    return split_lines(data.decode("utf-8", "replace")) if data is not None else None

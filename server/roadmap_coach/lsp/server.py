@@ -23,6 +23,7 @@ from roadmap_coach.lsp.features import (
     milestones,
     requests,
     scanning,
+    show_file,
     text_sync,
     watching,
 )
@@ -51,6 +52,7 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     milestones.register(server, pipeline)
     requests.register(server, pipeline, settled=sync.settled)
     commands.register(server, pipeline, scanner=scanner, watcher=watcher, settled=sync.settled)
+    show_file.register(server, pipeline)
 
     def set_root(folder: str | None) -> None:
         pipeline.set_root(documents.set_root(folder))

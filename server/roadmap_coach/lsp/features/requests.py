@@ -78,6 +78,8 @@ def register(
             lines=documents.lines_of,
             exists=lambda p: os.path.exists(os.path.join(root, *p.split("/"))),
             can_create=ls.client_features.create_files,
+            text=documents.text_of,
+            can_show=ls.client_features.show_document,
         )
         return lesson_actions(
             pipeline.state.lessons.get(path, []), path, params.range, params.context.diagnostics,
