@@ -1,0 +1,110 @@
+-- Real Neovim 0.7 and quick fixes the way a learner reaches them: `vim.lsp.buf.code_action()`
+-- with the cursor at column 0 of a flagged line offers the lesson's fix first; accepting the
+-- RC901 fix ("Start requirements.txt with flask") and `:wa` leaves requirements.txt as
+-- `flask\n` and the hint goes. `vim.ui.select` is answered by this script (it picks the
+-- fix), everything else is Neovim's own code. Writes what it saw to E2E_OUT.
+--   nvim --headless -u NONE -i NONE -n -S fixes_test.lua
+local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
+local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
+local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
+local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
+local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '15000')
+
+local obs = { steps = {}, notes = {}, log_path = vim.lsp.get_log_path() }
+local t0 = vim.loop.hrtime()
+local client, exited
+
+local function step(name) table.insert(obs.steps, { name, math.floor((vim.loop.hrtime() - t0) / 1e6) }) end
+local function check(cond, msg) if not cond then error(msg, 2) end end
+local function wait(what, cond)
+  local ok = vim.wait(T, function() return exited ~= nil or cond() end, 10)
+  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
+  check(ok, 'timeout waiting for ' .. what)
+end
+local function ours(bufnr, code)
+  local found = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.source == 'roadmap-coach' and (code == nil or d.code == code) then table.insert(found, d) end
+  end
+  return found
+end
+
+-- `vim.lsp.buf.code_action()` at (row, col 0): the titles offered, in order; `pick` chooses one.
+local function code_action_at(row, pick)
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  local offered
+  vim.ui.select = function(items, opts, on_choice)
+    offered = {}
+    local chosen
+    for _, item in ipairs(items) do
+      local title = opts.format_item(item)
+      table.insert(offered, title)
+      if pick and not chosen and pick(title) then chosen = item end
+    end
+    on_choice(chosen)
+  end
+  vim.lsp.buf.code_action()
+  wait('code actions (notes: ' .. vim.inspect(obs.notes) .. ')', function() return offered ~= nil end)
+  return offered
+end
+
+local function read_file(path)
+  local handle = io.open(path, 'rb')
+  if not handle then return nil end
+  local text = handle:read('*a')
+  handle:close()
+  return text
+end
+
+local function run()
+  vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
+  local notify = vim.notify
+  vim.notify = function(msg, ...) table.insert(obs.notes, msg); return notify(msg, ...) end
+  local client_id = vim.lsp.start_client({
+    name = 'roadmap-coach',
+    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
+    root_dir = vim.fn.fnamemodify(FILE, ':h'),
+    init_options = { debounceMs = 0, storePath = STORE },
+    flags = { debounce_text_changes = 0 },
+    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+  })
+  check(client_id, 'start_client failed (cmd not executable?)')
+  client = vim.lsp.get_client_by_id(client_id)
+  wait('initialize', function() return client.initialized end)
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.bo[bufnr].filetype = 'python'
+  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  wait('RC502 and RC901', function() return #ours(bufnr, 'RC502') == 1 and #ours(bufnr, 'RC901') == 1 end)
+  local rc502 = ours(bufnr, 'RC502')[1]
+  obs.rc502 = { lnum = rc502.lnum, col = rc502.col }
+  step('diagnostics')
+
+  -- the cursor at column 0 of `    app.run(debug=True)`: the fix first, then Ignore
+  obs.col0_actions = code_action_at(rc502.lnum, nil)
+  step('code action at column 0')
+
+  -- the RC901 fix, accepted from column 0 of the import line, then :wa
+  local rc901 = ours(bufnr, 'RC901')[1]
+  obs.rc901_actions = code_action_at(rc901.lnum, function(t) return t:find('^Start requirements.txt') end)
+  local requirements = vim.fn.fnamemodify(FILE, ':h') .. '/requirements.txt'
+  wait('the requirements.txt buffer', function() return vim.fn.bufnr(requirements) ~= -1 end)
+  local req_buf = vim.fn.bufnr(requirements)
+  obs.buffer_lines = vim.api.nvim_buf_get_lines(req_buf, 0, -1, false)
+  obs.modified_before_wa = vim.bo[req_buf].modified
+  vim.cmd('wa')
+  obs.unsaved_after_wa = #vim.fn.getbufinfo({ bufmodified = 1 })
+  obs.requirements = read_file(requirements)
+  step(':wa')
+  wait('RC901 to go once requirements.txt is written', function() return #ours(bufnr, 'RC901') == 0 end)
+  step('hint gone')
+
+  client.stop()
+  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+end
+
+local ok, err = xpcall(run, debug.traceback)
+obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
+vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
+if ok then vim.cmd('qall') else vim.cmd('cquit 1') end
