@@ -30,7 +30,7 @@ export interface LaunchProbes {
   canImportServer(python: string[]): Promise<boolean>;
 }
 
-export const INSTALL_HINT = 'pipx install roadmap-coach';
+export const INSTALL_HINT = 'pipx install .'; // in a clone of the roadmap-coach repository
 
 function show(cmd: string[]): string {
   return cmd.map((part) => (/\s/.test(part) ? JSON.stringify(part) : part)).join(' ');
@@ -105,7 +105,7 @@ export async function resolveServerCommand(
   }
 
   return {
-    message: `The roadmap-coach language server is not installed. Install it with \`${INSTALL_HINT}\` (or pip-install it into your project's interpreter), or set roadmapCoach.server.command.`,
+    message: `The roadmap-coach language server is not installed. Install it from a clone of the roadmap-coach repository with \`${INSTALL_HINT}\` (or \`pip install .\` into your project's interpreter), or set roadmapCoach.server.command.`,
     tried,
     settingProblem: false,
   };

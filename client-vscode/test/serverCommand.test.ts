@@ -86,7 +86,7 @@ test('when nothing works the failure says how to install and lists what was trie
   const r = await resolveServerCommand([], m.probes);
   assert.ok(!isLaunch(r));
   assert.equal(r.settingProblem, false);
-  assert.match(r.message, /pipx install roadmap-coach/);
+  assert.match(r.message, /from a clone of the roadmap-coach repository with `pipx install \.`/);
   assert.equal(r.tried.length, 3);
 });
 

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from lsprotocol import types
 
+from roadmap_coach.links import lesson_url
 from roadmap_coach.lsp.positions import LineSource, to_range
 from roadmap_coach.roadmap.models import Problem
 from roadmap_coach.rules.lessons.base import LessonFinding
 
 SOURCE = "roadmap-coach"
-RULES_URL = "https://github.com/roadmap-coach/roadmap-coach/blob/main/docs/rules/{code}.md"
 ROADMAP_PROBLEM = "roadmap"
 
 _SEVERITY = {
@@ -23,8 +23,8 @@ _SEVERITY = {
 
 
 def rule_url(code: str) -> str | None:
-    """The lesson page; RC000 (a lesson that failed to run) has none."""
-    return RULES_URL.format(code=code) if code.startswith("RC") and code != "RC000" else None
+    """The lesson page (roadmap_coach/links.py); RC000 has none."""
+    return lesson_url(code)
 
 
 def lesson_diagnostic(

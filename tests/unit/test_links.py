@@ -1,0 +1,79 @@
+"""Every link the coach shows resolves: a lesson's link (a diagnostic's
+`codeDescription.href`, the hover's "Lesson page") names its page `docs/rules/<CODE>.md`,
+which exists in this repository; the package metadata points at the repository; and the
+links between the repository's own pages (README, docs/) name files that exist."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from roadmap_coach import links
+from roadmap_coach.analysis.facts import Span
+from roadmap_coach.lsp.diagnostics import lesson_diagnostic
+from roadmap_coach.lsp.positions import lines_reader
+from roadmap_coach.rules.lessons import all_lessons
+from roadmap_coach.rules.lessons.base import LessonFinding
+
+REPO = Path(__file__).resolve().parents[2]
+BLOB = links.DOCS_URL + "/"
+# [text](target) in Markdown, not images of remote badges; targets without a scheme are
+# paths relative to the page.
+_MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)")
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+
+
+def _repo_file(url: str) -> Path:
+    assert url.startswith(BLOB), url
+    return REPO / url[len(BLOB) :].split("#", 1)[0]
+
+
+@pytest.mark.parametrize("code", [lesson.code for lesson in all_lessons()])
+def test_every_lesson_link_names_its_page_in_this_repository(code: str) -> None:
+    url = links.lesson_url(code)
+    assert url == f"{BLOB}docs/rules/{code}.md"
+    assert _repo_file(url).is_file()
+    finding = LessonFinding(code, "app.py", Span(0, 0, 0, 1), "hint", "m", "security")
+    diagnostic = lesson_diagnostic(finding, lines_reader(["x"]), "utf-16")
+    assert diagnostic.code_description is not None
+    assert diagnostic.code_description.href == url
+
+
+def test_a_failed_lesson_has_no_page() -> None:
+    assert links.lesson_url("RC000") is None
+
+
+def test_a_fork_points_the_links_at_its_own_copy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(links.DOCS_URL_ENV, "https://git.example.edu/course/coach/-/blob/main/")
+    expected = "https://git.example.edu/course/coach/-/blob/main/docs/rules/RC301.md"
+    assert links.lesson_url("RC301") == expected
+
+
+def test_the_package_metadata_points_at_the_repository() -> None:
+    meta = tomllib.loads((REPO / "pyproject.toml").read_text())
+    urls = meta["project"]["urls"]
+    assert urls["Homepage"] == urls["Source"] == links.PROJECT_URL
+    for url in urls.values():
+        assert url.startswith(links.PROJECT_URL), url
+        if url.startswith(BLOB):
+            assert _repo_file(url).is_file(), url
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(REPO)))
+def test_links_between_the_repositorys_pages_resolve(page: Path) -> None:
+    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.DOTALL)  # code blocks
+    text = re.sub(r"`[^`\n]*`", "", text)  # inline code
+    broken = []
+    for target in _MD_LINK.findall(text):
+        if target.startswith(BLOB):
+            path = _repo_file(target)
+        elif re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue  # another site, mailto:, an anchor on this page
+        else:
+            path = (page.parent / target.split("#", 1)[0]).resolve()
+        if not path.exists():
+            broken.append(target)
+    assert broken == []
