@@ -123,14 +123,34 @@ class MilestoneLog:
         self.reload()
 
     # -- lessons and history ----------------------------------------------------------
-    def sync_lessons(self, lessons: Mapping[str, list[LessonFinding]]) -> bool:
-        """Log security lessons shown/fixed per file; True when one was fixed."""
+    def sync_lessons(
+        self,
+        lessons: Mapping[str, list[LessonFinding]],
+        silenced: Mapping[str, list[LessonFinding]] | None = None,
+    ) -> bool:
+        """Log security lessons shown/fixed per file; True when one was fixed. A lesson
+        shown before and now `silenced` (an ignore comment, a disabled code) stays open:
+        that is not a fix. One never shown is not opened by being silenced."""
         if self.store is None:
             return False
         fixed = False
         for path, found in lessons.items():
+            quiet = (silenced or {}).get(path, [])
+            if quiet:
+                try:
+                    open_codes = {
+                        code
+                        for _, where, code, _ in self.store.open_lessons(self.workspace)
+                        if where == path
+                    }
+                except StoreError as exc:
+                    self._store_failed(exc)
+                    return fixed
+                quiet = [f for f in quiet if f.code in open_codes]
             security = [
-                (f.code, f.span.line + 1) for f in found if f.code.startswith(SECURITY_PREFIXES)
+                (f.code, f.span.line + 1)
+                for f in [*found, *quiet]
+                if f.code.startswith(SECURITY_PREFIXES)
             ]
             try:
                 changes = self.store.sync_lessons(self.workspace, path, security)

@@ -173,7 +173,7 @@ class Session:
         if self.log_ready:
             head = self.state.git.head_commit
             new = self.log.record(self.state.milestones, head.sha if head else None)
-            fixed = self.log.sync_lessons(delta.lessons)
+            fixed = self.log.sync_lessons(delta.lessons, delta.silenced)
             if new or fixed:
                 new += self.log.record_derived(self.roadmap)
         ids_changed = force or bool(new) or before != {m.id for m in self.state.milestones}

@@ -38,6 +38,9 @@ class Delta:
 
     milestones_changed: bool = False
     lessons: dict[str, list[LessonFinding]] = field(default_factory=dict)  # path -> now
+    # path -> security lessons now hidden by an ignore comment or a disabled code (for
+    # the progress log: silencing is not fixing); every path of `lessons` has an entry
+    silenced: dict[str, list[LessonFinding]] = field(default_factory=dict)
 
 
 def _unreadable(facts: FileFacts) -> bool:
@@ -55,6 +58,7 @@ class WorkspaceState:
         self.git = GitFacts()
         self.milestones: list[Milestone] = []
         self.lessons: dict[str, list[LessonFinding]] = {}
+        self.silenced: dict[str, list[LessonFinding]] = {}
         self.disabled: frozenset[str] = frozenset()
         self.hints = "all"
         self.analyses = 0  # files analysed since start (a debug counter)
@@ -191,18 +195,21 @@ class WorkspaceState:
         self._dirty = set()
         for path in sorted(targets):
             entry = self.entries.get(path)
+            quiet: list[LessonFinding] = []
             if entry is None:
                 found: list[LessonFinding] = []
             elif entry.broken is not None:
                 continue  # the last lessons stay until the file reads again
             else:
-                found = self._lessons(entry.facts)
-            if found != self.lessons.get(path, []) or force:
+                found = self._lessons(entry.facts, quiet)
+            if found != self.lessons.get(path, []) or quiet != self.silenced.get(path, []) or force:
                 delta.lessons[path] = found
-            if found:
-                self.lessons[path] = found
-            else:
-                self.lessons.pop(path, None)
+                delta.silenced[path] = quiet
+            for kept, now in ((self.lessons, found), (self.silenced, quiet)):
+                if now:
+                    kept[path] = now
+                else:
+                    kept.pop(path, None)
         return delta
 
     def facts(self, path: str) -> FileFacts | None:
@@ -229,11 +236,14 @@ class WorkspaceState:
         except Exception:  # a broken matcher must not cost the learner the other files
             return FileResult()
 
-    def _lessons(self, facts: FileFacts) -> list[LessonFinding]:
+    def _lessons(self, facts: FileFacts, silenced: list[LessonFinding]) -> list[LessonFinding]:
         assert self._context is not None
         try:
-            return self.engine.lessons_for(facts, self._context, self.disabled, self.hints)
+            return self.engine.lessons_for(
+                facts, self._context, self.disabled, self.hints, silenced
+            )
         except Exception:
+            silenced.clear()
             return []
 
 

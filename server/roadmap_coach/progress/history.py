@@ -33,6 +33,7 @@ from roadmap_coach.progress.tree_walk import (
 )
 from roadmap_coach.roadmap.models import Matcher, Roadmap
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
+from roadmap_coach.rules.lessons.base import LessonFinding
 from roadmap_coach.rules.matchers import Context
 
 MAX_COMMITS = 5_000
@@ -232,7 +233,10 @@ class _Replay:
         context = self.engine.context(snapshot.facts.values(), git)
         for path in sorted(snapshot.changed):
             now: dict[str, int] = {}
-            for finding in self.engine.lessons_for(snapshot.facts[path], context):
+            silenced: list[LessonFinding] = []  # silencing a lesson is not fixing it
+            shown = self.engine.lessons_for(snapshot.facts[path], context, silenced=silenced)
+            before = self.security.get(path, {})
+            for finding in [*shown, *(f for f in silenced if f.code in before)]:
                 if finding.code.startswith(SECURITY_PREFIXES):
                     now.setdefault(finding.code, finding.span.line)
             for code, line in sorted(self.security.get(path, {}).items()):
