@@ -179,6 +179,15 @@ class Comment:
 
 
 @dataclass(slots=True)
+class EnvSetting:
+    """A deployment file sets environment variable `name` to a URL (analysis.env_settings)."""
+
+    name: str
+    scheme: str  # the URL's scheme, lower case ("postgresql+asyncpg"); never the value
+    line: int  # 0-based
+
+
+@dataclass(slots=True)
 class TomlFacts:
     keys: list[str] = field(default_factory=list)  # dotted table/key paths ("tool.coverage.run")
     error: str | None = None
@@ -216,6 +225,7 @@ class FileFacts:
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
     pinned: bool = False
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
+    env_urls: list[EnvSetting] = field(default_factory=list)  # Compose/.env/YAML: NAME=scheme://
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False
 
@@ -279,6 +289,7 @@ for _cls in (
     Attribute,
     Subscript,
     Comment,
+    EnvSetting,
     TomlFacts,
 ):
     _TYPES[_cls.__name__] = _cls

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from roadmap_coach.analysis import dependencies, encoding
+from roadmap_coach.analysis.env_settings import url_settings
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
 from roadmap_coach.analysis.python_facts import analyze_python
 from roadmap_coach.analysis.secret_values import holds_secret, mask_line
@@ -136,9 +137,13 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         facts.requirements, facts.pinned = dependencies.parse_requirements(text)
         facts.lines = _kept_lines(text)  # where the RC901 fix appends a requirement
         return facts
-    if not _is_secret(posixpath.basename(path).lower()):
-        lines = encoding.split_lines(encoding.decode_text(data))
-        facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines[:MAX_LINES]]
+    name = posixpath.basename(path).lower()
+    secret = _is_secret(name)
+    lines = encoding.split_lines(encoding.decode_text(data))[:MAX_LINES]
+    if secret or name.endswith((".yml", ".yaml")):
+        facts.env_urls = url_settings(lines)  # names and URL schemes, never a value
+    if not secret:
+        facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines]
     return facts
 
 

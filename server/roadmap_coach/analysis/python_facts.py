@@ -704,7 +704,7 @@ class _Walker:
             and self.facts.classes
         ):
             self.facts.classes[-1].attrs[node.target.id] = Arg(
-                "annotation", self.segment(node.annotation)
+                "annotation", self.segment(node.annotation), span_of(node)
             )
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:

@@ -358,6 +358,10 @@ class _Loader:
                 f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
             )
             return None
+        elif kind == "env_url" and not _is_patterns(value):
+            at_line, col = text.key("env_url", line - 1, end)
+            self.problem(path, at_line, col, "`env_url` takes a pattern or a list of patterns")
+            return None
         elif kind == "achieved" and not _is_ids(value):
             at_line, col = text.key("achieved", line - 1, end)
             self.problem(path, at_line, col, "`achieved` takes a checkpoint id or a list of ids")

@@ -14,6 +14,7 @@ from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFac
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
 from roadmap_coach.rules.aggregates import Contribution, contribute
+from roadmap_coach.rules.environment import joined
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import add_to_context, build_context, select_findings
@@ -193,6 +194,8 @@ class Engine:
             return _package_imports(contributions)
         if kind == "module_instance":
             return _module_instances(contributions)
+        if kind == "env_url":
+            return joined(matcher.value, (c.env for c in contributions))
         return []
 
     # -- lessons ------------------------------------------------------------------

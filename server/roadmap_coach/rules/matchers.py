@@ -456,6 +456,9 @@ def _literals(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
             yield from _nested(arg, call.function)
     for assign in f.assigns:
         yield from _nested(assign.value, None)
+    for fn in f.functions:  # `return f"postgresql+asyncpg://{user}@{host}/db"` in a property
+        for value in fn.returns:
+            yield from _nested(value, fn.qualname)
 
 
 def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Arg, str | None]]:
@@ -556,7 +559,7 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     "assign": ("assigns",),
     "handler": ("handlers",),
     "lambda": ("lambdas",),
-    "literal": ("calls", "assigns"),
+    "literal": ("calls", "assigns", "functions"),
     "toml_key": ("toml",),
     "requirement": ("requirements",),
     "pinned": ("pinned",),
