@@ -36,6 +36,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "new_singleton",
         "calls",
         "factory",
+        "routed_class",
     },
     "returns": COMMON,
     "attribute": COMMON,

@@ -33,6 +33,10 @@ _ROUTE_MODULES = (
     "litestar",
     "bottle",
     "aiohttp",
+    # a module of Resource classes imports only the extension
+    "flask_restful",
+    "flask_restx",
+    "flask_restplus",
 )
 _VIEW_BASES = ("*View", "*ViewSet", "*APIView", "*Resource", "*MethodView", "*Handler", "*Endpoint")
 _VIEWSET_ACTIONS = {
@@ -96,9 +100,10 @@ def http_methods(f: FileFacts, out: Contribution, ctx: Context | None = None) ->
     web = _imports_web(f)
     if not web and (ctx is None or not ctx.symbols):
         return
+    classes = {cls.qualname for cls in f.classes}
     for dec in f.decorators:
-        if not dec.is_call:
-            continue
+        if not dec.is_call or dec.target in classes:
+            continue  # `@ns.route("/todos")` on a Resource: its methods give the verbs
         if not web and not _web_decorator(ctx.names(dec.name, dec.qname) if ctx else ()):
             continue
         last = dec.qname.rsplit(".", 1)[-1]

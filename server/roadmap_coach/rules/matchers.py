@@ -255,6 +255,8 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
         return False
     if "factory" in cond and bool(cond["factory"]) != _is_factory(fn, f, ctx):
         return False
+    if "routed_class" in cond and not _in_routed_class(cond["routed_class"], fn, f, ctx):
+        return False
     # last: it reads the file's calls, the other conditions only the function record
     return "calls" not in cond or _calls_in_body(cond["calls"], fn, f, ctx)
 
@@ -284,6 +286,21 @@ def _caches_instance(fn: Function, f: FileFacts) -> bool:
     return any(
         r.kind in ("attr", "subscript") and (r.value or "").startswith(owners) for r in fn.returns
     )
+
+
+def _in_routed_class(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
+    """A method of a class deriving from `patterns` (a Flask-RESTful/RESTX `Resource`)
+    that is registered as a route: a `*.route(...)` decorator on the class
+    (`@ns.route("/todos")`) or `api.add_resource(Cls, "/todos")` anywhere."""
+    cls = next((c for c in f.classes if c.qualname == fn.cls), None) if fn.cls else None
+    if cls is None or not matches(patterns, *cls.bases, *ctx.symbols.lineage(cls.qbases)):
+        return False
+    if any(
+        d.target == cls.qualname and d.is_call and d.name.rsplit(".", 1)[-1] == "route"
+        for d in f.decorators
+    ):
+        return True
+    return ctx.symbols.is_resource(f"{f.module}.{cls.qualname}" if f.module else cls.qualname)
 
 
 def _is_factory(fn: Function, f: FileFacts, ctx: Context) -> bool:
