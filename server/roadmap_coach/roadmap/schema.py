@@ -37,6 +37,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "calls",
         "factory",
         "routed_class",
+        "calls_all",
     },
     "returns": COMMON,
     "attribute": COMMON,
@@ -96,7 +97,7 @@ BOOL_CONDITIONS = frozenset(
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
 TABLE_CONDITIONS = frozenset({"kwargs", "keywords"})  # name -> pattern(s)
-NESTED_CONDITIONS = frozenset({"args", "require"})  # list of pattern or list of patterns
+NESTED_CONDITIONS = frozenset({"args", "require", "calls_all"})  # list of pattern or list of patterns
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
 REQUIRED_FIELDS = ("id", "title", "teaches", "detect")
