@@ -358,6 +358,15 @@ class _Loader:
                 f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
             )
             return None
+        elif kind == "layer" and (not isinstance(value, str) or value not in schema.LAYERS):
+            at_line, col = text.key("layer", line - 1, end)
+            self.problem(
+                path,
+                at_line,
+                col,
+                f"unknown layer fact {value!r} (known: {', '.join(sorted(schema.LAYERS))})",
+            )
+            return None
         elif kind == "env_url" and not _is_patterns(value):
             at_line, col = text.key("env_url", line - 1, end)
             self.problem(path, at_line, col, "`env_url` takes a pattern or a list of patterns")
@@ -372,7 +381,7 @@ class _Loader:
                 at_line, col = text.key(key, line - 1, end)
                 self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
                 return None
-        if isinstance(value, str) and kind not in ("git", "aggregate", "history"):
+        if isinstance(value, str) and kind not in ("git", "aggregate", "history", "layer"):
             value = (value,)
         elif isinstance(value, list):  # tuples: hashable, so compiled patterns are cached
             value = tuple(value)

@@ -57,6 +57,7 @@ MATCHERS: dict[str, frozenset[str]] = {
     "package_import": frozenset(),
     "module_instance": frozenset(),
     "env_url": frozenset(),
+    "layer": frozenset(),
     "aggregate": frozenset({"require"}),
     "achieved": frozenset({"min"}),
     "git": frozenset(),
@@ -69,6 +70,7 @@ GIT_FACTS = frozenset(
     {"repo", "commit", "branch", "merge", "conflict-merge", "remote", "pull-request", "upstream"}
 )
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
+LAYERS = frozenset({"service", "split"})
 HISTORY_FACTS = frozenset({"lesson-fixed"})
 WORKSPACE_KINDS = frozenset(
     {
@@ -76,6 +78,7 @@ WORKSPACE_KINDS = frozenset(
         "package_import",
         "module_instance",
         "env_url",
+        "layer",
         "aggregate",
         "achieved",
         "git",
@@ -97,7 +100,9 @@ BOOL_CONDITIONS = frozenset(
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
 TABLE_CONDITIONS = frozenset({"kwargs", "keywords"})  # name -> pattern(s)
-NESTED_CONDITIONS = frozenset({"args", "require", "calls_all"})  # list of pattern or list of patterns
+NESTED_CONDITIONS = frozenset(
+    {"args", "require", "calls_all"}
+)  # list of pattern or list of patterns
 
 CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
 REQUIRED_FIELDS = ("id", "title", "teaches", "detect")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, Span
 from roadmap_coach.rules.environment import EnvUse, env_use
+from roadmap_coach.rules.layers import LayerPart, layer_part
 from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
@@ -81,6 +82,7 @@ class Contribution:
     # module-level `name = SomeClass(...)`: (qualified name, called class, evidence)
     instances: list[tuple[str, str, Evidence]] = field(default_factory=list)
     env: EnvUse | None = None  # environment variables read here, or set to URLs here
+    layer: LayerPart | None = None  # what this module does, for layers by role
 
     def add(self, aggregate: str, value: str, evidence: Evidence) -> None:
         self.values.setdefault(aggregate, {}).setdefault(value, evidence)
@@ -173,6 +175,7 @@ def contribute(f: FileFacts, ctx: Context | None = None) -> Contribution:
         http_methods(f, out, ctx)
         sql_verbs(f, out)
         definitions(f, out)
+        out.layer = layer_part(f, ctx or Context())
     if f.kind == "python" or f.env_urls:
         out.env = env_use(f, ctx or Context())
     return out

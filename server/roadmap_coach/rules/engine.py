@@ -11,8 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
+from roadmap_coach.analysis.modules import import_names, with_import_names
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
+from roadmap_coach.rules import layers
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.environment import joined
 from roadmap_coach.rules.lessons import all_lessons
@@ -188,7 +190,7 @@ class Engine:
             defined = {name for c in contributions for name in c.classes}
             if matcher.conditions.get("abstract"):
                 defined = {name for c in contributions for name in c.abstract}
-            defined = _with_src_aliases(defined)
+            defined = with_import_names(defined)
             return [ev for c in contributions for base, ev in c.bases if base in defined]
         if kind == "package_import":
             return _package_imports(contributions)
@@ -196,6 +198,12 @@ class Engine:
             return _module_instances(contributions)
         if kind == "env_url":
             return joined(matcher.value, (c.env for c in contributions))
+        if kind == "layer":
+            return (
+                layers.services(contributions)
+                if matcher.value == "service"
+                else layers.split(contributions)
+            )
         return []
 
     # -- lessons ------------------------------------------------------------------
@@ -286,12 +294,12 @@ def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[
 
 
 def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
-    packages = {c.package for c in contributions if c.package}
+    packages = with_import_names({c.package for c in contributions if c.package})
     if not packages:
         return []
     hits = []
     for c in contributions:
-        own = _prefixes(c.module) if c.module else set()
+        own = {p for name in import_names(c.module) for p in _prefixes(name)} if c.module else set()
         for module, evidence in c.imports:
             # a package imported from outside itself (its own modules don't count)
             if any(p in packages and p not in own for p in _prefixes(module)):
@@ -305,16 +313,11 @@ def _prefixes(dotted: str) -> set[str]:
     return {".".join(parts[: i + 1]) for i in range(len(parts))}
 
 
-def _with_src_aliases(names: set[str]) -> set[str]:
-    """In a `src/` layout, `src/shop/ports.py` is imported as `shop.ports`."""
-    return names | {name[4:] for name in names if name.startswith("src.")}
-
-
 def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
     """`settings = Settings()` at module level, of a workspace class, imported by another
     module: one shared instance, the Pythonic singleton. Library objects shared the same
     way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
-    classes = _with_src_aliases({name for c in contributions for name in c.classes})
+    classes = with_import_names({name for c in contributions for name in c.classes})
     importers: dict[str, set[int]] = {}
     for index, c in enumerate(contributions):
         for name, _ in c.imports:
@@ -323,7 +326,7 @@ def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
     for index, owner in enumerate(contributions):
         for name, made_by, evidence in owner.instances:
             if made_by in classes and any(
-                importers.get(alias, set()) - {index} for alias in _with_src_aliases({name})
+                importers.get(alias, set()) - {index} for alias in with_import_names({name})
             ):
                 hits.append(evidence)
     return hits

@@ -260,7 +260,9 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
     # last: they read the file's calls, the other conditions only the function record
     if "calls_all" in cond and not all(
         _calls_in_body(group, fn, f, ctx)
-        for group in (cond["calls_all"] if isinstance(cond["calls_all"], list) else [cond["calls_all"]])
+        for group in (
+            cond["calls_all"] if isinstance(cond["calls_all"], list) else [cond["calls_all"]]
+        )
     ):
         return False
     return "calls" not in cond or _calls_in_body(cond["calls"], fn, f, ctx)

@@ -17,14 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts
+from roadmap_coach.analysis.modules import import_names
 
 _MAX_HOPS = 8  # re-exports rarely chain further; the cap also stops cycles
 _BINDING_KINDS = ("call", "name", "attr")
-
-
-def _aliases(module: str) -> list[str]:
-    """A module's dotted name, plus its import name in a `src/` layout."""
-    return [module, module[4:]] if module.startswith("src.") else [module]
 
 
 @dataclass(slots=True)
@@ -47,7 +43,7 @@ class Symbols:
 
     def add_file(self, facts: FileFacts) -> None:
         if facts.kind == "python" and facts.module:
-            for module in _aliases(facts.module):
+            for module in import_names(facts.module):
                 self._add(module, facts)
 
     def _add(self, module: str, facts: FileFacts) -> None:
@@ -80,7 +76,7 @@ class Symbols:
 
     def is_resource(self, qname: str) -> bool:
         """Was the workspace class `qname` registered with `add_resource` somewhere?"""
-        names = {qname, *_aliases(qname)}
+        names = {qname, *import_names(qname)}
         return any(r in names or self.resolve(r) in names for r in self.resources)
 
     def resolve(self, qname: str) -> str:
