@@ -31,7 +31,8 @@ class Arg:
     """The shape of one call argument.
 
     kind: str | bytes | int | float | bool | none | fstring | concat | percent | format |
-    name | attr | call | dict | list | tuple | lambda | other. For a `name` argument
+    name | attr | call | dict | list | tuple | lambda | path | other (`path`: a pathlib join
+    `BASE / "schema.sql"`, its two operands in `items`). For a `name` argument
     bound earlier in the same function to a built string, `kind` is the builder's kind
     and `via` is the variable name; a `name` that resolves to something else (an import,
     a call's result) also keeps the name as written in `via`.

@@ -66,6 +66,7 @@ _TEXT_GLOBS = (
     "*.sh",  # entrypoint scripts start the app server
     "entrypoint*",
     "*.service",  # systemd units (`ExecStart=…/gunicorn …`) on a VPS
+    "*.sql",  # queries and schemas the code may load (aiosql, executescript)
 )
 # Folders whose files are configuration whatever their names (`nginx/default`).
 _TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}

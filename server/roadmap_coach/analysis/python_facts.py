@@ -280,6 +280,9 @@ class _Walker:
         if isinstance(node, ast.JoinedStr):
             return Arg("fstring", None, span, parts=self.fstring_parts(node))
         if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Div) and _is_path_join(node):
+                # `BASE_DIR / "sql" / "schema.sql"`: a path whose pieces stay readable
+                return Arg("path", None, span, items=[self.arg(node.left), self.arg(node.right)])
             if isinstance(node.op, ast.Add) and self.stringish(node):
                 return Arg("concat", None, span, parts=self.concat_parts(node))
             if (
@@ -780,6 +783,15 @@ class _Walker:
         if self.handlers:
             self.handlers[-1].reraises = True
         self.children(node)
+
+
+def _is_path_join(node: ast.BinOp) -> bool:
+    """`something / "name"` (pathlib's join), also chained: `BASE / "sql" / "q.sql"`."""
+    right = node.right
+    if isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return True
+    left = node.left
+    return isinstance(left, ast.BinOp) and isinstance(left.op, ast.Div) and _is_path_join(left)
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

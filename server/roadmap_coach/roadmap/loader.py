@@ -367,9 +367,9 @@ class _Loader:
                 f"unknown layer fact {value!r} (known: {', '.join(sorted(schema.LAYERS))})",
             )
             return None
-        elif kind == "env_url" and not _is_patterns(value):
-            at_line, col = text.key("env_url", line - 1, end)
-            self.problem(path, at_line, col, "`env_url` takes a pattern or a list of patterns")
+        elif kind in ("env_url", "sql_file") and not _is_patterns(value):
+            at_line, col = text.key(kind, line - 1, end)
+            self.problem(path, at_line, col, f"`{kind}` takes a pattern or a list of patterns")
             return None
         elif kind == "achieved" and not _is_ids(value):
             at_line, col = text.key("achieved", line - 1, end)

@@ -14,6 +14,7 @@ from roadmap_coach.rules.environment import EnvUse, env_use
 from roadmap_coach.rules.layers import LayerPart, layer_part
 from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.sql_files import SqlPart, sql_part
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
 _VERB_DECORATORS = {
@@ -83,6 +84,7 @@ class Contribution:
     instances: list[tuple[str, str, Evidence]] = field(default_factory=list)
     env: EnvUse | None = None  # environment variables read here, or set to URLs here
     layer: LayerPart | None = None  # what this module does, for layers by role
+    sql: SqlPart | None = None  # a .sql file's statements, or the .sql files code loads
 
     def add(self, aggregate: str, value: str, evidence: Evidence) -> None:
         self.values.setdefault(aggregate, {}).setdefault(value, evidence)
@@ -178,4 +180,6 @@ def contribute(f: FileFacts, ctx: Context | None = None) -> Contribution:
         out.layer = layer_part(f, ctx or Context())
     if f.kind == "python" or f.env_urls:
         out.env = env_use(f, ctx or Context())
+    if f.kind == "python" or f.path.lower().endswith(".sql"):
+        out.sql = sql_part(f, ctx or Context())
     return out

@@ -14,7 +14,7 @@ from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFac
 from roadmap_coach.analysis.modules import import_names, with_import_names
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
-from roadmap_coach.rules import layers
+from roadmap_coach.rules import layers, sql_files
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.environment import joined
 from roadmap_coach.rules.lessons import all_lessons
@@ -198,6 +198,8 @@ class Engine:
             return _module_instances(contributions)
         if kind == "env_url":
             return joined(matcher.value, (c.env for c in contributions))
+        if kind == "sql_file":
+            return sql_files.evidence(matcher.value, [c.sql for c in contributions])
         if kind == "layer":
             return (
                 layers.services(contributions)
@@ -283,6 +285,10 @@ def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[
     for contribution in contributions:
         for value, evidence in contribution.values.get(matcher.value, {}).items():
             seen.setdefault(value, evidence)
+    if matcher.value == "sql_verbs":  # statements of the .sql files the code loads
+        for sql, _ in sql_files.loaded(c.sql for c in contributions):
+            for verb, evidence in sql.statements:
+                seen.setdefault(verb, evidence)
     hits = []
     for required in matcher.conditions.get("require", []):
         options = as_tuple(required)

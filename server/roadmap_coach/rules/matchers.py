@@ -474,6 +474,12 @@ def match_lambda(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, Span(line, 0, line, 0)) for line in f.lambdas]
 
 
+def literal_values(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
+    """Every value the `literal` kind reads: call arguments, assigned and returned values,
+    and what they hold (container items, a path's pieces), with the enclosing function."""
+    return _literals(f)
+
+
 def _literals(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
     for call in f.calls:
         for arg in [*call.args, *call.kwargs.values()]:
@@ -490,7 +496,9 @@ def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Ar
     as `DATABASES = {"default": {"ENGINE": "…"}}` keep their strings there)."""
     yield arg, function
     if depth < 4:
-        for item in arg.items or ():
+        # container items, a path's pieces, and what a call made on the spot was given
+        # (`(BASE / "schema.sql").read_text()`: its receiver)
+        for item in [*(arg.items or ()), *(arg.inner or ())]:
             yield from _nested(item, function, depth + 1)
 
 
