@@ -96,9 +96,9 @@ def _python(f: FileFacts, ctx: Context) -> SqlPart | None:
         for text in _texts(first):
             part.folders.append((text.strip("/"), Evidence(f.path, call.span, call.function)))
     for arg, function in literal_values(f):
-        if arg.kind == "str" and arg.value and arg.value.lower().endswith(".sql"):
-            if arg.span is not None:
-                part.references.append((arg.value, Evidence(f.path, arg.span, function)))
+        text = arg.value if arg.kind == "str" else None
+        if text and text.lower().endswith(".sql") and arg.span is not None:
+            part.references.append((text, Evidence(f.path, arg.span, function)))
     if part.references and not (part.runs_sql or part.aiosql):
         part.references = []  # naming a file is not loading it
     return part if part.references or part.aiosql else None
