@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
-from roadmap_coach.lsp.hover import milestone_markdown
+from roadmap_coach.lsp.progress_view import first_location
+from roadmap_coach.progress.pages import checkpoint_page, find_lesson, lesson_page
 
 if TYPE_CHECKING:
     from roadmap_coach.lsp.session import Session
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 RECHECK = "roadmapCoach.recheck"
 EXPORT = "roadmapCoach.exportProgress"
 RESET = "roadmapCoach.resetProgress"
-EXPLAIN = "roadmapCoach.explainMilestone"
+EXPLAIN = "roadmapCoach.explain"
+EXPLAIN_MILESTONE = "roadmapCoach.explainMilestone"  # older name, kept
 DEBUG_TEXT = "roadmapCoach.debugText"
 DEBUG_STATS = "roadmapCoach.debugStats"
 FORMATS = ("jsonl", "md", "html")
@@ -101,17 +103,47 @@ async def reset_progress(session: Session, *args: Any) -> dict[str, Any]:
     return {"reset": True, "achieved": len(session.log.records)}
 
 
+def explain_page(session: Session, wanted: Any) -> dict[str, Any]:
+    """The page of a checkpoint or lesson (`roadmapCoach/explain`, docs/protocol.md)."""
+    if not isinstance(wanted, str) or not wanted.strip():
+        raise JsonRpcInvalidParams(
+            'explain needs a checkpoint id or lesson code, e.g. {"id": "RC301"}'
+        )
+    checkpoint = session.roadmap.checkpoint(wanted.strip())
+    if checkpoint is not None:
+        records = session.log.records
+        current = next((m for m in session.state.milestones if m.id == checkpoint.id), None)
+        achieved = set(records) | {m.id for m in session.state.milestones}
+        here = next((e for e in current.evidence if e.path != ".git"), None) if current else None
+        now = f"{here.path}:{here.span.line + 1}" if here is not None else None
+        record = records.get(checkpoint.id)
+        page = checkpoint_page(session.roadmap, checkpoint, achieved, record, now)
+        evidence = first_location(current.evidence, session.locate) if current else None
+        if evidence is None and record is not None and checkpoint.id in achieved:
+            evidence = session.locate_record(record)
+        return {**page.to_json(), "evidence": evidence}
+    lesson = find_lesson(wanted)
+    if lesson is not None:
+        return lesson_page(session.roadmap, lesson).to_json()
+    raise JsonRpcInvalidParams(f"no checkpoint or lesson {wanted!r}")
+
+
+def explain(session: Session, *args: Any) -> dict[str, Any]:
+    """The lens command of plain clients: the page, shown as plain text, and returned."""
+    page = explain_page(session, args[0] if args else None)
+    if not session.features.pages:
+        session.server.window_show_message(
+            types.ShowMessageParams(type=types.MessageType.Info, message=page["text"])
+        )
+    return page
+
+
 def explain_milestone(session: Session, *args: Any) -> str:
-    mid = args[0] if args and isinstance(args[0], str) else None
-    milestone = next((m for m in session.state.milestones if m.id == mid), None)
-    if milestone is None:
-        raise JsonRpcInvalidParams(f"no current milestone {mid!r}")
-    achieved = set(session.log.records) | {m.id for m in session.state.milestones}
-    text = milestone_markdown(session.roadmap, milestone, achieved)
+    page = explain_page(session, args[0] if args else None)
     session.server.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Info, message=text)
+        types.ShowMessageParams(type=types.MessageType.Info, message=page["text"])
     )
-    return text
+    return str(page["markdown"])
 
 
 def debug_text(session: Session, *args: Any) -> str | None:
@@ -150,6 +182,7 @@ async def debug_stats(session: Session, *args: Any) -> dict[str, Any]:
             "disabledLessons": sorted(settings.disabled_lessons),
             "roadmapPaths": list(settings.roadmap_paths),
             "debounceMs": settings.debounce_ms,
+            "codeLens": settings.code_lens,
         },
         "roadmap": {
             "checkpoints": len(session.roadmap.checkpoints),

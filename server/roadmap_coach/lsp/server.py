@@ -22,15 +22,17 @@ from roadmap_coach import __version__
 from roadmap_coach.analysis.workspace import analyze_file, never_listed
 from roadmap_coach.lsp import commands, notifications
 from roadmap_coach.lsp.code_actions import Target, lesson_actions
-from roadmap_coach.lsp.code_lens import milestone_lenses
+from roadmap_coach.lsp.code_lens import lens_lines, milestone_lenses
 from roadmap_coach.lsp.diagnostics import lesson_diagnostics
 from roadmap_coach.lsp.hover import hover_markdown
 from roadmap_coach.lsp.positions import server_byte_column, uri_to_rel
+from roadmap_coach.lsp.progress_view import warning_on
 from roadmap_coach.lsp.session import ClientFeatures, Session
 from roadmap_coach.lsp.settings import SECTION, parse_settings, unwrap
 from roadmap_coach.rules.lessons.base import Lesson
 
 GET_PROGRESS = "roadmapCoach/getProgress"
+EXPLAIN = "roadmapCoach/explain"
 SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
@@ -178,6 +180,8 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
                 notifications.send_progress(server, session.progress())
         if old.roadmap_paths != new.roadmap_paths:
             await session.reload_roadmap()
+        if old.code_lens != new.code_lens and session.features.code_lens_refresh:
+            server.workspace_code_lens_refresh(None)
         if (old.hints, old.disabled_lessons) != (new.hints, new.disabled_lessons):
             await session.update(
                 lambda: session.state.set_lesson_options(new.disabled_lessons, new.hints)
@@ -220,9 +224,12 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         line_text = session.lines_of(path)(pos.line)
         byte_col = server_byte_column(line_text, pos.character, session.encoding)
         achieved = set(session.log.records) | {m.id for m in session.state.milestones}
+        on_line = lens_lines(session.state.milestones, session.log.records, session.root, path).get(
+            pos.line, []
+        )
         text = hover_markdown(
-            session.roadmap, path, pos.line, byte_col, session.state.milestones,
-            session.state.lessons.get(path, []), session.pages, achieved,
+            session.roadmap, pos.line, byte_col, on_line, session.state.lessons.get(path, []),
+            session.pages, achieved, open_pages=session.features.pages,
         )  # fmt: skip
         if text is None:
             return None
@@ -233,7 +240,15 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         uri = params.text_document.uri
         await session.queue.settled(uri, SETTLE_S)
         path = session.path_of(uri)
-        return milestone_lenses(session.state.milestones, path) if path else []
+        if path is None or session.settings.code_lens == "off":
+            return []
+        by_line = lens_lines(session.state.milestones, session.log.records, session.root, path)
+        lessons = session.state.lessons
+        return milestone_lenses(
+            by_line,
+            lambda line: warning_on(lessons, path, line) is not None,
+            pages=session.features.pages,
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -278,7 +293,17 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     async def reset_progress(ls: CoachServer, *args: Any) -> dict[str, Any]:
         return await commands.reset_progress(session, *args)
 
+    @server.feature(EXPLAIN)
+    async def explain_request(ls: CoachServer, params: Any = None) -> dict[str, Any]:
+        await asyncio.to_thread(session.log.reload)
+        wanted = params.get("id") if isinstance(params, dict) else getattr(params, "id", None)
+        return commands.explain_page(session, wanted)
+
     @server.command(commands.EXPLAIN)
+    def explain(ls: CoachServer, *args: Any) -> dict[str, Any]:
+        return commands.explain(session, *args)
+
+    @server.command(commands.EXPLAIN_MILESTONE)
     def explain_milestone(ls: CoachServer, *args: Any) -> str:
         return commands.explain_milestone(session, *args)
 

@@ -21,7 +21,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from roadmap_coach.lsp import notifications
+from roadmap_coach.lsp import guidance, notifications
 from roadmap_coach.lsp.diagnostics import lesson_diagnostics, problem_diagnostics
 from roadmap_coach.lsp.document_queue import DocumentQueue
 from roadmap_coach.lsp.hover import lesson_pages
@@ -34,11 +34,12 @@ from roadmap_coach.lsp.positions import (
     to_range,
     uri_to_rel,
 )
-from roadmap_coach.lsp.progress_view import Location, progress_payload
+from roadmap_coach.lsp.progress_view import Location, open_lessons, progress_payload
 from roadmap_coach.lsp.scanning import Scanner
 from roadmap_coach.lsp.settings import Settings
 from roadmap_coach.lsp.watching import Watcher
 from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
+from roadmap_coach.progress.next_up import NextItem, OpenLesson, latest_first, next_up
 from roadmap_coach.progress.store import MilestoneRecord
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.roadmap.models import Problem, Roadmap
@@ -56,6 +57,7 @@ class ClientFeatures:
     """What the client said it can do, read once at `initialize`."""
 
     rich: bool = False  # experimental.roadmapCoach.milestoneNotifications
+    pages: bool = False  # experimental.roadmapCoach.checkpointPages
     pull: bool = False
     diagnostic_refresh: bool = False
     code_lens_refresh: bool = False
@@ -71,6 +73,7 @@ class ClientFeatures:
         edit = ws.workspace_edit if ws else None
         return cls(
             rich=notifications.opted_in(caps),
+            pages=notifications.opted_in(caps, "checkpointPages"),
             pull=bool(doc and doc.diagnostic is not None),
             diagnostic_refresh=bool(ws and ws.diagnostics and ws.diagnostics.refresh_support),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),
@@ -198,16 +201,19 @@ class Session:
     def publish(self, outcome: Outcome) -> None:
         """Milestones: announcements, progress and code lenses (lessons went out first)."""
         delta = outcome.delta
-        notifications.announce(
-            self.server,
-            self.roadmap,
-            # `hints: "off"`: milestones are still recorded and shown in lenses and
-            # progress, just not announced
-            [] if self.settings.hints == "off" else outcome.new,
-            rich=self.features.rich,
-            locate=self.locate,
-            achieved=set(self.log.records) | {m.id for m in self.state.milestones},
-        )
+        # `hints: "off"`: milestones are still recorded and shown in lenses and
+        # progress, just not announced
+        new = [] if self.settings.hints == "off" else outcome.new
+        if new:
+            notifications.announce(
+                self.server,
+                self.roadmap,
+                new,
+                rich=self.features.rich,
+                locate=self.locate,
+                ranked=self.ranked(),
+                warnings=guidance.warnings_for(new, self.state.lessons, self.open_lessons()),
+            )
         if outcome.ids_changed and self.features.rich:
             notifications.send_progress(self.server, self.progress())
         if (delta.milestones_changed or outcome.new) and self.features.code_lens_refresh:
@@ -240,8 +246,22 @@ class Session:
 
     def progress(self) -> dict[str, Any]:
         return progress_payload(
-            self.roadmap, self.log.records, self.state.milestones, self.locate, self.locate_record
+            self.roadmap,
+            self.log.records,
+            self.state.milestones,
+            self.locate,
+            self.locate_record,
+            self.open_lessons(),
         )
+
+    def open_lessons(self) -> list[OpenLesson]:
+        titles = {code: page.title for code, page in self.pages.items()}
+        return open_lessons(self.state.lessons, titles, self.locate)
+
+    def ranked(self) -> list[NextItem]:
+        achieved = set(self.log.records) | {m.id for m in self.state.milestones}
+        latest = latest_first(self.log.records.values())
+        return next_up(self.roadmap, achieved, latest, self.open_lessons())
 
     # -- where things are ----------------------------------------------------------------
     @property
