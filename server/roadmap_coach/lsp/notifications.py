@@ -14,6 +14,7 @@ from pygls.lsp.server import LanguageServer
 from roadmap_coach.lsp.milestone_log import Achieved
 from roadmap_coach.lsp.progress_view import Location, milestone_message, milestone_params
 from roadmap_coach.progress.next_up import NextItem, OpenLesson
+from roadmap_coach.roadmap.markup import plain
 from roadmap_coach.roadmap.models import Roadmap
 from roadmap_coach.rules.matchers import Evidence
 
@@ -69,8 +70,10 @@ def send_progress(server: LanguageServer, payload: dict[str, Any]) -> None:
 
 
 def warn(server: LanguageServer, message: str) -> None:
+    """A plain Warning message; the editor names the server, so no prefix of ours."""
+    text = plain(message.removeprefix("roadmap-coach: "))
     server.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        types.ShowMessageParams(type=types.MessageType.Warning, message=text)
     )
 
 
