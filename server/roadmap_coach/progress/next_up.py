@@ -85,7 +85,7 @@ class NextItem:
 
 
 def lesson_title(lesson: OpenLesson) -> str:
-    return f"Fix the warning at {lesson.path}:{lesson.line} ({lesson.title})"
+    return f"Fix the warning at {lesson.path}:{lesson.line}: {lesson.title}"
 
 
 def current_step(

@@ -38,7 +38,7 @@ def test_an_open_security_lesson_comes_first(roadmap: Roadmap) -> None:
     ]
     ranked = next_up(roadmap, {"web.flask-route"}, ["web.flask-route"], lessons)
     assert ranked[0].kind == "lesson" and ranked[0].id == "RC302"  # first by path and line
-    assert ranked[0].title == "Fix the warning at app.py:3 (Other)"
+    assert ranked[0].title == "Fix the warning at app.py:3: Other"
     assert [i.kind for i in ranked].count("lesson") == 1 and len(ranked) == 3
 
 
