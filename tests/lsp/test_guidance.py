@@ -115,12 +115,12 @@ async def test_milestones_arriving_together_are_one_plain_message_with_the_same_
         messages = shown(session)
         assert len(messages) == 1
         message = messages[0]
-        assert message.startswith("4 milestones:\n")  # more than three: one line each
+        assert message.startswith("Milestones reached:\n")  # more than three: one line each
         assert "✓ Your first Flask route" in message and "✓ A SQLAlchemy model" in message
         assert "web.flask-route" not in message and "roadmap-coach:" not in message
         assert "`" not in message and "*" not in message
         progress = await session.progress_now()
-        assert message.endswith(f"\nNext: {progress['nextUp'][0]['title']}")
+        assert message.endswith(f"\n4 milestones — next: {progress['nextUp'][0]['title']}")
 
 
 async def test_two_or_three_milestones_share_one_line(workspace: Path, store: Path) -> None:

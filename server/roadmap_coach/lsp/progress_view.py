@@ -196,7 +196,7 @@ def milestone_message(
     if len(milestones) <= ONE_LINE_MAX:
         head = f"{len(milestones)} milestones: " + " · ".join(titles)
         return f"{head} — {tail}" if tail else head
-    lines = [f"{len(milestones)} milestones:", *(f"✓ {t}" for t in titles)]
-    if tail:
-        lines.append(tail[0].upper() + tail[1:])
-    return "\n".join(lines)
+    # one line per milestone; the last line sums up, since an editor that shows one line
+    # at a time (Neovim's message area) leaves the last one in view
+    summary = f"{len(milestones)} milestones" + (f" — {tail}" if tail else "")
+    return "\n".join(["Milestones reached:", *(f"✓ {t}" for t in titles), summary])
