@@ -181,8 +181,9 @@ async def test_lenses_sit_only_on_recorded_lines_one_per_line_never_in_tests(
     workspace: Path, store: Path
 ) -> None:
     (workspace / "app.py").write_text(APP)
-    (workspace / "tests").mkdir()
-    (workspace / "tests" / "test_app.py").write_text(TEST)
+    # a test file that sorts before app.py: its helper is not "your first function"
+    (workspace / "api").mkdir()
+    (workspace / "api" / "test_api.py").write_text(TEST)
     async with coach(workspace, store) as session:
         await session.wait_for("the scan", lambda: shown(session))
         await session.settled()
@@ -193,7 +194,7 @@ async def test_lenses_sit_only_on_recorded_lines_one_per_line_never_in_tests(
             (INDEX_LINE, "✓ Milestone: Your first function"),
         ]
         assert all(cmd == "roadmapCoach.explain" for _, _, cmd, _ in app)
-        in_tests = await lenses(session, "tests/test_app.py")
+        in_tests = await lenses(session, "api/test_api.py")
         titles = [title for _, title, _, _ in in_tests]
         assert "✓ Milestone: Your first function" not in " ".join(titles)
         assert any("Your first pytest test" in t for t in titles)
