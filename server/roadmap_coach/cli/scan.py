@@ -90,13 +90,15 @@ def _latest(store: str | None, root: str) -> list[str]:
     """Milestones the learner's store recorded for this folder, most recent first (read
     only when the store exists: `scan` never creates or writes one)."""
     from roadmap_coach.progress.database import resolve_store_path
+    from roadmap_coach.progress.identity import resolve_learner
     from roadmap_coach.progress.store import Store, StoreError
 
     path = resolve_store_path(store)
     if not path.is_file():
         return []
     try:
-        with Store(path) as opened:
+        # the learner the server records for this folder: Git's user.name, else the login
+        with Store(path, learner=resolve_learner(None, root)) as opened:
             records = opened.achieved(workspace=os.path.realpath(root))
     except (StoreError, OSError):
         return []
