@@ -37,8 +37,9 @@ def register(sub: Any) -> None:
 
 def scan_report(
     root: str, roadmap: Roadmap, *, use_cache: bool = True, store: str | None = None
-) -> dict[str, Any]:
-    """The JSON document of `scan` (docs/cli.md); the LSP gives the same findings."""
+) -> tuple[dict[str, Any], bool]:
+    """The JSON document of `scan` (docs/cli.md; the LSP gives the same findings), and
+    whether the folder holds any Python file."""
     from roadmap_coach.analysis.workspace import collect_workspace
     from roadmap_coach.rules.engine import Engine
 
@@ -49,6 +50,7 @@ def scan_report(
         if cache is not None:
             cache.close()
     findings = Engine(roadmap).evaluate(ws)
+    python_files = any(f.kind == "python" for f in ws.files.values())
     achieved = {m.id: m for m in findings.milestones}
     steps = [
         {
@@ -83,7 +85,7 @@ def scan_report(
         "steps": steps,
         "stepsComplete": sum(1 for step in steps if step["state"] == "complete"),
         "nextUp": [item.to_json() for item in ranked],
-    }
+    }, python_files
 
 
 def _latest(store: str | None, root: str) -> list[str]:
@@ -167,7 +169,7 @@ def _lesson_json(finding: Any) -> dict[str, Any]:
     return data
 
 
-def _scan_text(report: dict[str, Any], roadmap: Roadmap) -> str:
+def _scan_text(report: dict[str, Any], roadmap: Roadmap, has_python: bool) -> str:
     achieved = {m["id"]: m for m in report["milestones"]}
     total = sum(s["total"] for s in report["steps"])
     out = [
@@ -204,6 +206,8 @@ def _scan_text(report: dict[str, Any], roadmap: Roadmap) -> str:
     if report["skipped"]:
         out += ["", f"Skipped ({len(report['skipped'])}):"]
         out += [f"  {s['path']}: {s['reason']}" for s in report["skipped"]]
+    if not has_python:
+        out += ["", f"There are no Python files in {report['root']}: nothing here to analyse yet."]
     return "\n".join(out)
 
 
@@ -212,9 +216,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise UsageError(f"not a folder: {args.path}")
     roadmap = load(args.roadmap or [])
-    report = scan_report(str(root), roadmap, use_cache=not args.no_cache, store=args.store)
+    report, has_python = scan_report(
+        str(root), roadmap, use_cache=not args.no_cache, store=args.store
+    )
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(_scan_text(report, roadmap))
+        print(_scan_text(report, roadmap, has_python))
     return EXIT_OK

@@ -48,6 +48,7 @@ def lens_lines(
 
 def milestone_lenses(
     by_line: Mapping[int, list[Milestone]],
+    path: str,
     warned: Callable[[int], bool],
     *,
     pages: bool = False,
@@ -65,7 +66,8 @@ def milestone_lenses(
                 command=types.Command(
                     title=title,
                     command=OPEN_COMMAND if pages else EXPLAIN_COMMAND,
-                    arguments=[milestones[0].id],
+                    # where: the page says what this line teaches (SQLAlchemy …)
+                    arguments=[milestones[0].id, path, line],
                 ),
             )
         )

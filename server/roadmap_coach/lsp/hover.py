@@ -54,14 +54,30 @@ def page_link(checkpoint_id: str, *, pages: bool) -> str:
     return f"Page: `roadmap-coach explain {checkpoint_id}` prints it in a terminal"
 
 
+def line_teaches(milestone: Milestone, path: str | None, line: int | None) -> str | None:
+    """What the evidence line itself teaches, when it says more than the checkpoint does
+    (SQLAlchemy's `text()` on a SQLAlchemy line)."""
+    return next(
+        (
+            e.teaches
+            for e in milestone.evidence
+            if e.path == path and e.span.line == line and e.teaches
+        ),
+        None,
+    )
+
+
 def milestone_markdown(
     roadmap: Roadmap,
     milestone: Milestone,
     achieved: Collection[str],
+    teaches: str | None = None,
     *,
     warning: LessonFinding | None = None,
     pages: bool | None = None,
 ) -> str:
+    """`teaches`: what the evidence line itself teaches (`line_teaches`), when it says
+    more than the checkpoint does."""
     checkpoint = roadmap.checkpoint(milestone.id)
     step = roadmap.step(milestone.step)
     where = f"step {step.number}: {step.title}" if step else milestone.step
@@ -70,7 +86,7 @@ def milestone_markdown(
         parts.append(f"**Earned — now fix the warning on this line** ({warning.code}).")
     if checkpoint is None:
         return "\n\n".join(parts)
-    parts.append(checkpoint.teaches.strip())
+    parts.append((teaches or checkpoint.teaches).strip())
     nexts = [roadmap.checkpoint(n) for n in checkpoint.next]
     if nexts:
         lines = [
@@ -113,6 +129,7 @@ def lesson_markdown(
 
 def hover_markdown(
     roadmap: Roadmap,
+    path: str,
     line: int,
     byte_col: int,
     on_line: Sequence[Milestone],
@@ -134,6 +151,9 @@ def hover_markdown(
         None,
     )
     blocks += [
-        milestone_markdown(roadmap, m, achieved, warning=warning, pages=open_pages) for m in on_line
+        milestone_markdown(
+            roadmap, m, achieved, line_teaches(m, path, line), warning=warning, pages=open_pages
+        )
+        for m in on_line
     ]
     return "\n\n---\n\n".join(blocks) if blocks else None

@@ -58,8 +58,10 @@ def checkpoint_page(
     achieved: Collection[str],
     record: MilestoneRecord | None = None,
     now: str | None = None,
+    teaches: str | None = None,
 ) -> Page:
-    """`now`: where the code shows it now ("app.py:6"), when the caller knows."""
+    """`now`: where the code shows it now ("app.py:6"), when the caller knows; `teaches`:
+    what that line teaches, when it says more than the checkpoint (a SQLAlchemy query)."""
     step = roadmap.step(checkpoint.step)
     reached = checkpoint.id in achieved
     where = f"Step {step.number}: {step.title}" if step else f"Step {checkpoint.step}"
@@ -67,7 +69,7 @@ def checkpoint_page(
     if reached and record is not None and record.time:
         status += f" on {_day(record.time)}"
     parts = [f"# {checkpoint.title}", f"{where} · {code(checkpoint.id)} · {status}"]
-    parts.append("## What it teaches\n\n" + checkpoint.teaches.strip())
+    parts.append("## What it teaches\n\n" + (teaches or checkpoint.teaches).strip())
     if checkpoint.example.strip():
         parts.append("## Example\n\n" + checkpoint.example.strip())
     nexts = [n for n in (roadmap.checkpoint(i) for i in checkpoint.next) if n is not None]

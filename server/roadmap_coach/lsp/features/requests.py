@@ -47,7 +47,7 @@ def register(
         state = pipeline.state
         on_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
         text = hover_markdown(
-            pipeline.roadmap, pos.line, byte_col, on_line.get(pos.line, []),
+            pipeline.roadmap, path, pos.line, byte_col, on_line.get(pos.line, []),
             state.lessons.get(path, []), pages["now"], pipeline.achieved(),
             open_pages=ls.client_features.pages,
         )  # fmt: skip
@@ -66,6 +66,7 @@ def register(
         by_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
         return milestone_lenses(
             by_line,
+            path,
             lambda line: warning_on(state.lessons, path, line) is not None,
             pages=ls.client_features.pages,
         )
