@@ -10,7 +10,7 @@ from pathlib import Path
 from roadmap_coach.progress.chain import LESSON_SHOWN
 from roadmap_coach.progress.exports import export
 from roadmap_coach.progress.next_up import next_up, step_progress, steps_complete
-from roadmap_coach.progress.report import build_cohort
+from roadmap_coach.progress.report import build_cohort, render_cohort
 from roadmap_coach.progress.store import Store
 from roadmap_coach.progress.summary import summarize
 from roadmap_coach.roadmap.loader import load_roadmap
@@ -55,6 +55,10 @@ def test_exports_and_the_cohort_page_count_steps_as_the_server_does(tmp_path: Pa
         export(store, "jsonl", log, roadmap=roadmap, now=NOW)
     cohort = build_cohort([log], roadmap, now=NOW)
     assert cohort.rows[0].summary.steps_complete == server_count
+    page = render_cohort(cohort)
+    assert f'<td class="num">{server_count}/11</td>' in page
+    # one title per step: the roadmap's short title heads its column
+    assert 'class="t">Design patterns</span>' in page and 'class="t">Git</span>' in page
 
 
 def test_what_to_learn_next_is_the_one_ranking_with_the_open_lesson_first(tmp_path: Path) -> None:
