@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Mapping
 
 from lsprotocol import types
 
+from roadmap_coach.analysis.file_roles import is_test_path
 from roadmap_coach.progress.store import MilestoneRecord
 from roadmap_coach.rules.engine import Milestone
-from roadmap_coach.rules.lessons.base import is_test_path
 
 EXPLAIN_COMMAND = "roadmapCoach.explain"  # a server command: plain clients
 OPEN_COMMAND = "roadmapCoach.openCheckpoint"  # a client command: checkpointPages clients

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from roadmap_coach.analysis.facts import Span
+from roadmap_coach.analysis.file_roles import is_test_path
 from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
 from roadmap_coach.progress.evidence import HeadContent
 from roadmap_coach.progress.store import MilestoneRecord, Store, StoreError
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.roadmap.models import Roadmap
 from roadmap_coach.rules.engine import Milestone
-from roadmap_coach.rules.lessons.base import LessonFinding, is_test_path
+from roadmap_coach.rules.lessons.base import LessonFinding
 from roadmap_coach.rules.matchers import Evidence
 
 log = logging.getLogger(__name__)
