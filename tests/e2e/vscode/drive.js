@@ -453,7 +453,8 @@ async function scenario() {
     await page.keyboard.press('Control+S');
     await activeEditor().locator('.squiggly-warning').first().waitFor({ timeout: T });
     squiggle = true;
-    lessonLine = (await editorText()).split('\n').findIndex((l) => l.includes('f"SELECT')) + 1;
+    // Monaco's DOM does not keep lines in order: read the line from the saved file.
+    lessonLine = await waitFor('db.py saved', async () => fs.readFileSync(path.join(WS, 'db.py'), 'utf8').split('\n').findIndex((l) => l.includes('f"SELECT')) + 1, 10000);
     await page.keyboard.press('Control+Shift+M');
     await page.locator('.markers-panel').getByText('RC301').first().waitFor({ timeout: 20000 });
     const problem = (await page.locator('.markers-panel .monaco-list-row', { hasText: 'RC301' }).first().innerText()).replace(/\s+/g, ' ');
@@ -535,6 +536,35 @@ async function scenario() {
     if (/Open the code that earned it/.test(doc.text)) throw new Error('an unreached checkpoint shows evidence');
     await shot('checkpoint-page-unreached');
     return `${idle.text} -> "${title}": ${doc.text.replace(/\s+/g, ' ').slice(0, 160)}`;
+  });
+
+  await check('a template and a blueprint complete the web-frameworks step: the view shows it complete', async () => {
+    fs.mkdirSync(path.join(WS, 'templates'), { recursive: true });
+    fs.writeFileSync(path.join(WS, 'templates', 'about.html'), '<h1>About</h1>\n');
+    await openFile('app.py');
+    await typeAtEnd([
+      '',
+      'from flask import Blueprint, render_template',
+      '',
+      'pages = Blueprint("pages", __name__)',
+      '',
+      '',
+      '@pages.route("/about")',
+      'def about():',
+      '    return render_template("about.html")',
+      '',
+      '',
+      'app.register_blueprint(pages)',
+      '',
+    ]);
+    await page.keyboard.press('Control+S');
+    await showRoadmapView();
+    const row = await waitFor('a complete step row', async () => (await stepRowInfo()).find((r) => r.state === 'complete'), T);
+    const status = await waitFor('the status bar to count it', async () => {
+      const c = await statusCount();
+      return c && c.complete >= 1 ? c : undefined;
+    }, 20000);
+    return `${row.text} (${row.icon}); Roadmap ${status.achieved}/${status.total} · steps ${status.complete}/${status.steps}`;
   });
 
   await check('Export progress writes the file chosen in the save dialog', async () => {
