@@ -67,7 +67,7 @@ def test_roadmap_json_lists_every_step_and_checkpoint(capsys: pytest.CaptureFixt
             assert set(checkpoint) >= {"id", "title", "teaches", "next", "links"}
             assert isinstance(checkpoint["next"], list) and isinstance(checkpoint["links"], list)
     ids = [c["id"] for s in data["steps"] for c in s["checkpoints"]]
-    assert ids == shipped.ids and len(ids) == 77
+    assert ids == shipped.ids and len(ids) == 81
 
 
 def test_roadmap_text_names_every_checkpoint(capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +121,7 @@ def test_scan_json_steps_count_the_milestones(
     for step in report["steps"]:
         assert step["achieved"] == per_step[step["id"]]
         assert step["total"] == len([c for c in shipped.checkpoints if c.step == step["id"]])
-    assert sum(s["total"] for s in report["steps"]) == 77
+    assert sum(s["total"] for s in report["steps"]) == 81
 
 
 def test_scan_evidence_lines_are_where_the_code_is(

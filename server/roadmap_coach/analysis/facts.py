@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 
 
 @dataclass(slots=True)
@@ -112,6 +112,11 @@ class Function:
     default_args: dict[str, Default] = field(default_factory=dict)  # non-literal defaults
     body_line: int = -1  # first statement after the docstring; -1: none or on the `def` line
     body_indent: str = ""  # that statement's indentation
+    # what its returns hand back (analysis.python_factories): instances of named classes
+    # ("shop.mail.EmailSender"), and mappings, as written, whose looked-up class is
+    # instantiated ("SENDERS", "cls._registry")
+    makes: list[str] = field(default_factory=list)
+    picks: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -299,6 +304,10 @@ class GitFacts:
     merges: list[Commit] = field(default_factory=list)
     conflict_merges: list[Commit] = field(default_factory=list)
     remotes: dict[str, str] = field(default_factory=dict)  # name -> host only (no credentials)
+    # merges whose message names a pull/merge request (`Merge pull request #12 from …`)
+    pull_requests: list[Commit] = field(default_factory=list)
+    # a fork: an `upstream` remote next to another remote with a different URL (`origin`)
+    upstream: bool = False
     tracked: list[str] = field(default_factory=list)  # paths in the index
     error: str | None = None
 

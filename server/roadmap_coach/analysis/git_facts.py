@@ -27,6 +27,15 @@ MAX_CONFLICT_CHECKS = 200
 _SAFE_OPTIONS = ["core.fsmonitor=false", "log.showSignature=false", "core.quotePath=false"]
 _LOG_FORMAT = "%x01%H%x00%P%x00%at%x00%s"
 _SCP_LIKE_RE = re.compile(r"^(?:[^@/]+@)?([^:/\\]+):(?!//)")
+# A merge that names the pull/merge request it merged: GitHub's "Merge pull request #12
+# from ada/feature", GitLab's "See merge request group/proj!7" (in the body), Bitbucket's
+# "Merged in feature (pull request #3)". A plain `git merge` message names none.
+_PULL_REQUEST_RE = re.compile(
+    r"^Merge pull request #\d+ from \S+"
+    r"|^See merge request \S+!\d+\s*$"
+    r"|^Merged in \S+ \(pull request #\d+\)",
+    re.MULTILINE,
+)
 
 
 def open_repo(root: str) -> tuple[Any | None, str | None]:
@@ -81,7 +90,7 @@ def _read(repo: Any) -> GitFacts:
     facts.branches = sorted(
         repo.git.for_each_ref("--format=%(refname:short)", "refs/heads").splitlines()
     )
-    facts.remotes = _remotes(repo)
+    facts.remotes, facts.upstream = _remotes(repo)
     revs = ["HEAD", "--branches"] if _head_is_born(repo) else ["--branches"]
     facts.commits = int(repo.git.rev_list("--count", *revs) or 0)
     if facts.commits == 0:
@@ -92,6 +101,8 @@ def _read(repo: Any) -> GitFacts:
         head = _log(repo, "-1", "HEAD")
         facts.head_commit = head[0] if head else None
     facts.merges, facts.conflict_merges = _merges(repo, revs)
+    if facts.merges:
+        facts.pull_requests = _pull_requests(repo, revs, facts.merges)
     return facts
 
 
@@ -148,6 +159,20 @@ def _merges(repo: Any, revs: list[str]) -> tuple[list[Commit], list[Commit]]:
     candidates = [(c, paths) for c, paths in records if paths][:MAX_CONFLICT_CHECKS]
     conflicts = [c for c, paths in candidates if _both_sides_changed(repo, c.sha, paths)]
     return merges, conflicts
+
+
+def _pull_requests(repo: Any, revs: list[str], merges: list[Commit]) -> list[Commit]:
+    """The merges (oldest first) whose whole message names a pull or merge request."""
+    out = repo.git.log(
+        "--no-show-signature", "--merges", f"--max-count={MAX_COMMITS}", "--format=%x01%H%x00%B",
+        *revs,
+    )  # fmt: skip
+    named = set()
+    for chunk in out.split("\x01"):
+        sha, _, message = chunk.partition("\x00")
+        if sha and _PULL_REQUEST_RE.search(message):
+            named.add(sha.strip())
+    return [c for c in merges if c.sha in named]
 
 
 def _both_sides_changed(repo: Any, sha: str, paths: list[str]) -> bool:
@@ -216,7 +241,9 @@ def _changed(repo: Any, old: str, new: str, paths: list[str]) -> list[str]:
     return _z_list(out)
 
 
-def _remotes(repo: Any) -> dict[str, str]:
+def _remotes(repo: Any) -> tuple[dict[str, str], bool]:
+    """Remote name -> host, and whether this is a fork: an `upstream` remote next to
+    another remote (the learner's own, usually `origin`) that points somewhere else."""
     status, out, _ = repo.git.config(
         "--get-regexp",
         r"^remote\..*\.url$",
@@ -224,13 +251,35 @@ def _remotes(repo: Any) -> dict[str, str]:
         with_extended_output=True,
     )
     remotes: dict[str, str] = {}
+    places: dict[str, str] = {}
     if status != 0:
-        return remotes
+        return remotes, False
     for line in out.splitlines():
         key, _, url = line.partition(" ")
         name = key[len("remote.") : -len(".url")]
         remotes.setdefault(name, remote_host(url.strip()))
-    return remotes
+        places.setdefault(name, _place(url.strip()))
+    upstream = places.get("upstream")
+    fork = upstream is not None and any(
+        name != "upstream" and place != upstream for name, place in places.items()
+    )
+    return remotes, fork
+
+
+def _place(url: str) -> str:
+    """Host and repository path of a remote URL, without credentials, port or `.git`,
+    so `https://github.com/ada/shop.git` and `git@github.com:ada/shop` compare equal.
+    Only compared, never kept."""
+    path = url
+    if "://" in url:
+        parts = urlsplit(url)
+        path = parts.path
+    else:
+        match = _SCP_LIKE_RE.match(url)
+        if match and not re.match(r"^[A-Za-z]:[\\/]", url):
+            path = url[match.end() :]
+    path = path.strip("/").removesuffix(".git").lower()
+    return f"{remote_host(url)}/{path}"
 
 
 def remote_host(url: str) -> str:

@@ -15,6 +15,7 @@ import re
 import sys
 import warnings
 
+from roadmap_coach.analysis import python_factories as factories
 from roadmap_coach.analysis import python_incremental as incremental
 from roadmap_coach.analysis.facts import (
     Arg,
@@ -202,13 +203,14 @@ def syntax_reason(exc: SyntaxError, source: str) -> str:
 
 
 class _Scope:
-    __slots__ = ("built", "kind", "names", "qualname")
+    __slots__ = ("built", "kind", "made", "names", "qualname")
 
     def __init__(self, kind: str, qualname: str | None) -> None:
         self.kind = kind
         self.qualname = qualname
         self.names: dict[str, str] = {}
         self.built: dict[str, Arg] = {}
+        self.made: dict[str, factories.Made] = {}  # function scopes: what local names hold
 
 
 class _Walker:
@@ -664,6 +666,8 @@ class _Walker:
         if isinstance(target, ast.Name):
             if scope.kind == "class" and self.facts.classes:
                 self.facts.classes[-1].attrs[name] = shape
+            if scope.kind == "function":
+                factories.note_assign(name, value, scope.made, self.dotted)
             if shape.kind in _BUILT or shape.kind == "str":
                 # `query = "SELECT …"` then `cur.execute(query, params)` reads as the text
                 scope.built[name] = shape
@@ -728,6 +732,9 @@ class _Walker:
             self.visit(node.value)
             if self.functions:
                 self.functions[-1].returns.append(self.arg(node.value))
+                factories.note_return(
+                    node.value, self.functions[-1], self.scopes[-1].made, self.dotted
+                )
 
     def visit_Assert(self, node: ast.Assert) -> None:
         if self.functions:

@@ -5,7 +5,8 @@ is known from the previous one plus `git diff-tree`, so only changed blobs are
 analysed, and facts are cached by blob id. Per commit the engine re-evaluates the
 checkpoints (only changed files' per-file results are recomputed) and the first
 commit where a milestone holds is its time. `git.*` milestones come from the
-history itself: the root commit, the first merge, the first resolved conflict.
+history itself: the root commit, the first merge, the first merged pull request,
+the first resolved conflict, the learner's first commit on a fork.
 
 Only read-only git commands run, with the safe options of `analysis.git_facts`;
 nothing from the repository is executed.
@@ -266,6 +267,8 @@ class _Replay:
             "merge": min(facts.merges, key=lambda c: c.time, default=None),
             "conflict-merge": min(facts.conflict_merges, key=lambda c: c.time, default=None),
             "branch": self._first_branch_commit(first_parent, facts),
+            "pull-request": min(facts.pull_requests, key=lambda c: c.time, default=None),
+            "upstream": self._first_fork_commit(first_parent) if facts.upstream else None,
         }
         for checkpoint in self.roadmap.checkpoints:
             if checkpoint.id in self.found:
@@ -282,6 +285,25 @@ class _Replay:
                         [(GIT_EVIDENCE, None)],
                     )
                     break
+
+    def _first_fork_commit(self, first_parent: list[Commit]) -> Commit:
+        """The learner's first commit on the fork: the oldest one the `upstream` remote's
+        fetched branches do not hold. A remote has no date of its own; when nothing of
+        upstream was fetched, or nothing is the learner's yet, the fork is seen by HEAD."""
+        fetched = self.repo.git.for_each_ref("--format=%(refname)", "refs/remotes/upstream")
+        if fetched.strip():
+            out = self.repo.git.log(
+                "--no-show-signature",
+                f"--format={LOG_FORMAT}",
+                f"--max-count={MAX_COMMITS}",
+                "HEAD",
+                "--not",
+                "--remotes=upstream",
+            )
+            own = parse_log(out)
+            if own:
+                return min(own, key=lambda c: (c.time, c.sha))
+        return first_parent[-1]
 
     def _first_branch_commit(self, first_parent: list[Commit], facts: GitFacts) -> Commit | None:
         """The earliest commit made off the first-parent line (work on another branch)."""

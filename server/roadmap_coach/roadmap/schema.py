@@ -35,6 +35,7 @@ MATCHERS: dict[str, frozenset[str]] = {
         "method",
         "new_singleton",
         "calls",
+        "factory",
     },
     "returns": COMMON,
     "attribute": COMMON,
@@ -61,7 +62,9 @@ MATCHERS: dict[str, frozenset[str]] = {
     "history": frozenset(),
 }
 
-GIT_FACTS = frozenset({"repo", "commit", "branch", "merge", "conflict-merge", "remote"})
+GIT_FACTS = frozenset(
+    {"repo", "commit", "branch", "merge", "conflict-merge", "remote", "pull-request", "upstream"}
+)
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
 HISTORY_FACTS = frozenset({"lesson-fixed"})
 WORKSPACE_KINDS = frozenset(
@@ -85,7 +88,7 @@ FLAGS = frozenset(
 BOOL_CONDITIONS = frozenset(
     {
         "in_test", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
-        "specific", "abstract", "sql", "placeholders",
+        "specific", "abstract", "sql", "placeholders", "factory",
     }
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})

@@ -257,6 +257,10 @@ def _git_evidence(fact: str, git: GitFacts) -> list[Evidence]:
         return [here] if git.conflict_merges else []
     if fact == "remote":
         return [here] if git.remotes else []
+    if fact == "pull-request":
+        return [here] if git.pull_requests else []
+    if fact == "upstream":
+        return [here] if git.upstream else []
     return []
 
 

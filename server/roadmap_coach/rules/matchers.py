@@ -253,6 +253,8 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
         return False
     if cond.get("new_singleton") and not _caches_instance(fn, f):
         return False
+    if "factory" in cond and bool(cond["factory"]) != _is_factory(fn, f, ctx):
+        return False
     # last: it reads the file's calls, the other conditions only the function record
     return "calls" not in cond or _calls_in_body(cond["calls"], fn, f, ctx)
 
@@ -282,6 +284,52 @@ def _caches_instance(fn: Function, f: FileFacts) -> bool:
     return any(
         r.kind in ("attr", "subscript") and (r.value or "").startswith(owners) for r in fn.returns
     )
+
+
+def _is_factory(fn: Function, f: FileFacts, ctx: Context) -> bool:
+    """The function hands back an instance of one of at least two of the workspace's
+    classes, chosen by a branch (`if kind == "sms": return SmsSender()`) or looked up in
+    a mapping of classes (`SENDERS[kind](config)`). One class, however built, is not a
+    choice; library classes (`Response`, `Flask`) are not the learner's family."""
+    chosen: set[str] = set()
+    if fn.has_branch:
+        chosen.update(c for c in (_workspace_class(n, f, ctx) for n in fn.makes) if c)
+    for mapping in fn.picks:
+        for item in _mapping_items(mapping, fn, f):
+            if item.kind in ("name", "attr") and item.value:
+                found = _workspace_class(item.value, f, ctx)
+                if found:
+                    chosen.add(found)
+    return len(chosen) >= 2
+
+
+def _workspace_class(name: str, f: FileFacts, ctx: Context) -> str | None:
+    """`name` as a class defined in the workspace (a class defined later in the same
+    file reads unresolved, so the file's module is tried too)."""
+    local = f"{f.module}.{name}" if f.module and "." not in name else name
+    for candidate in (name, local):
+        resolved = ctx.symbols.resolve(candidate)
+        if resolved in ctx.symbols.bases:
+            return resolved
+    return None
+
+
+def _mapping_items(mapping: str, fn: Function, f: FileFacts) -> list[Arg]:
+    """The values of the dict literal `mapping` names: a local of the function, a
+    class attribute read through `self.`/`cls.`, or a module-level name of the file."""
+    owner, _, attr = mapping.rpartition(".")
+    value: Arg | None = None
+    if owner and fn.cls and fn.params and owner == fn.params[0]:
+        for cls in f.classes:
+            if cls.qualname == fn.cls:
+                value = cls.attrs.get(attr)
+    elif not owner:
+        for scope in (fn.qualname, "module"):
+            found = [a.value for a in f.assigns if a.scope == scope and a.target == mapping]
+            if found:
+                value = found[-1]
+                break
+    return list(value.items or ()) if value is not None and value.kind == "dict" else []
 
 
 _IDENT = re.compile(r"[A-Za-z_][\w.]*")

@@ -53,7 +53,7 @@ def shipped() -> Roadmap:
 def test_contract_parses_into_eleven_steps_of_checkpoints() -> None:
     steps = contract()
     assert len(steps) == 11
-    assert sum(len(ids) for ids in steps.values()) == 77
+    assert sum(len(ids) for ids in steps.values()) == 81
     assert all(ids for ids in steps.values())
 
 
