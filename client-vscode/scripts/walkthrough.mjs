@@ -79,7 +79,7 @@ export function walkthroughContribution(roadmap) {
   return {
     id: 'roadmap',
     title: roadmap.title,
-    description: `${roadmap.steps.length} steps, from ${first.title.replace(/^./, (c) => c.toLowerCase())} to ${last.title.replace(/^./, (c) => c.toLowerCase())}. A step ticks itself when the coach has seen its core checkpoints in your code.`,
+    description: `${roadmap.steps.length} steps, from “${first.title}” to “${last.title}”. A step ticks itself when the coach has seen its core checkpoints in your code.`,
     steps: roadmap.steps.map((step) => {
       const core = coreOf(step);
       return {
