@@ -117,3 +117,21 @@ export function pageHtml(page: ExplainPage, csp: string): string {
     '</body></html>',
   ].join('\n');
 }
+
+/** The checkpoint id in a command's argument: an id (lens, page link) or a tree row / next item. */
+export function checkpointIdOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') {
+    return arg;
+  }
+  if (Array.isArray(arg)) {
+    return checkpointIdOf(arg[0]);
+  }
+  if (arg && typeof arg === 'object') {
+    const o = arg as { id?: unknown; item?: { id?: unknown } };
+    if (o.item && typeof o.item.id === 'string') {
+      return o.item.id;
+    }
+    return typeof o.id === 'string' ? o.id : undefined;
+  }
+  return undefined;
+}

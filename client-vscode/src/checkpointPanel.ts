@@ -71,21 +71,3 @@ export class CheckpointPanel implements vscode.Disposable {
     this.panel?.dispose();
   }
 }
-
-/** The checkpoint id in a command's argument: an id (lens, page link) or a tree row / next item. */
-export function checkpointIdOf(arg: unknown): string | undefined {
-  if (typeof arg === 'string') {
-    return arg;
-  }
-  if (Array.isArray(arg)) {
-    return checkpointIdOf(arg[0]);
-  }
-  if (arg && typeof arg === 'object') {
-    const o = arg as { id?: unknown; item?: { id?: unknown } };
-    if (o.item && typeof o.item.id === 'string') {
-      return o.item.id;
-    }
-    return typeof o.id === 'string' ? o.id : undefined;
-  }
-  return undefined;
-}

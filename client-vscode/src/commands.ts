@@ -4,8 +4,8 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { CoachClient } from './coachClient';
-import { checkpointIdOf, CheckpointPanel } from './checkpointPanel';
-import { OPEN_CHECKPOINT_UI } from './checkpointPage';
+import type { CheckpointPanel } from './checkpointPanel';
+import { checkpointIdOf, OPEN_CHECKPOINT_UI } from './checkpointPage';
 import { pickNext } from './milestones';
 import { Evidence, SERVER_COMMAND_EXPORT, SERVER_COMMAND_RECHECK, SERVER_COMMAND_RESET } from './protocol';
 import { defaultExportName, FORMATS } from './report';

@@ -219,7 +219,7 @@ export function buildNextUp(progress: Progress): NextUpSection | undefined {
         item,
         label,
         description: item.id,
-        tooltip: [`**${escapeMarkdown(label)}**`, '', `Security lesson ${item.id}.`, '', '*Click to go to the line.*'].join('\n'),
+        tooltip: [`**${escapeMarkdown(label)}**`, '', `Security lesson ${item.id}.`, '', '*Click to go to the line; the book button opens the lesson page.*'].join('\n'),
       };
     }
     const step = stepOf.get(item.id);

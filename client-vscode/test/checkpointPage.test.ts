@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { commandUri, pageFromProgress, pageHtml } from '../src/checkpointPage';
+import { checkpointIdOf, commandUri, pageFromProgress, pageHtml } from '../src/checkpointPage';
 import { reportCsp } from '../src/report';
 import { afterFirstRoute } from './progressFixture';
 
@@ -49,4 +49,13 @@ test('the page runs no script and raw HTML from the roadmap is shown as text', (
 test('an unknown id has no page', () => {
   assert.equal(pageFromProgress(afterFirstRoute(), 'no.such'), undefined);
   assert.equal(commandUri('a.b', ['x']), 'command:a.b?%5B%22x%22%5D');
+});
+
+test('a page opens from a lens id, a tree row or a Next up item', () => {
+  assert.equal(checkpointIdOf('web.flask-route'), 'web.flask-route');
+  assert.equal(checkpointIdOf(['web.flask-route', 'basics.function']), 'web.flask-route');
+  assert.equal(checkpointIdOf({ kind: 'checkpoint', id: 'basics.class' }), 'basics.class');
+  assert.equal(checkpointIdOf({ kind: 'next', item: { kind: 'checkpoint', id: 'api.json-response' } }), 'api.json-response');
+  assert.equal(checkpointIdOf(undefined), undefined);
+  assert.equal(checkpointIdOf(42), undefined);
 });
