@@ -233,6 +233,22 @@ function checkpointTitle(id) {
   return undefined;
 }
 
+/** Each step's number and one full title, as checkpoints/NN-<step>.toml spells them. */
+function stepTitles() {
+  const dir = path.join(REPO, 'checkpoints');
+  const out = new Map();
+  for (const file of fs.readdirSync(dir)) {
+    const text = fs.readFileSync(path.join(dir, file), 'utf8');
+    const table = /^\[step\]([\s\S]*?)(^\[|$(?![\s\S]))/m.exec(text);
+    if (!table) continue;
+    const id = /^id\s*=\s*"([^"]+)"/m.exec(table[1]);
+    const number = /^number\s*=\s*(\d+)/m.exec(table[1]);
+    const title = /^title\s*=\s*"([^"]+)"/m.exec(table[1]);
+    if (id && number && title) out.set(id[1], `${number[1]}. ${title[1]}`);
+  }
+  return out;
+}
+
 const roadmapPane = () => page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Roadmap' }) }).first();
 const treeRows = () => roadmapPane().locator('.monaco-list-row');
 const stepRows = () => roadmapPane().locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^\s*\d+\/\d+ / });
@@ -330,7 +346,11 @@ async function scenario() {
     await shot('view-at-default-width');
     const bad = rows.filter((r) => r.cut || !/^\d+\/\d+ \S/.test(r.text) || /\d{4}-\d{2}-\d{2}/.test(r.text));
     if (bad.length) throw new Error(`cut off or not "N/M title" at ${width}px: ${bad.map((r) => r.text).join(' | ')}`);
-    return `${width}px: ${rows.map((r) => r.text).join(' | ')}`;
+    // The full title (the same one the walkthrough and the report use) is in the tooltip.
+    const full = stepTitles().get('web-frameworks');
+    const tip = await tooltipOf(stepRows().filter({ hasText: /[Ww]eb framework/ }).first().locator('.label-name'), full);
+    tooltipsSeen.push({ where: 'step tooltip', text: tip });
+    return `${width}px: ${rows.map((r) => r.text).join(' | ')}; tooltip: ${tip.replace(/\s+/g, ' ').slice(0, 80)}`;
   });
 
   const routeTitle = checkpointTitle('web.flask-route');
@@ -593,6 +613,8 @@ async function scenario() {
     if (!/default-src 'none'/.test(report.csp)) throw new Error(`weak CSP: ${report.csp}`);
     const m = /Steps complete\s*(\d+)\s*\/\s*(\d+)/.exec(report.text);
     if (m) reportComplete = Number(m[1]);
+    const missing = [...stepTitles().values()].map((t) => t.replace(/^\d+\. /, '')).filter((t) => !report.text.includes(t));
+    if (missing.length) throw new Error(`the report does not name the steps ${JSON.stringify(missing)}`);
     await shot('report');
     // Back to the code: a focused webview keeps keyboard shortcuts (F1) to itself.
     await page.locator('.tab[data-resource-name="app.py"]').click();
@@ -626,10 +648,15 @@ async function scenario() {
       const n = await walkthroughTicks();
       return n === inView ? String(n) : undefined;
     }, 20000).catch(async () => String(await walkthroughTicks()));
-    const titles = await page.locator('[data-done-step-id] .step-title').allInnerTexts().catch(() => []);
+    await shot('walkthrough');
     const counts = { view: inView, statusBar: status && status.complete, walkthrough: Number(ticked), report: reportComplete };
     if (new Set(Object.values(counts)).size !== 1) throw new Error(`counts differ: ${JSON.stringify(counts)}`);
-    return `${JSON.stringify(counts)}; walkthrough titles: ${titles.slice(0, 3).join(' | ')}…`;
+    // One title per step: the walkthrough names each step as the roadmap data does.
+    const shown = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
+    const wanted = [...stepTitles().values()];
+    const missing = wanted.filter((t) => !shown.includes(t));
+    if (missing.length) throw new Error(`walkthrough titles ${JSON.stringify(shown)} lack ${JSON.stringify(missing)}`);
+    return `${JSON.stringify(counts)}; walkthrough titles: ${shown.slice(0, 3).join(' | ')}…`;
   });
 
   await check('no toast, quick-fix title or tooltip shows a literal backtick or asterisk', async () => {
