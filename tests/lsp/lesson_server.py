@@ -52,4 +52,4 @@ if __name__ == "__main__":
     try:
         server.start_io()
     finally:
-        stop(server.session)
+        stop(server)

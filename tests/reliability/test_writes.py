@@ -98,8 +98,8 @@ async def test_the_server_writes_only_its_store_and_the_export_asked_for(tmp_pat
 
 
 def test_export_target_check_refuses_git_and_symlinks_on_every_path_part(tmp_path: Path) -> None:
-    """The check itself, for shapes a client can send (lsp/commands.export_target)."""
-    from roadmap_coach.lsp.commands import export_target
+    """The check itself, for shapes a client can send (lsp/features/commands.export_target)."""
+    from roadmap_coach.lsp.features.commands import export_target
 
     (tmp_path / "repo" / ".git").mkdir(parents=True)
     (tmp_path / "real").mkdir()

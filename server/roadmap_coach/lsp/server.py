@@ -1,37 +1,36 @@
-"""The language server: creates the pygls server and wires LSP methods to features.
+"""The language server: creates the pygls server, registers each feature module
+(`lsp/features/`) and runs the lifecycle (`initialize`, `initialized`, `shutdown`).
 
-Each handler is a few lines that hand over to the session (state, pipeline) or a
-feature module (hover, code lens, code actions, commands); no analysis here.
-`roadmap-coach serve` calls `serve()`.
+Reading this file shows every part and what it is handed: the pipeline (analysis
+thread and updates), the documents (uri ↔ path, lines) and each feature's narrow
+callables. `roadmap-coach serve` calls `serve()`.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import os
 from typing import Any
 
 from lsprotocol import types
-from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
-from pygls.uris import to_fs_path
 
-from roadmap_coach import __version__
-from roadmap_coach.analysis.workspace import analyze_file, never_listed
-from roadmap_coach.lsp import commands, notifications
-from roadmap_coach.lsp.code_actions import Target, lesson_actions
-from roadmap_coach.lsp.code_lens import milestone_lenses
-from roadmap_coach.lsp.diagnostics import lesson_diagnostics
-from roadmap_coach.lsp.hover import hover_markdown
-from roadmap_coach.lsp.positions import server_byte_column, uri_to_rel
-from roadmap_coach.lsp.session import ClientFeatures, Session
-from roadmap_coach.lsp.settings import SECTION, parse_settings, unwrap
+from roadmap_coach.lsp.client_features import ClientFeatures
+from roadmap_coach.lsp.coach_server import CoachServer
+from roadmap_coach.lsp.documents import root_from
+from roadmap_coach.lsp.features import (
+    commands,
+    configuration,
+    diagnostics,
+    milestones,
+    requests,
+    scanning,
+    text_sync,
+    watching,
+)
 from roadmap_coach.rules.lessons.base import Lesson
 
-GET_PROGRESS = "roadmapCoach/getProgress"
-SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
+__all__ = ["CoachServer", "build_server", "serve", "stop"]
 
 
 class CoachProtocol(LanguageServerProtocol):
@@ -44,259 +43,53 @@ class CoachProtocol(LanguageServerProtocol):
         return super().structure_message(data)
 
 
-class CoachServer(LanguageServer):
-    session: Session
-
-
 def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     """A server ready to start; `lessons` replaces the shipped lessons (tests only)."""
-    server = CoachServer("roadmap-coach", __version__, protocol_cls=CoachProtocol)
-    session = server.session = Session(server, lessons)
+    server = CoachServer(lessons, protocol_cls=CoachProtocol)
+    pipeline, documents = server.pipeline, server.documents
 
-    # -- lifecycle -------------------------------------------------------------------
+    config = configuration.register(server, pipeline)
+    scanner = scanning.register(server, pipeline)
+    watcher = watching.register(server, pipeline, rescan=scanner.start)
+
+    async def adopt_root(folder: str) -> None:
+        set_root(folder)
+        await watcher.start()
+        scanner.start()
+
+    sync = text_sync.register(server, pipeline, adopt_root=adopt_root, saved=config.saved)
+    diagnostics.register(server, pipeline, settled=sync.settled)
+    milestones.register(server, pipeline)
+    requests.register(server, pipeline, settled=sync.settled)
+    commands.register(server, pipeline, scanner=scanner, watcher=watcher, settled=sync.settled)
+
+    def set_root(folder: str | None) -> None:
+        pipeline.set_root(documents.set_root(folder))
+
     @server.feature(types.INITIALIZE)
     def initialize(ls: CoachServer, params: types.InitializeParams) -> None:
-        session.features = ClientFeatures.of(params.capabilities)
-        session.set_root(session.root_from(params))
-        session.settings, warnings = parse_settings(params.initialization_options)
-        for warning in warnings:
-            notifications.log(ls, f"roadmap-coach: {warning}", types.MessageType.Warning)
-        # Nothing is analysed before `initialize` returns, so the state is set directly.
-        session.state.set_lesson_options(session.settings.disabled_lessons, session.settings.hints)
+        ls.client_features = ClientFeatures.of(params.capabilities)
+        set_root(root_from(params))
+        config.initial(params.initialization_options)
 
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CoachServer, params: types.InitializedParams) -> None:
         try:
-            await pull_configuration(ls)
-            settings = session.settings
-            await session.update(
-                lambda: session.state.set_lesson_options(settings.disabled_lessons, settings.hints)
-            )
-            if session.features.config_dynamic:
-                registration = types.Registration(
-                    id="roadmap-coach/config", method=types.WORKSPACE_DID_CHANGE_CONFIGURATION
-                )
-                with contextlib.suppress(Exception):  # settings then arrive only by pull
-                    await ls.client_register_capability_async(
-                        types.RegistrationParams(registrations=[registration])
-                    )
-            if session.settings.roadmap_paths:
-                await session.reload_roadmap()
-            await session.open_store()
-            await session.watcher.start()
-            session.scanner.start()
+            await config.start()
+            await watcher.start()
+            scanner.start()
         finally:
-            session.ready.set()
+            pipeline.ready.set()
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: CoachServer, params: None) -> None:
-        stop(session)
-
-    @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
-    def cancel_progress(ls: CoachServer, params: types.WorkDoneProgressCancelParams) -> None:
-        session.scanner.cancel(params.token)
-
-    # -- documents ---------------------------------------------------------------------
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    async def did_open(ls: CoachServer, params: types.DidOpenTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        if session.root is None and (fs_path := to_fs_path(uri)):
-            # No workspace folder (a single file): its folder is the workspace.
-            session.set_root(os.path.dirname(fs_path))
-            await session.watcher.start()
-            session.scanner.start()
-        path = uri_to_rel(session.root, uri)
-        if path is None or never_listed(session.root or "", path):
-            return  # outside the workspace, or library code reached by go-to-definition
-        session.open_paths[uri] = path
-        session.open_uris[path] = uri
-        session.queue.touch(uri, 0)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: CoachServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        if uri in session.open_paths:
-            session.queue.touch(uri, session.settings.debounce_ms)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    async def did_save(ls: CoachServer, params: types.DidSaveTextDocumentParams) -> None:
-        fs_path = to_fs_path(params.text_document.uri)
-        if fs_path and session.settings.roadmap_paths and session.in_roadmap_dirs(fs_path):
-            await session.reload_roadmap()
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    async def did_close(ls: CoachServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        path = session.open_paths.pop(uri, None)
-        if path is None:
-            return
-        session.open_uris.pop(path, None)
-        session.queue.forget(uri)
-        root = session.root
-        if root is not None:
-            # The buffer is gone: the file on disk (saved or not) is what counts now.
-            await session.update(lambda: session.state.put_disk(path, analyze_file(root, path)))
-
-    # -- settings and watched files ------------------------------------------------------
-    async def pull_configuration(ls: CoachServer) -> None:
-        if not session.features.configuration:
-            return
-        try:
-            answer = await asyncio.wait_for(
-                ls.workspace_configuration_async(
-                    types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
-                ),
-                timeout=5.0,
-            )
-        except Exception:
-            return
-        if answer and isinstance(answer[0], dict):
-            settings, warnings = parse_settings(answer[0], session.settings)
-            for warning in warnings:
-                notifications.log(ls, f"roadmap-coach: {warning}", types.MessageType.Warning)
-            session.settings = settings
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(
-        ls: CoachServer, params: types.DidChangeConfigurationParams
-    ) -> None:
-        old = session.settings
-        pushed = unwrap(params.settings) if isinstance(params.settings, dict) else {}
-        if pushed:
-            session.settings, warnings = parse_settings(pushed, old)
-            for warning in warnings:
-                notifications.log(ls, f"roadmap-coach: {warning}", types.MessageType.Warning)
-        else:
-            await pull_configuration(ls)
-        await apply_settings(old)
-
-    async def apply_settings(old: Any) -> None:
-        new = session.settings
-        if (old.store_path, old.learner) != (new.store_path, new.learner) and session.log_ready:
-            await session.open_store()
-            if session.features.rich:
-                notifications.send_progress(server, session.progress())
-        if old.roadmap_paths != new.roadmap_paths:
-            await session.reload_roadmap()
-        if (old.hints, old.disabled_lessons) != (new.hints, new.disabled_lessons):
-            await session.update(
-                lambda: session.state.set_lesson_options(new.disabled_lessons, new.hints)
-            )
-
-    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(
-        ls: CoachServer, params: types.DidChangeWatchedFilesParams
-    ) -> None:
-        session.watcher.on_changes(params)
-
-    # -- features ------------------------------------------------------------------------
-    @server.feature(
-        types.TEXT_DOCUMENT_DIAGNOSTIC,
-        types.DiagnosticOptions(inter_file_dependencies=True, workspace_diagnostics=False),
-    )
-    async def diagnostic(
-        ls: CoachServer, params: types.DocumentDiagnosticParams
-    ) -> types.DocumentDiagnosticReport:
-        uri = params.text_document.uri
-        await session.queue.settled(uri, SETTLE_S)
-        path = session.path_of(uri)
-        result_id = session.result_ids.get(path or "", "0")
-        if params.previous_result_id == result_id:
-            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result_id)
-        findings = session.state.lessons.get(path, []) if path else []
-        items = (
-            lesson_diagnostics(findings, session.lines_of(path), session.encoding) if path else []
-        )
-        return types.RelatedFullDocumentDiagnosticReport(items=items, result_id=result_id)
-
-    @server.feature(types.TEXT_DOCUMENT_HOVER)
-    async def hover(ls: CoachServer, params: types.HoverParams) -> types.Hover | None:
-        uri = params.text_document.uri
-        await session.queue.settled(uri, SETTLE_S)
-        path = session.path_of(uri)
-        if path is None:
-            return None
-        pos = params.position
-        line_text = session.lines_of(path)(pos.line)
-        byte_col = server_byte_column(line_text, pos.character, session.encoding)
-        achieved = set(session.log.records) | {m.id for m in session.state.milestones}
-        text = hover_markdown(
-            session.roadmap, path, pos.line, byte_col, session.state.milestones,
-            session.state.lessons.get(path, []), session.pages, achieved,
-        )  # fmt: skip
-        if text is None:
-            return None
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
-
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
-    async def code_lens(ls: CoachServer, params: types.CodeLensParams) -> list[types.CodeLens]:
-        uri = params.text_document.uri
-        await session.queue.settled(uri, SETTLE_S)
-        path = session.path_of(uri)
-        return milestone_lenses(session.state.milestones, path) if path else []
-
-    @server.feature(
-        types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
-    )
-    async def code_action(
-        ls: CoachServer, params: types.CodeActionParams
-    ) -> list[types.CodeAction]:
-        uri = params.text_document.uri
-        await session.queue.settled(uri, SETTLE_S)
-        path = session.path_of(uri)
-        if path is None or session.root is None:
-            return []
-        root = session.root
-        doc = ls.workspace.text_documents.get(uri)
-        target = Target(
-            uri=session.uri_of,
-            lines=session.lines_of,
-            exists=lambda p: os.path.exists(os.path.join(root, *p.split("/"))),
-            can_create=session.features.create_files,
-        )
-        return lesson_actions(
-            session.state.lessons.get(path, []), path, params.range, params.context.diagnostics,
-            doc.source if doc is not None else None, session.encoding, target,
-        )  # fmt: skip
-
-    @server.feature(GET_PROGRESS)
-    async def get_progress(ls: CoachServer, params: Any = None) -> dict[str, Any]:
-        await asyncio.to_thread(session.log.reload)  # another window may have recorded one
-        return session.progress()
-
-    # -- commands ------------------------------------------------------------------------
-    @server.command(commands.RECHECK)
-    async def recheck(ls: CoachServer, *args: Any) -> dict[str, Any]:
-        return await commands.recheck(session, *args)
-
-    @server.command(commands.EXPORT)
-    async def export_progress(ls: CoachServer, *args: Any) -> str:
-        return await commands.export_progress(session, *args)
-
-    @server.command(commands.RESET)
-    async def reset_progress(ls: CoachServer, *args: Any) -> dict[str, Any]:
-        return await commands.reset_progress(session, *args)
-
-    @server.command(commands.EXPLAIN)
-    def explain_milestone(ls: CoachServer, *args: Any) -> str:
-        return commands.explain_milestone(session, *args)
-
-    @server.command(commands.DEBUG_TEXT)
-    def debug_text(ls: CoachServer, *args: Any) -> str | None:
-        return commands.debug_text(session, *args)
-
-    @server.command(commands.DEBUG_STATS)
-    async def debug_stats(ls: CoachServer, *args: Any) -> dict[str, Any]:
-        return await commands.debug_stats(session, *args)
+        stop(ls)
 
     return server
 
 
-def stop(session: Session) -> None:
-    session.scanner.stop()
-    session.watcher.stop()
-    session.close()
+def stop(server: CoachServer) -> None:
+    server.stop()
 
 
 def serve(
@@ -317,4 +110,4 @@ def serve(
         else:
             server.start_io()
     finally:
-        stop(server.session)
+        stop(server)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from lsprotocol import types
 
 from roadmap_coach.analysis.git_facts import read_git
+from roadmap_coach.analysis.git_fingerprint import Fingerprint, git_fingerprint, head_of
 from roadmap_coach.analysis.workspace import analyze_file, list_files
+from roadmap_coach.lsp.coach_server import CoachServer
+from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.positions import uri_to_rel
-
-if TYPE_CHECKING:
-    from roadmap_coach.lsp.session import Session
 
 log = logging.getLogger(__name__)
 
@@ -66,22 +66,35 @@ BATCH_S = 0.05
 
 
 class Watcher:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        *,
+        root: Callable[[], str | None],
+        open_paths: Callable[[], set[str]],
+        can_watch: Callable[[], bool],
+        register_watch: Callable[[types.RegistrationParams], Awaitable[Any]],
+        rescan: Callable[[], object],
+    ) -> None:
+        self.pipeline = pipeline
+        self._root = root  # the workspace folder, once known
+        self._open_paths = open_paths  # files whose editor buffer is newer than the disk
+        self._can_watch = can_watch  # the client registers file watchers dynamically
+        self._register_watch = register_watch  # client/registerCapability
+        self._rescan = rescan  # start a whole-workspace scan
         self.registered = False
         self.poll_interval = POLL_S
         self._pending: dict[str, int] = {}
         self._git_dirty = False
         self._flush: asyncio.TimerHandle | None = None
         self._poller: asyncio.Task[None] | None = None
-        self._fingerprint: object = None
+        self._fingerprint: Fingerprint | None = None
         self._git_running = False
         self._git_again = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        session = self.session
-        if session.features.watch_dynamic:
+        if self._can_watch():
             watchers = [types.FileSystemWatcher(glob_pattern=g) for g in (*FILE_GLOBS, *GIT_GLOBS)]
             registration = types.Registration(
                 id=REGISTRATION_ID,
@@ -89,14 +102,12 @@ class Watcher:
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
             )
             try:
-                await session.server.client_register_capability_async(
-                    types.RegistrationParams(registrations=[registration])
-                )
+                await self._register_watch(types.RegistrationParams(registrations=[registration]))
                 self.registered = True
             except Exception as exc:  # the client said no: poll instead
                 log.info("file watching not registered: %s", exc)
         self.poll_interval = BACKSTOP_S if self.registered else POLL_S
-        if session.root is not None and self._poller is None:
+        if self._root() is not None and self._poller is None:
             self._poller = asyncio.ensure_future(self._poll())
 
     def stop(self) -> None:
@@ -109,7 +120,7 @@ class Watcher:
     # -- watched files ---------------------------------------------------------------
     def on_changes(self, params: types.DidChangeWatchedFilesParams) -> None:
         for change in params.changes:
-            path = uri_to_rel(self.session.root, change.uri)
+            path = uri_to_rel(self._root(), change.uri)
             if path is None:
                 continue
             if path == ".git" or path.startswith(".git/"):
@@ -129,15 +140,15 @@ class Watcher:
         pending, self._pending = self._pending, {}
         git, self._git_dirty = self._git_dirty, False
         if pending:
-            in_editor = set(self.session.open_uris)
-            await self.session.update(lambda: self._reread(pending, in_editor))
+            in_editor = self._open_paths()
+            await self.pipeline.update(lambda: self._reread(pending, in_editor))
         if git:
             await self.refresh_git()
 
     def _reread(self, pending: dict[str, int], in_editor: set[str]) -> None:
         """On the analysis thread: re-read what changed on disk (an editor buffer wins)."""
-        root = self.session.root
-        state = self.session.state
+        root = self._root()
+        state = self.pipeline.state
         if root is None:
             return
         listed = set(list_files(root)[0])
@@ -158,8 +169,8 @@ class Watcher:
         if self._git_running:
             self._git_again = True
             return
-        session = self.session
-        root = session.root
+        pipeline = self.pipeline
+        root = self._root()
         if root is None:
             return
         self._git_running = True
@@ -168,65 +179,50 @@ class Watcher:
                 self._git_again = False
                 self._fingerprint = await asyncio.to_thread(git_fingerprint, root)
                 git = await asyncio.to_thread(read_git, root)
-                session.stats["gitReads"] += 1
-                await session.update(lambda git=git: session.state.set_git(git))
+                pipeline.stats["gitReads"] += 1
+                await pipeline.update(lambda git=git: pipeline.state.set_git(git))
                 if not self._git_again:
                     break
         finally:
             self._git_running = False
 
     async def _poll(self) -> None:
-        root = self.session.root
+        root = self._root()
         if root is None:
             return
         with contextlib.suppress(asyncio.CancelledError):
             self._fingerprint = await asyncio.to_thread(git_fingerprint, root)
-            while not self.session.closed:
+            while not self.pipeline.closed:
                 await asyncio.sleep(self.poll_interval)
                 found = await asyncio.to_thread(git_fingerprint, root)
                 if found == self._fingerprint:
                     continue
-                head_moved = _head(found) != _head(self._fingerprint)
+                head_moved = head_of(found) != head_of(self._fingerprint)
                 self._fingerprint = found
                 if head_moved and not self.registered:
                     # A checkout or commit may have changed files nobody told us about.
-                    self.session.scanner.start()
+                    self._rescan()
                 else:
                     await self.refresh_git()
 
 
-def _head(fingerprint: object) -> object:
-    return fingerprint[0] if isinstance(fingerprint, tuple) else None
+def register(server: CoachServer, pipeline: Pipeline, *, rescan: Callable[[], object]) -> Watcher:
+    """`rescan()` starts a whole-workspace scan (a checkout may have changed any file)."""
+    documents = server.documents
+    watcher = Watcher(
+        pipeline,
+        root=lambda: documents.root,
+        open_paths=lambda: set(documents.open_uris),
+        can_watch=lambda: server.client_features.watch_dynamic,
+        register_watch=server.client_register_capability_async,
+        rescan=rescan,
+    )
+    server.on_stop.append(watcher.stop)
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: CoachServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        watcher.on_changes(params)
 
-def git_fingerprint(root: str) -> tuple[str, tuple[tuple[str, int, int], ...]] | None:
-    """What changes when a branch, commit, merge or remote happens: HEAD's text and the
-    stat of every branch ref, `packed-refs` and `config`. Costs a few `stat`s."""
-    git_dir = os.path.join(root, ".git")
-    if os.path.isfile(git_dir):  # a worktree or submodule: `gitdir: <path>`
-        try:
-            with open(git_dir, encoding="utf-8") as handle:
-                target = handle.read(4096).strip().removeprefix("gitdir:").strip()
-        except OSError:
-            return None
-        git_dir = os.path.join(root, target)
-    if not os.path.isdir(git_dir):
-        return None
-    try:
-        with open(os.path.join(git_dir, "HEAD"), encoding="utf-8", errors="replace") as handle:
-            head = handle.read(4096)
-    except OSError:
-        head = ""
-    stats: list[tuple[str, int, int]] = []
-    for name in ("packed-refs", "config"):
-        with contextlib.suppress(OSError):
-            info = os.stat(os.path.join(git_dir, name))
-            stats.append((name, info.st_mtime_ns, info.st_size))
-    heads = os.path.join(git_dir, "refs", "heads")
-    for folder, _dirs, files in os.walk(heads):
-        for name in files:
-            full = os.path.join(folder, name)
-            with contextlib.suppress(OSError):
-                info = os.stat(full)
-                stats.append((os.path.relpath(full, heads), info.st_mtime_ns, info.st_size))
-    return head, tuple(sorted(stats))
+    return watcher

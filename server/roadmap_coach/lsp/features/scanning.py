@@ -12,17 +12,17 @@ import asyncio
 import itertools
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from lsprotocol import types
+from pygls.progress import Progress
 
 from roadmap_coach.analysis.facts import WorkspaceFacts
 from roadmap_coach.analysis.git_facts import read_git
 from roadmap_coach.analysis.workspace import collect_workspace
+from roadmap_coach.lsp.coach_server import CoachServer
+from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.progress.facts_cache import StoreFactsCache
-
-if TYPE_CHECKING:
-    from roadmap_coach.lsp.session import Session
 
 REPORT_EVERY_S = 0.2
 
@@ -34,8 +34,8 @@ class ScanCancelled(Exception):
 class WorkDone:
     """One `$/progress` token; no-ops when the client cannot show progress."""
 
-    def __init__(self, session: Session, token: str | None, cancel: threading.Event) -> None:
-        self.session = session
+    def __init__(self, progress: Progress, token: str | None, cancel: threading.Event) -> None:
+        self.progress = progress
         self.token = token
         self.cancel = cancel
         self._loop = asyncio.get_running_loop()
@@ -44,7 +44,7 @@ class WorkDone:
     async def begin(self, title: str) -> None:
         if self.token is None:
             return
-        progress = self.session.server.work_done_progress
+        progress = self.progress
         try:
             await progress.create_async(self.token)
         except Exception:  # the client refused: scan without a progress bar
@@ -72,22 +72,30 @@ class WorkDone:
         value = types.WorkDoneProgressReport(
             message=f"{done}/{total} files", percentage=percent, cancellable=True
         )
-        self._loop.call_soon_threadsafe(
-            self.session.server.work_done_progress.report, self.token, value
-        )
+        self._loop.call_soon_threadsafe(self.progress.report, self.token, value)
 
     def end(self, message: str) -> None:
         if self.token is None:
             return
-        self.session.server.work_done_progress.end(
-            self.token, types.WorkDoneProgressEnd(message=message)
-        )
-        self.session.server.work_done_progress.tokens.pop(self.token, None)
+        self.progress.end(self.token, types.WorkDoneProgressEnd(message=message))
+        self.progress.tokens.pop(self.token, None)
 
 
 class Scanner:
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        progress: Progress,
+        *,
+        root: Callable[[], str | None],
+        open_paths: Callable[[], set[str]],
+        can_report: Callable[[], bool],
+    ) -> None:
+        self.pipeline = pipeline
+        self.progress = progress
+        self._root = root  # the workspace folder, once known
+        self._open_paths = open_paths  # files whose editor buffer is newer than the disk
+        self._can_report = can_report  # the client shows `$/progress`
         self.task: asyncio.Task[str] | None = None
         self.last_result = ""
         self.token: str | None = None
@@ -110,19 +118,17 @@ class Scanner:
             self.stop()
 
     async def _run(self, cancel: threading.Event) -> str:
-        session = self.session
-        root = session.root
+        pipeline = self.pipeline
+        root = self._root()
         if root is None:
             return "no workspace folder"
-        token = (
-            f"roadmap-coach/scan/{next(self._ids)}" if session.features.work_done_progress else None
-        )
-        work = WorkDone(session, token, cancel)
+        token = f"roadmap-coach/scan/{next(self._ids)}" if self._can_report() else None
+        work = WorkDone(self.progress, token, cancel)
         await work.begin("roadmap-coach: scanning the workspace")
         try:
             git = await asyncio.to_thread(read_git, root)
-            session.stats["gitReads"] += 1
-            await session.update(lambda: session.state.set_git(git))
+            pipeline.stats["gitReads"] += 1
+            await pipeline.update(lambda: pipeline.state.set_git(git))
             if cancel.is_set():
                 raise ScanCancelled
             ws = await asyncio.to_thread(self._collect, root, work)
@@ -134,14 +140,32 @@ class Scanner:
             work.end(f"scan failed ({type(exc).__name__})")
             self.last_result = f"failed: {exc}"
             return self.last_result
-        keep = set(session.open_uris)
-        await session.update(lambda: session.state.load(ws, keep))
-        session.stats["scans"] += 1
-        self.last_result = f"{len(ws.files)} files, {len(session.state.milestones)} milestones"
+        keep = self._open_paths()
+        await pipeline.update(lambda: pipeline.state.load(ws, keep))
+        pipeline.stats["scans"] += 1
+        self.last_result = f"{len(ws.files)} files, {len(pipeline.state.milestones)} milestones"
         work.end(self.last_result)
         return self.last_result
 
     def _collect(self, root: str, work: WorkDone) -> WorkspaceFacts:
-        store = self.session.log.store
+        store = self.pipeline.log.store
         cache = StoreFactsCache(store) if store is not None else None
         return collect_workspace(root, cache=cache, progress=work.report_threadsafe)
+
+
+def register(server: CoachServer, pipeline: Pipeline) -> Scanner:
+    documents = server.documents
+    scanner = Scanner(
+        pipeline,
+        server.work_done_progress,
+        root=lambda: documents.root,
+        open_paths=lambda: set(documents.open_uris),
+        can_report=lambda: server.client_features.work_done_progress,
+    )
+    server.on_stop.append(scanner.stop)
+
+    @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def cancel_progress(ls: CoachServer, params: types.WorkDoneProgressCancelParams) -> None:
+        scanner.cancel(params.token)
+
+    return scanner

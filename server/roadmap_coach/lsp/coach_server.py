@@ -1,0 +1,41 @@
+"""The pygls server and the parts every feature shares: the pipeline, the documents,
+what the client can do and the current settings. Feature modules (`lsp/features/`)
+get this server and the pipeline in `register(server, pipeline)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from roadmap_coach import __version__
+from roadmap_coach.lsp.client_features import ClientFeatures
+from roadmap_coach.lsp.documents import Documents
+from roadmap_coach.lsp.pipeline import Pipeline
+from roadmap_coach.lsp.settings import Settings
+from roadmap_coach.rules.lessons.base import Lesson
+
+SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
+
+
+class CoachServer(LanguageServer):
+    def __init__(self, lessons: list[Lesson] | None, **kwargs: Any) -> None:
+        super().__init__("roadmap-coach", __version__, **kwargs)
+        self.pipeline = Pipeline(lessons)
+        self.documents = Documents(self.workspace_document, self.position_encoding)
+        self.client_features = ClientFeatures()
+        self.settings = Settings()
+        self.on_stop: list[Callable[[], None]] = []  # each feature's clean-up
+
+    def workspace_document(self, uri: str) -> Any:
+        return self.workspace.text_documents.get(uri)
+
+    def position_encoding(self) -> str:
+        return str(self.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+
+    def stop(self) -> None:
+        for stop in self.on_stop:
+            stop()
+        self.pipeline.close()
