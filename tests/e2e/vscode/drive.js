@@ -262,6 +262,20 @@ const roadmapPane = () => page.locator('.pane', { has: page.locator('.pane-heade
 const treeRows = () => roadmapPane().locator('.monaco-list-row');
 const stepRows = () => roadmapPane().locator('.monaco-list-row[aria-level="1"]').filter({ hasText: /^\s*\d+\/\d+ / });
 
+/** Expands the step row whose short title matches `label` (a reveal may be expanding it now:
+ * only a row that stays collapsed is clicked). */
+async function expandStep(label) {
+  const row = stepRows().filter({ hasText: label }).first();
+  await row.waitFor({ timeout: 20000 });
+  await waitFor(`"${label}" expanded`, async () => {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return true;
+    await page.waitForTimeout(500);
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.locator('.monaco-tl-twistie').click();
+    return false;
+  }, 15000);
+  return row;
+}
+
 /** Each step row: its text, its state (from the accessible label), its icon, and whether the
  * label is cut off at the view's width. */
 async function stepRowInfo() {
@@ -312,9 +326,16 @@ async function scenario() {
     await page.keyboard.press('Control+Backquote');
     const terminal = page.locator('.terminal-wrapper .xterm').first();
     await terminal.waitFor({ timeout: 30000 });
-    await page.waitForTimeout(1500); // the shell prints its prompt
-    await terminal.click();
-    await page.keyboard.type('git init\n', { delay: 20 });
+    // xterm draws on a canvas: no prompt to wait for, so type until the repository exists.
+    for (let attempt = 1; !fs.existsSync(path.join(fresh, '.git', 'HEAD')); attempt++) {
+      if (attempt > 3) throw new Error('the terminal did not run git init');
+      await page.waitForTimeout(1000 * attempt);
+      await terminal.click();
+      if (attempt > 1) await page.keyboard.press('Control+C'); // a half-typed line from before
+      await page.keyboard.type('git init', { delay: 20 });
+      await page.keyboard.press('Enter');
+      await waitFor('.git/HEAD on disk', async () => fs.existsSync(path.join(fresh, '.git', 'HEAD')), 10000).catch(() => {});
+    }
     const title = checkpointTitle('git.init') || 'repository';
     const toast = toasts().locator('.notification-toast', { hasText: title }).first();
     await toast.waitFor({ timeout: T });
@@ -676,6 +697,33 @@ async function scenario() {
     const bad = [...plainSeen, ...tooltipsSeen].filter((p) => MARKUP.test(p.text));
     if (bad.length) throw new Error(bad.map((p) => `${p.where}: ${p.text.replace(/\s+/g, ' ')}`).join(' || '));
     return `${plainSeen.length} plain texts and ${tooltipsSeen.length} tooltips, e.g. ${plainSeen.map((p) => p.text.replace(/\s+/g, ' ')).slice(0, 4).join(' | ')}`;
+  });
+
+  await check('a file created from the integrated terminal becomes a tick in the Roadmap view', async () => {
+    // entrypoint.sh is a kind VS Code's file watching used to miss (the server now asks for
+    // every kind it reads); deploy.app-server is earned by no other file here.
+    const title = checkpointTitle('deploy.app-server') || 'application server';
+    await runCommand('Terminal: Create New Terminal');
+    const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+    await terminal.waitFor({ timeout: 30000 });
+    // xterm draws on a canvas: no prompt text to wait for, so type until the file appears
+    const file = path.join(WS, 'entrypoint.sh');
+    for (let attempt = 1; !fs.existsSync(file); attempt++) {
+      if (attempt > 3) throw new Error('the terminal did not run the command');
+      await page.waitForTimeout(1000 * attempt);
+      await terminal.click();
+      if (attempt > 1) await page.keyboard.press('Control+C'); // a half-typed line from before
+      await page.keyboard.type("printf 'exec gunicorn app:app\\n' > entrypoint.sh", { delay: 5 });
+      await page.keyboard.press('Enter');
+      await waitFor('entrypoint.sh on disk', async () => fs.existsSync(file), 10000).catch(() => {});
+    }
+    const made = Date.now();
+    await showRoadmapView();
+    await expandStep('Deploy');
+    const row = treeRows().filter({ hasText: title }).first();
+    await row.waitFor({ timeout: 20000 });
+    await waitFor(`a tick on "${title}"`, async () => (await row.locator('.codicon-pass-filled').count()) > 0, 20000);
+    return `${(await row.innerText()).replace(/\s+/g, ' ')}; ticked ${((Date.now() - made) / 1000).toFixed(1)}s after the file appeared`;
   });
 
   await check('Recheck workspace runs on the server', async () => {
