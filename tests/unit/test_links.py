@@ -14,8 +14,11 @@ import pytest
 from roadmap_coach import links
 from roadmap_coach.analysis.facts import Span
 from roadmap_coach.lsp.diagnostics import lesson_diagnostic
+from roadmap_coach.lsp.hover import lesson_markdown, lesson_pages
 from roadmap_coach.lsp.positions import lines_reader
-from roadmap_coach.rules.lessons import all_lessons
+from roadmap_coach.progress.pages import lesson_page
+from roadmap_coach.roadmap.loader import load_roadmap
+from roadmap_coach.rules.lessons import ALL_LESSONS, all_lessons
 from roadmap_coach.rules.lessons.base import LessonFinding
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,6 +26,7 @@ BLOB = links.DOCS_URL + "/"
 # [text](target) in Markdown, not images of remote badges; targets without a scheme are
 # paths relative to the page.
 _MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)")
+ROADMAP = load_roadmap()[0]
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
 
 
@@ -40,6 +44,14 @@ def test_every_lesson_link_names_its_page_in_this_repository(code: str) -> None:
     diagnostic = lesson_diagnostic(finding, lines_reader(["x"]), "utf-16")
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href == url
+    lesson = next(cls for cls in ALL_LESSONS if cls.code == code)
+    assert lesson_page(ROADMAP, lesson).data["url"] == url  # `explain CODE`, lesson pages
+
+
+def test_the_hover_on_a_lesson_links_the_same_page() -> None:
+    finding = LessonFinding("RC301", "db.py", Span(0, 0, 0, 1), "warning", "m", "security")
+    text = lesson_markdown(ROADMAP, finding, lesson_pages(all_lessons()).get("RC301"), set())
+    assert f"<{links.lesson_url('RC301')}>" in text
 
 
 def test_a_failed_lesson_has_no_page() -> None:

@@ -16,6 +16,7 @@ from roadmap_coach.analysis.encoding import split_lines
 from roadmap_coach.lsp.diagnostics import is_ours
 from roadmap_coach.lsp.other_files import show_command, whole_file_edit
 from roadmap_coach.lsp.positions import LineSource, client_column, to_range
+from roadmap_coach.roadmap.markup import plain_line
 from roadmap_coach.rules.lessons.base import Edit, Fix, LessonFinding
 
 _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]*)\]")
@@ -76,7 +77,7 @@ def lesson_actions(
             edit, show = fix_edit(finding.fix, path, encoding, target)
             fixes.append(
                 types.CodeAction(
-                    title=finding.fix.title,
+                    title=plain_line(finding.fix.title),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=named or None,
                     is_preferred=True,
