@@ -726,6 +726,36 @@ async function scenario() {
     return `${(await row.innerText()).replace(/\s+/g, ' ')}; ticked ${((Date.now() - made) / 1000).toFixed(1)}s after the file appeared`;
   });
 
+  await check('a quick fix that adds to requirements.txt shows requirements.txt, ending in one newline', async () => {
+    await openFile('app.py');
+    await typeAtEnd(['', 'import yaml']); // not in requirements.txt: RC901 on this line
+    // The cursor is at the end of the flagged line: the quick-fix menu (Ctrl+.) offers the fix.
+    const fix = page.locator('.action-widget .monaco-list-row.action', { hasText: /^Add \S+ to requirements\.txt/ }).first();
+    await waitFor('the RC901 fix in the quick-fix menu', async () => {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      return fix.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false);
+    }, 30000);
+    const title = (await fix.innerText()).trim();
+    await fix.click();
+    // The edit is applied, then the action's command asks the server, which answers with
+    // window/showDocument: requirements.txt becomes the active editor.
+    await page.locator('.tab.active[data-resource-name="requirements.txt"]').waitFor({ timeout: 20000 });
+    const shown = await waitFor('the new requirement in the shown editor', async () => {
+      const t = await editorText();
+      return /yaml/i.test(t) ? t : undefined;
+    }, 20000);
+    await page.keyboard.press('Control+S');
+    const file = path.join(WS, 'requirements.txt');
+    const onDisk = await waitFor('requirements.txt saved', async () => {
+      const t = fs.readFileSync(file, 'utf8');
+      return /yaml/i.test(t) ? t : undefined;
+    }, 20000);
+    if (!/^flask\n[^\n]*yaml[^\n]*\n$/i.test(onDisk)) throw new Error(`requirements.txt is ${JSON.stringify(onDisk)}`);
+    await shot('fix-shows-requirements');
+    return `"${title}" -> requirements.txt shown (${JSON.stringify(shown.trim())}), saved as ${JSON.stringify(onDisk)}`;
+  });
+
   await check('Recheck workspace runs on the server', async () => {
     await runCommand('Roadmap Coach: Recheck workspace');
     await statusBar().getByText('workspace rechecked').waitFor({ timeout: T });
