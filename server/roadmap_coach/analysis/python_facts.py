@@ -17,6 +17,7 @@ import warnings
 
 from roadmap_coach.analysis import python_factories as factories
 from roadmap_coach.analysis import python_incremental as incremental
+from roadmap_coach.analysis.encoding import split_lines
 from roadmap_coach.analysis.facts import (
     Arg,
     Assign,
@@ -94,7 +95,7 @@ def ignore_comments(text: str) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     if "coach:" not in text:
         return found
-    for number, line in enumerate(text.splitlines()):
+    for number, line in enumerate(split_lines(text)):  # lines as editors count them
         match = _IGNORE_RE.search(line)
         if match:
             found[number] = [c.strip().upper() for c in match.group(1).split(",") if c.strip()]
