@@ -171,19 +171,12 @@ def test_editor_state_follows_a_name_defined_in_another_file_like_scan(tmp_path:
 def test_every_matcher_kind_and_condition_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     names = set(schema.MATCHERS) | {c for conds in schema.MATCHERS.values() for c in conds}
-    names |= schema.GIT_FACTS | schema.AGGREGATES | schema.HISTORY_FACTS | schema.LAYERS
+    names |= schema.GIT_FACTS | schema.AGGREGATES | schema.HISTORY_FACTS
     missing = sorted(n for n in names if f"`{n}" not in text)
     assert missing == []
 
 
-# Checkpoints and detect clauses (a block may hold a fenced example itself: its outer
-# fence is then four backticks). The `[step]` and `roadmap.toml` examples are not detect
-# clauses; the step-state and short-title tests load those shapes.
-EXAMPLES = [
-    body
-    for _, body in re.findall(r"(`{3,4})toml\n(.*?)\1", DOCS.read_text(encoding="utf-8"), re.DOTALL)
-    if not body.startswith(("[step]", "title ="))
-]
+EXAMPLES = re.findall(r"```toml\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.DOTALL)
 
 
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))
