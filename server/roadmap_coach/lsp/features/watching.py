@@ -113,6 +113,29 @@ class Watcher:
             return "server"
         return "poll"
 
+    def start_early(self) -> None:
+        """Start the server's own watcher at once when the client will not watch (the
+        child process is then watching before the scan lists the files)."""
+        if not self._can_watch():
+            self._start_own()
+
+    def _start_own(self) -> None:
+        root = self._root()
+        if root is not None and self.disk is None:
+            self.disk = DiskWatcher(
+                root,
+                self.on_disk,
+                ignored=self._not_listed.__contains__,
+                on_ready=self._watching,
+            )
+            self.disk.start()
+
+    def _watching(self) -> None:
+        """The server's watcher is ready: files made since a finished scan listed them
+        (the moments before it watched) are looked at once."""
+        if self.pipeline.stats["scans"] > 0:
+            self.changed([""])
+
     async def start(self) -> None:
         root = self._root()
         if self._can_watch() and not self.registered:
@@ -129,9 +152,8 @@ class Watcher:
                 self.registered = True
             except Exception as exc:  # the client said no: the server watches
                 log.info("file watching not registered: %s", exc)
-        if root is not None and not self.registered and self.disk is None:
-            self.disk = DiskWatcher(root, self.on_disk, ignored=self._not_listed.__contains__)
-            self.disk.start()
+        if not self.registered and self.disk is None:
+            self._start_own()
         self.poll_interval = POLL_S if self.mode == "poll" else BACKSTOP_S
         if root is not None and self._poller is None:
             self._poller = asyncio.ensure_future(self._poll())
@@ -159,6 +181,7 @@ class Watcher:
         self.changed(paths)
 
     def changed(self, paths: Iterable[str]) -> None:
+        """Paths changed on disk ("" = the whole workspace: compare it with the listing)."""
         for path in paths:
             if path == ".git" or path.startswith(".git/"):
                 self._git_dirty = True
@@ -200,7 +223,7 @@ class Watcher:
             if path in listed:
                 state.put_disk(path, analyze_file(root, path))
                 continue
-            prefix = path + "/"
+            prefix = path + "/" if path else ""
             if os.path.isdir(full):
                 # a folder moved or checked out: the files in it nobody reported
                 for new in sorted(p for p in listed if p.startswith(prefix)):
