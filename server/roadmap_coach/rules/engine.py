@@ -79,7 +79,11 @@ def _ordered(checkpoints: Sequence[Checkpoint]) -> list[Checkpoint]:
 
 
 def _sorted(evidence: Iterable[Evidence]) -> list[Evidence]:
-    unique = {(e.path, e.span.line, e.span.col): e for e in evidence}
+    unique: dict[tuple[str, int, int], Evidence] = {}
+    for e in evidence:
+        key = (e.path, e.span.line, e.span.col)
+        if key not in unique or (e.teaches and not unique[key].teaches):
+            unique[key] = e  # the alternative that says what this line teaches wins
     return [unique[k] for k in sorted(unique)][:MAX_EVIDENCE]
 
 

@@ -22,11 +22,11 @@ def add_to_context(context: WorkspaceContext, facts: FileFacts) -> None:
     """Fold one file into the workspace context (so a scan reads each file's facts once)."""
     context.paths.add(facts.path)
     if facts.kind == "requirements" or facts.path.endswith(("requirements.txt", "pyproject.toml")):
-        context.declared.update(facts.requirements)
+        context.declared.update(facts.requirements, facts.extras)
         context.requirement_files.append(facts.path)
         context.requirement_lines[facts.path] = list(facts.lines)
     elif facts.requirements:  # Pipfile
-        context.declared.update(facts.requirements)
+        context.declared.update(facts.requirements, facts.extras)
         context.requirement_files.append(facts.path)
     if facts.kind == "python":
         # every folder and module name on the path: `src/` layouts and scripts that
