@@ -166,11 +166,14 @@ async function collectToasts() {
 
 /** Hovers something and returns the text of the tooltip it shows, as rendered. */
 async function tooltipOf(target, mustContain) {
-  await page.mouse.move(1, 1);
-  await page.waitForTimeout(300);
-  await target.hover();
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain }).first();
-  await hover.waitFor({ state: 'visible', timeout: 15000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
+    await target.hover();
+    if (await hover.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`no tooltip with "${mustContain}"`);
+  }
   const text = (await hover.innerText()).trim();
   await page.mouse.move(1, 1);
   return text;
