@@ -490,6 +490,23 @@ async function scenario() {
     return `"${title}" -> page "${tab}"`;
   });
 
+  await check('a milestone hover links the checkpoint page, and the link opens it', async () => {
+    await openFile('app.py');
+    const line = activeEditor().locator('.view-line', { hasText: '@app.route("/")' }).first();
+    const link = page.locator('.monaco-hover a', { hasText: 'Open the checkpoint page' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(1, 1);
+      await line.locator('span span').first().hover();
+      if (await link.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+      if (attempt === 3) throw new Error('no hover with a page link on the route line');
+    }
+    const hoverText = (await page.locator('.monaco-hover', { has: link }).first().innerText()).trim();
+    tooltipsSeen.push({ where: 'milestone hover', text: hoverText });
+    await link.click();
+    await checkpointPage(routeTitle);
+    return hoverText.replace(/\s+/g, ' ').slice(0, 120);
+  });
+
   let squiggle = false;
   let lessonLine = 0;
   await check('an f-string SQL query gets a warning squiggle (RC301)', async () => {
