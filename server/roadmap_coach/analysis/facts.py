@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-FACTS_VERSION = 3
+from roadmap_coach.analysis.file_roles import is_test_path
+
+FACTS_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -192,6 +194,9 @@ class EnvSetting:
 class TomlFacts:
     keys: list[str] = field(default_factory=list)  # dotted table/key paths ("tool.coverage.run")
     error: str | None = None
+    # 0-based line where a key path is first written (its `[table]` header or `key =`
+    # line; an implicit parent table at its first child's header)
+    key_lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -224,11 +229,25 @@ class FileFacts:
     # other files
     toml: TomlFacts | None = None
     requirements: list[str] = field(default_factory=list)  # normalised distribution names
+    extras: list[str] = field(default_factory=list)  # requested extras: "passlib[bcrypt]"
     pinned: bool = False
+    # 0-based lines: where each requirement is declared, where the first pin is, and the
+    # first line that is neither blank nor a comment (what a whole-file milestone shows)
+    declared_lines: dict[str, int] = field(default_factory=dict)
+    pinned_line: int | None = None
+    first_line: int = 0
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
     env_urls: list[EnvSetting] = field(default_factory=list)  # Compose/.env/YAML: NAME=scheme://
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False
+    # what the file is to the learner (analysis.file_roles): test code, or a tool's output
+    # ("alembic", "django") that proves the tool was used but earns no code milestone
+    is_test: bool = False
+    generated: str | None = None
+
+    def __post_init__(self) -> None:
+        # from the path: every FileFacts, however made or decoded, agrees with the rule
+        self.is_test = is_test_path(self.path)
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), separators=(",", ":"))

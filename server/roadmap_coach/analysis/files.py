@@ -104,6 +104,34 @@ def _kind(name: str, parent: str) -> str:
     return "other"
 
 
+# The same tables as a list of name patterns (fnmatch, lower case; `folder/*` for the
+# folder rules), for whoever must know which files analysis reads: a file watcher.
+# Every file whose `file_kind` is not "other", and the name-only files above, matches
+# one of them (a unit test checks it; `*.in` also matches a few it does not read).
+_REQUIREMENTS_PATTERNS = (
+    "*requirements*.txt",
+    "*constraints*.txt",
+    "requirements/*.txt",
+    "reqs/*.txt",
+    "*.in",
+)
+
+
+def read_patterns() -> tuple[str, ...]:
+    """Name patterns of every file kind analysis reads (see the tables above)."""
+    return (
+        "*.py",
+        "*.toml",
+        *sorted(_TOML_NAMES),
+        *_REQUIREMENTS_PATTERNS,
+        *_SECRET_GLOBS,
+        *sorted(_TEXT_NAMES),
+        *_TEXT_GLOBS,
+        *(f"{folder}/*" for folder in sorted(_TEXT_FOLDERS)),
+        *sorted(_NAME_ONLY),
+    )
+
+
 def _is_requirements(name: str, parent: str) -> bool:
     if name.endswith(".txt"):
         return "requirements" in name or "constraints" in name or parent in ("requirements", "reqs")
@@ -135,8 +163,9 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         return _toml(facts, data)
     if kind == "requirements":
         text = encoding.decode_text(data)
-        facts.requirements, facts.pinned = dependencies.parse_requirements(text)
+        _declare(facts, dependencies.parse_requirements(text))
         facts.lines = _kept_lines(text)  # where the RC901 fix appends a requirement
+        facts.first_line = first_content_line(facts.lines)
         return facts
     name = posixpath.basename(path).lower()
     secret = _is_secret(name)
@@ -145,7 +174,21 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         facts.env_urls = url_settings(lines)  # names and URL schemes, never a value
     if not secret:
         facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines]
+        facts.first_line = first_content_line(facts.lines)
     return facts
+
+
+_COMMENT_STARTS = ("#", ";", "//", "<!--")
+
+
+def first_content_line(lines: list[str]) -> int:
+    """The first line that is neither blank nor a comment (0 when there is none): what
+    a milestone about the whole file points at, rather than a licence header."""
+    for number, line in enumerate(lines):
+        text = line.strip()
+        if text and not text.startswith(_COMMENT_STARTS):
+            return number
+    return 0
 
 
 def _kept_lines(text: str) -> list[str]:
@@ -198,13 +241,26 @@ def _toml(facts: FileFacts, data: bytes) -> FileFacts:
         facts.error_line = _error_line(text, facts.toml.error)
         return facts
     facts.toml.keys = toml_keys(document)
+    lines = encoding.split_lines(text)
+    facts.toml.key_lines = toml_key_lines(lines)
+    facts.first_line = first_content_line(lines)
     name = posixpath.basename(facts.path).lower()
     if name == "pyproject.toml":
-        facts.requirements, facts.pinned = dependencies.pyproject_requirements(document)
+        _declare(facts, dependencies.pyproject_requirements(document), lines)
         facts.lines = _kept_lines(text)  # where the RC901 fix adds a dependency
     elif name == "pipfile":
-        facts.requirements, facts.pinned = dependencies.pipfile_requirements(document)
+        _declare(facts, dependencies.pipfile_requirements(document), lines)
     return facts
+
+
+def _declare(
+    facts: FileFacts, declared: dependencies.Declared, toml_lines: list[str] | None = None
+) -> None:
+    if toml_lines is not None:
+        dependencies.locate(toml_lines, declared)
+    facts.requirements, facts.pinned = declared.names, declared.pinned
+    facts.extras = declared.extras
+    facts.declared_lines, facts.pinned_line = declared.lines, declared.pinned_line
 
 
 def _error_line(text: str, message: str) -> int | None:
@@ -215,6 +271,46 @@ def _error_line(text: str, message: str) -> int | None:
     pattern = re.compile(rf"^\s*{re.escape(quoted.group(1))}\s*=", re.MULTILINE)
     hits = list(pattern.finditer(text))
     return text.count("\n", 0, hits[-1].start()) if hits else None
+
+
+_TOML_TABLE_RE = re.compile(r"^\s*\[\[?\s*([^\]\[]+?)\s*\]\]?\s*(?:#.*)?$")
+_TOML_KEY_RE = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*="""
+)
+
+
+def _toml_path(dotted: str) -> list[str]:
+    parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", dotted)
+    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+
+
+def toml_key_lines(lines: list[str]) -> dict[str, int]:
+    """Where each key path is first written: `[tool.coverage.run]` gives its own line
+    to `tool.coverage.run` and to the implicit `tool.coverage` and `tool`; `line-length
+    = 100` under `[tool.black]` gives `tool.black.line-length` its line. Lines inside a
+    multi-line string or array are not keys and are skipped as well as a line-by-line
+    reading allows."""
+    found: dict[str, int] = {}
+    table: list[str] = []
+    in_string = False
+    for number, line in enumerate(lines):
+        if line.count('"""') % 2 or line.count("'''") % 2:
+            in_string = not in_string
+            continue
+        if in_string:
+            continue
+        header = _TOML_TABLE_RE.match(line)
+        if header:
+            table = _toml_path(header.group(1))
+            path = table
+        else:
+            key = _TOML_KEY_RE.match(line)
+            if not key:
+                continue
+            path = table + _toml_path(key.group(1))
+        for end in range(1, len(path) + 1):
+            found.setdefault(".".join(path[:end]), number)
+    return found
 
 
 def toml_keys(document: Mapping[str, Any]) -> list[str]:

@@ -33,6 +33,7 @@ from roadmap_coach.analysis.facts import (
     Span,
     Subscript,
 )
+from roadmap_coach.analysis.file_roles import generator_of
 
 MAX_LITERAL = 300
 TOO_DEEP = "too deeply nested to analyse"
@@ -118,6 +119,7 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     facts = facts or FileFacts(path=path, kind="python")
     facts.module = module_name(path)
     facts.ignores = ignore_comments(source)
+    facts.generated = generator_of(source)
     again = incremental.MEMOS.again(path)  # analysed before: someone is editing it
     if again and _reanalyse(path, source, facts):
         return facts

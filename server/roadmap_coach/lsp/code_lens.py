@@ -25,7 +25,8 @@ def milestone_lenses(milestones: Iterable[Milestone], path: str) -> list[types.C
                 command=types.Command(
                     title=f"✓ Milestone: {milestone.title}",
                     command=EXPLAIN_COMMAND,
-                    arguments=[milestone.id],
+                    # where: the explanation says what this line teaches (SQLAlchemy …)
+                    arguments=[milestone.id, path, lines[0]],
                 ),
             )
         )

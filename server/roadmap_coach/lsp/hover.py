@@ -49,14 +49,32 @@ def milestones_on_line(milestones: Iterable[Milestone], path: str, line: int) ->
     ]
 
 
-def milestone_markdown(roadmap: Roadmap, milestone: Milestone, achieved: Collection[str]) -> str:
+def _line_teaches(milestone: Milestone, path: str, line: int) -> str | None:
+    return next(
+        (
+            e.teaches
+            for e in milestone.evidence
+            if e.path == path and e.span.line == line and e.teaches
+        ),
+        None,
+    )
+
+
+def milestone_markdown(
+    roadmap: Roadmap,
+    milestone: Milestone,
+    achieved: Collection[str],
+    teaches: str | None = None,
+) -> str:
+    """`teaches`: what the evidence line itself teaches, when it says more than the
+    checkpoint does (SQLAlchemy's `text()` on a SQLAlchemy line)."""
     checkpoint = roadmap.checkpoint(milestone.id)
     step = roadmap.step(milestone.step)
     where = f"step {step.number}: {step.title}" if step else milestone.step
     parts = [f"### ✓ Milestone: {milestone.title}", f"`{milestone.id}` · {where}"]
     if checkpoint is None:
         return "\n\n".join(parts)
-    parts.append(checkpoint.teaches.strip())
+    parts.append((teaches or checkpoint.teaches).strip())
     nexts = [roadmap.checkpoint(n) for n in checkpoint.next]
     if nexts:
         lines = [
@@ -111,6 +129,7 @@ def hover_markdown(
         if contains(f.span, line, byte_col)
     ]
     blocks += [
-        milestone_markdown(roadmap, m, achieved) for m in milestones_on_line(milestones, path, line)
+        milestone_markdown(roadmap, m, achieved, _line_teaches(m, path, line))
+        for m in milestones_on_line(milestones, path, line)
     ]
     return "\n\n---\n\n".join(blocks) if blocks else None

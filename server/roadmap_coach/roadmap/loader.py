@@ -441,6 +441,8 @@ def _shape_problem(key: str, value: Any) -> str | None:
     if key in schema.INT_CONDITIONS:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         return None if ok else "takes a whole number"
+    if key in schema.TEXT_CONDITIONS:
+        return None if isinstance(value, str) and value.strip() else "takes a text"
     if key in schema.TABLE_CONDITIONS:
         ok = isinstance(value, dict) and all(_is_patterns(v) for v in value.values())
         return None if ok else "takes a table of names to patterns"

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 # Conditions every per-file matcher understands.
 COMMON = frozenset(
-    {"path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function", "min_count"}
-)
+    {
+        "path", "not_path", "imports", "inside", "not_inside", "in_test", "in_function",
+        "min_count", "generated", "not_class_attrs", "not_decorated", "teaches",
+    }
+)  # fmt: skip
 _CALLISH = COMMON | {"args", "kwargs", "sql", "placeholders", "arg_file", "min_args"}
 
 MATCHERS: dict[str, frozenset[str]] = {
@@ -96,12 +99,15 @@ FLAGS = frozenset(
 )  # matchers whose value is `true`
 BOOL_CONDITIONS = frozenset(
     {
-        "in_test", "loop", "branch", "asserts", "annotated", "method", "new_singleton",
-        "specific", "abstract", "sql", "placeholders", "factory",
+        "in_test", "generated", "loop", "branch", "asserts", "annotated", "method",
+        "new_singleton", "specific", "abstract", "sql", "placeholders", "factory",
     }
 )  # fmt: skip
 INT_CONDITIONS = frozenset({"min_count", "min_args", "min"})
-TABLE_CONDITIONS = frozenset({"kwargs", "keywords"})  # name -> pattern(s)
+TABLE_CONDITIONS = frozenset(
+    {"kwargs", "keywords", "not_class_attrs", "not_decorated"}
+)  # name -> pattern(s)
+TEXT_CONDITIONS = frozenset({"teaches"})  # words for people, not patterns
 NESTED_CONDITIONS = frozenset(
     {"args", "require", "calls_all"}
 )  # list of pattern or list of patterns

@@ -173,7 +173,7 @@ def definitions(f: FileFacts, out: Contribution) -> None:
 
 def contribute(f: FileFacts, ctx: Context | None = None) -> Contribution:
     out = Contribution()
-    if f.kind == "python":
+    if f.kind == "python" and not f.generated:  # a tool's code is not the learner's
         http_methods(f, out, ctx)
         sql_verbs(f, out)
         definitions(f, out)

@@ -82,7 +82,11 @@ def _ordered(checkpoints: Sequence[Checkpoint]) -> list[Checkpoint]:
 
 
 def _sorted(evidence: Iterable[Evidence]) -> list[Evidence]:
-    unique = {(e.path, e.span.line, e.span.col): e for e in evidence}
+    unique: dict[tuple[str, int, int], Evidence] = {}
+    for e in evidence:
+        key = (e.path, e.span.line, e.span.col)
+        if key not in unique or (e.teaches and not unique[key].teaches):
+            unique[key] = e  # the alternative that says what this line teaches wins
     return [unique[k] for k in sorted(unique)][:MAX_EVIDENCE]
 
 
@@ -218,17 +222,14 @@ class Engine:
         context: WorkspaceContext,
         disabled: Iterable[str] = (),
         hints: str = "all",
-        silenced: list[LessonFinding] | None = None,
     ) -> list[LessonFinding]:
-        """The lessons to show for one file; security lessons hidden by an ignore comment
-        or a disabled code go to `silenced` when given (see `select_findings`)."""
         found: list[LessonFinding] = []
         for lesson in self.lessons:
             try:
                 found.extend(lesson.check(facts, context))
             except Exception as exc:  # one broken lesson must not hide the others
                 found.append(_lesson_failure(lesson, facts, exc))
-        return select_findings(found, facts, set(disabled), hints, silenced)
+        return select_findings(found, facts, set(disabled), hints)
 
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.analysis.modules import import_names
-from roadmap_coach.rules.matchers import Context, Evidence, is_test_path
+from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
 
 # calls that read or write stored data: the ORM session, Django managers, Flask-SQLAlchemy
@@ -53,7 +53,7 @@ class LayerPart:
 def layer_part(f: FileFacts, ctx: Context) -> LayerPart | None:
     if f.kind != "python" or not f.module:
         return None
-    part = LayerPart(f.module, is_test_path(f.path))
+    part = LayerPart(f.module, f.is_test)
     public = {
         fn.qualname: fn
         for fn in f.functions

@@ -7,6 +7,7 @@ one file's facts and nothing else.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -16,19 +17,8 @@ from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Functi
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.index import FileIndex
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
-from roadmap_coach.rules.sql_shape import has_placeholders, sql_verb, statement_text
+from roadmap_coach.rules.sql_shape import binds_values, has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
-
-TEST_GLOBS = (
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    "tests/**",
-    "test/**",
-    "*/tests/**",
-    "*/test/**",
-    "tests.py",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +26,9 @@ class Evidence:
     path: str
     span: Span
     function: str | None = None
+    # what this line teaches, when the alternative that found it says it better than the
+    # checkpoint (`teaches` condition: SQLAlchemy's `text()` rather than a DB-API cursor)
+    teaches: str | None = None
 
     @property
     def line(self) -> int:
@@ -79,24 +72,19 @@ class Context:
         return known
 
 
-def is_test_path(path: str) -> bool:
-    return path_matches(TEST_GLOBS, path)
-
-
-def _file_span() -> Span:
-    return Span(0, 0, 0, 0)
-
-
 # -- condition helpers ----------------------------------------------------------------
 
 
 def file_conditions_hold(matcher: Matcher, facts: FileFacts) -> bool:
     cond = matcher.conditions
+    # a tool's output earns only the checkpoints about using that tool (docs/checkpoints.md)
+    if facts.generated and not cond.get("generated"):
+        return False
     if "path" in cond and not path_matches(cond["path"], facts.path):
         return False
     if "not_path" in cond and path_matches(cond["not_path"], facts.path):
         return False
-    if "in_test" in cond and bool(cond["in_test"]) != is_test_path(facts.path):
+    if "in_test" in cond and bool(cond["in_test"]) != facts.is_test:
         return False
     if "imports" in cond:
         wanted = as_tuple(cond["imports"])
@@ -136,8 +124,10 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
         text = statement_text(_first_sql_arg(call))
         if sql_verb(text) is None:
             return False
+        first = _first_sql_arg(call)
         if cond.get("placeholders") and not (
-            has_placeholders(text) and len(call.args) + len(call.kwargs) >= 2
+            has_placeholders(text)
+            and (len(call.args) + len(call.kwargs) >= 2 or binds_values(first))
         ):
             return False
     if "arg_file" in cond:
@@ -524,6 +514,12 @@ def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _line_span(f: FileFacts, line: int) -> Span:
+    """A whole line of a non-Python file (its length when the file's lines are kept)."""
+    width = len(f.lines[line]) if 0 <= line < len(f.lines) else 0
+    return Span(line, 0, line, width)
+
+
 def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not path_matches(m.value, f.path):
         return []
@@ -537,23 +533,44 @@ def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
             if any(_regex(p).search(line) for p in as_tuple(cond["content"])):
                 return [Evidence(f.path, Span(number, 0, number, len(line)))]
         return []
-    return [Evidence(f.path, _file_span())]
+    # the file itself is the thing: its first line that is not blank or a comment
+    return [Evidence(f.path, _line_span(f, f.first_line))]
+
+
+def _toml_key_line(f: FileFacts, key: str) -> int | None:
+    """Where `key` is written, or its nearest written parent (`tool = {ruff = …}`)."""
+    assert f.toml is not None
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):
+        found = f.toml.key_lines.get(".".join(parts[:end]))
+        if found is not None:
+            return found
+    return None
 
 
 def match_toml_key(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    if f.toml is None or not any(matches(m.value, key) for key in f.toml.keys):
+    if f.toml is None:
         return []
-    return [Evidence(f.path, _file_span())]
+    hits = [key for key in f.toml.keys if matches(m.value, key)]
+    if not hits:
+        return []
+    lines = [line for line in (_toml_key_line(f, key) for key in hits) if line is not None]
+    return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
 def match_requirement(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    if not any(matches(m.value, name) for name in f.requirements):
+    hits = [name for name in f.requirements if matches(m.value, name)]
+    if not hits:
         return []
-    return [Evidence(f.path, _file_span())]
+    lines = [f.declared_lines[n] for n in hits if n in f.declared_lines]
+    return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
 def match_pinned(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return [Evidence(f.path, _file_span())] if f.pinned else []
+    if not f.pinned:
+        return []
+    line = f.pinned_line if f.pinned_line is not None else f.first_line
+    return [Evidence(f.path, _line_span(f, line))]
 
 
 PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
@@ -610,4 +627,34 @@ def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if "in_function" in m.conditions:
         wanted = m.conditions["in_function"]
         found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
+    if found and ("not_class_attrs" in m.conditions or "not_decorated" in m.conditions):
+        found = [e for e in found if not _excluded_by_enclosing(m, f, e.function)]
+    if found and "teaches" in m.conditions:
+        note = str(m.conditions["teaches"]).strip()
+        found = [dataclasses.replace(e, teaches=note) for e in found]
     return found
+
+
+def _excluded_by_enclosing(m: Matcher, f: FileFacts, function: str | None) -> bool:
+    """The evidence sits in a class or function that says it is something else: a DRF
+    view with `renderer_classes = [TemplateHTMLRenderer]` (`not_class_attrs`), or a
+    function view under `@renderer_classes([TemplateHTMLRenderer])` (`not_decorated`:
+    decorator name -> pattern of its first argument)."""
+    if not function:
+        return False
+    enclosing = {".".join(function.split(".")[:n]) for n in range(1, function.count(".") + 2)}
+    attrs = dict(m.conditions.get("not_class_attrs", {}))
+    for cls in f.classes if attrs else ():
+        if cls.qualname in enclosing and any(
+            name in cls.attrs and value_matches(pattern, cls.attrs[name])
+            for name, pattern in attrs.items()
+        ):
+            return True
+    decorated = dict(m.conditions.get("not_decorated", {}))
+    for dec in f.decorators if decorated else ():
+        if dec.target in enclosing and any(
+            matches(name, dec.name, dec.qname) and value_matches(pattern, (dec.args or [None])[0])
+            for name, pattern in decorated.items()
+        ):
+            return True
+    return False

@@ -23,15 +23,39 @@ _STATEMENT = re.compile(
 _PLACEHOLDER = re.compile(r"\?|%s|%\(\w+\)s|(?<![:\w]):[A-Za-z_]\w*|\$\d+")
 
 
+# SQLAlchemy's `text("…")`, and `text("…").bindparams(…)` around it: the SQL is inside
+_TEXT_CALLS = ("sqlalchemy.text", "sqlalchemy.sql.text", "sqlalchemy.sql.expression.text",
+               "sqlmodel.text")  # fmt: skip
+
+
 def statement_text(arg: Arg | None) -> str | None:
-    """The SQL text of a literal or built string; expressions become `{}`."""
+    """The SQL text of a literal or built string, also inside SQLAlchemy's `text()`;
+    expressions become `{}`."""
     if arg is None:
         return None
     if arg.kind == "str":
         return arg.value
     if arg.parts:
         return "".join(text if kind == "lit" else "{}" for kind, text in arg.parts)
+    inner = sql_text_call(arg)
+    return statement_text(inner) if inner is not None else None
+
+
+def sql_text_call(arg: Arg) -> Arg | None:
+    """The statement given to `text(…)` (or to `text(…).bindparams(…)`), else None."""
+    if arg.kind != "call" or not arg.value or not arg.inner:
+        return None
+    # also `db.text(…)` of Flask-SQLAlchemy (`flask_sqlalchemy.SQLAlchemy.text`)
+    if arg.value in _TEXT_CALLS or (arg.value.endswith(".text") and "sql" in arg.value):
+        return arg.inner[0]
+    if arg.value.endswith(".bindparams"):
+        return sql_text_call(arg.inner[0])
     return None
+
+
+def binds_values(arg: Arg | None) -> bool:
+    """`text("… :id").bindparams(id=id)`: the values travel with the statement."""
+    return arg is not None and arg.kind == "call" and (arg.value or "").endswith(".bindparams")
 
 
 def sql_verb(text: str | None) -> str | None:

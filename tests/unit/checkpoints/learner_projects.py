@@ -38,6 +38,14 @@ def milestones(root: str | Path) -> dict[str, list[str]]:
     return {m.id: [f"{e.path}:{e.line}" for e in m.evidence] for m in findings.milestones}
 
 
+def line_of(root: str | Path, path: str, snippet: str) -> str:
+    """`path:line` of the one line of `root/path` that contains `snippet`."""
+    lines = Path(root, path).read_text(encoding="utf-8").splitlines()
+    hits = [number for number, text in enumerate(lines, 1) if snippet in text]
+    assert len(hits) == 1, f"{snippet!r} appears on lines {hits} of {path}"
+    return f"{path}:{hits[0]}"
+
+
 def fixture(*parts: str) -> Path:
     path = FIXTURES.joinpath(*parts)
     assert path.is_dir(), f"missing fixture {path}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learner_projects import fixture, milestones, write
+from learner_projects import fixture, line_of, milestones, write
 
 FLASKR = fixture("testing", "flaskr-pytest")
 DJANGO = fixture("testing", "django-polls")
@@ -302,7 +302,9 @@ def test_test_client_outside_tests_is_not_an_api_test(tmp_path: Path) -> None:
 
 
 def test_pytest_cov_in_dev_requirements_is_coverage() -> None:
-    assert "requirements-dev.txt:1" in milestones(FLASKR)["test.coverage"]
+    # the requirement's own line, not the file's first line (`-r requirements.txt`)
+    wanted = line_of(FLASKR, "requirements-dev.txt", "pytest-cov")
+    assert wanted in milestones(FLASKR)["test.coverage"]
 
 
 def test_coverage_table_in_pyproject_is_coverage(tmp_path: Path) -> None:

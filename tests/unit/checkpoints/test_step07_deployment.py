@@ -98,7 +98,7 @@ def test_gunicorn_config_file_is_an_app_server(tmp_path: Path) -> None:
 
 def test_gunicorn_in_requirements_is_an_app_server(tmp_path: Path) -> None:
     write(tmp_path, {"requirements.txt": "flask==3.0.3\ngunicorn==22.0.0\n"})
-    assert milestones(tmp_path)["deploy.app-server"] == ["requirements.txt:1"]
+    assert milestones(tmp_path)["deploy.app-server"] == ["requirements.txt:2"]  # gunicorn
 
 
 def test_development_server_is_not_an_app_server(tmp_path: Path) -> None:

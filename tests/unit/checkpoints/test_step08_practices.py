@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from learner_projects import fixture, milestones, write
+from learner_projects import fixture, line_of, milestones, write
 
 LAYERED = fixture("practices", "layered-flask")
 CLASSIC = fixture("practices", "flake8-black")
@@ -16,7 +16,7 @@ MICROBLOG = fixture("tutorials", "microblog")
 
 def test_ruff_lint_settings_are_a_linter() -> None:
     found = milestones(LAYERED)["style.linter"]
-    assert "pyproject.toml:1" in found
+    assert line_of(LAYERED, "pyproject.toml", "line-length = 100") in found  # under [tool.ruff]
     assert ".pre-commit-config.yaml:5" in found  # `- id: ruff`
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from learner_projects import Repo, fixture, git_environment, milestones, write
+from learner_projects import Repo, fixture, git_environment, line_of, milestones, write
 
 POETRY = fixture("dependencies", "poetry-app")
 PIP_TOOLS = fixture("dependencies", "pip-tools-split")
@@ -74,9 +74,10 @@ def test_powershell_utf16_requirements_still_count(tmp_path: Path) -> None:
 
 
 def test_requirements_folder_counts() -> None:
+    # each file's first requirement, below pip-compile's header and `-r base.txt`
     assert milestones(PIP_TOOLS)["deps.requirements"] == [
-        "requirements/base.txt:1",
-        "requirements/dev.txt:1",
+        line_of(PIP_TOOLS, "requirements/base.txt", "asgiref==3.8.1"),
+        line_of(PIP_TOOLS, "requirements/dev.txt", "pytest-django==4.8.0"),
     ]
 
 
@@ -96,7 +97,9 @@ def test_empty_or_comment_only_requirements_do_not_count(tmp_path: Path) -> None
 
 
 def test_poetry_dependencies_are_a_pyproject() -> None:
-    assert milestones(POETRY)["deps.pyproject"] == ["pyproject.toml:1"]
+    assert milestones(POETRY)["deps.pyproject"] == [
+        line_of(POETRY, "pyproject.toml", 'fastapi = "^0.111.0"')
+    ]
 
 
 def test_pep621_dependencies_are_a_pyproject(tmp_path: Path) -> None:
@@ -106,7 +109,7 @@ def test_pep621_dependencies_are_a_pyproject(tmp_path: Path) -> None:
             "pyproject.toml": "[project]\nname = 'shop'\nversion = '0.1'\ndependencies = ['flask>=3']\n"
         },
     )
-    assert milestones(tmp_path)["deps.pyproject"] == ["pyproject.toml:1"]
+    assert milestones(tmp_path)["deps.pyproject"] == ["pyproject.toml:4"]  # dependencies = […]
 
 
 def test_tool_settings_only_pyproject_is_not_a_dependency_declaration(tmp_path: Path) -> None:
@@ -128,7 +131,8 @@ def test_lock_file_pins_versions() -> None:
 
 
 def test_compiled_requirements_pin_versions() -> None:
-    assert "requirements/base.txt:1" in milestones(PIP_TOOLS)["deps.pinned"]
+    pinned = line_of(PIP_TOOLS, "requirements/base.txt", "asgiref==3.8.1")
+    assert pinned in milestones(PIP_TOOLS)["deps.pinned"]
 
 
 def test_ranges_and_markers_are_not_pins(tmp_path: Path) -> None:
@@ -147,12 +151,17 @@ def test_ranges_and_markers_are_not_pins(tmp_path: Path) -> None:
 
 
 def test_poetry_dev_group_is_a_dev_split() -> None:
-    assert milestones(POETRY)["deps.dev-split"] == ["pyproject.toml:1"]
+    assert milestones(POETRY)["deps.dev-split"] == [
+        line_of(POETRY, "pyproject.toml", "[tool.poetry.group.dev.dependencies]")
+    ]
 
 
 def test_dev_requirements_file_is_a_dev_split() -> None:
-    assert milestones(PIP_TOOLS)["deps.dev-split"] == ["requirements/dev.txt:1"]
-    assert milestones(FLASKR)["deps.dev-split"] == ["requirements-dev.txt:1"]
+    assert milestones(PIP_TOOLS)["deps.dev-split"] == [
+        line_of(PIP_TOOLS, "requirements/dev.txt", "pytest-django")
+    ]
+    # line 1 is `-r requirements.txt`; the first requirement of its own is `pytest`
+    assert milestones(FLASKR)["deps.dev-split"] == ["requirements-dev.txt:2"]
 
 
 def test_dependency_groups_and_pipfile_dev_packages_are_a_dev_split(tmp_path: Path) -> None:
@@ -164,7 +173,8 @@ def test_dependency_groups_and_pipfile_dev_packages_are_a_dev_split(tmp_path: Pa
             "legacy/Pipfile": "[packages]\nflask = '*'\n\n[dev-packages]\npytest = '*'\n",
         },
     )
-    assert milestones(tmp_path)["deps.dev-split"] == ["legacy/Pipfile:1", "pyproject.toml:1"]
+    # `[dev-packages]` holds pytest on line 5; `dev = ['pytest>=8']` is line 7
+    assert milestones(tmp_path)["deps.dev-split"] == ["legacy/Pipfile:5", "pyproject.toml:7"]
 
 
 def test_test_tools_mixed_into_runtime_requirements_are_not_a_dev_split(tmp_path: Path) -> None:

@@ -107,7 +107,11 @@ def explain_milestone(
     milestone = next((m for m in pipeline.state.milestones if m.id == mid), None)
     if milestone is None:
         raise JsonRpcInvalidParams(f"no current milestone {mid!r}")
-    text = milestone_markdown(pipeline.roadmap, milestone, pipeline.achieved())
+    path, line = (args[1], args[2]) if len(args) >= 3 else (None, None)
+    teaches = next(
+        (e.teaches for e in milestone.evidence if (e.path, e.span.line) == (path, line)), None
+    )
+    text = milestone_markdown(pipeline.roadmap, milestone, pipeline.achieved(), teaches)
     show(types.ShowMessageParams(type=types.MessageType.Info, message=text))
     return text
 
@@ -147,6 +151,7 @@ async def debug_stats(
         "pullDiagnostics": server.client_features.pull,
         "milestoneNotifications": server.client_features.rich,
         "watching": watcher.registered,
+        "watchMode": watcher.mode,
         "pollSeconds": watcher.poll_interval,
         "scan": scanner.last_result,
         "settings": {

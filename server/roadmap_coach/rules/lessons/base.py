@@ -40,7 +40,8 @@ class LessonFinding:
 class WorkspaceContext:
     """What lessons may know beyond one file, gathered from every file's facts."""
 
-    declared: set[str] = field(default_factory=set)  # normalised distribution names
+    # normalised distribution names, and the extras asked for with them ("passlib[bcrypt]")
+    declared: set[str] = field(default_factory=set)
     requirement_files: list[str] = field(default_factory=list)
     local_modules: set[str] = field(default_factory=set)  # top-level names of workspace modules
     tracked: set[str] = field(default_factory=set)  # paths in Git's index
@@ -67,31 +68,16 @@ class Lesson:
         raise NotImplementedError
 
 
-_TEST_DIRS = frozenset({"tests", "test", "testing"})
-
-
-def is_test_path(path: str) -> bool:
-    """Test code: under a tests/ folder, `test_*.py`, `*_test.py` or `conftest.py`.
-    Test credentials and shortcuts are fine there, so security lessons stay quiet."""
-    parts = path.split("/")
-    name = parts[-1]
-    return (
-        any(part in _TEST_DIRS for part in parts[:-1])
-        or (name.startswith("test_") and name.endswith(".py"))
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
-
-
 class SecurityLesson(Lesson):
-    """A security lesson: a warning, never capped, and silent in test code."""
+    """A security lesson: a warning, never capped, and silent in test code
+    (`FileFacts.is_test`, decided in `analysis.file_roles`)."""
 
     step: ClassVar[str] = "security"
     severity: ClassVar[str] = "warning"
     security: ClassVar[bool] = True
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
-        if is_test_path(facts.path) or facts.error:
+        if facts.is_test or facts.error:
             return []
         return self.find(facts, context)
 

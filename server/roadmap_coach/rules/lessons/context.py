@@ -22,11 +22,11 @@ def add_to_context(context: WorkspaceContext, facts: FileFacts) -> None:
     """Fold one file into the workspace context (so a scan reads each file's facts once)."""
     context.paths.add(facts.path)
     if facts.kind == "requirements" or facts.path.endswith(("requirements.txt", "pyproject.toml")):
-        context.declared.update(facts.requirements)
+        context.declared.update(facts.requirements, facts.extras)
         context.requirement_files.append(facts.path)
         context.requirement_lines[facts.path] = list(facts.lines)
     elif facts.requirements:  # Pipfile
-        context.declared.update(facts.requirements)
+        context.declared.update(facts.requirements, facts.extras)
         context.requirement_files.append(facts.path)
     if facts.kind == "python":
         # every folder and module name on the path: `src/` layouts and scripts that
@@ -39,25 +39,19 @@ def add_to_context(context: WorkspaceContext, facts: FileFacts) -> None:
 
 
 def select_findings(
-    found: list[LessonFinding],
-    facts: FileFacts,
-    disabled: set[str],
-    hints: str,
-    silenced: list[LessonFinding] | None = None,
+    found: list[LessonFinding], facts: FileFacts, disabled: set[str], hints: str
 ) -> list[LessonFinding]:
     """Drop silenced and disabled lessons; keep security lessons; cap learning hints.
 
     `hints` governs learning hints only ("all" shows them, "milestones" and "off" hide
     them): a security warning stays until it is fixed, silenced on its line or its code
-    is disabled, because hiding it would hide a real risk. Security warnings hidden that
-    way are added to `silenced` when given: the progress log keeps them open, since
-    silencing a lesson is not fixing it."""
+    is disabled, because hiding it would hide a real risk."""
     kept = []
     for finding in found:
+        if finding.code in disabled:
+            continue
         ignored = facts.ignores.get(finding.span.line, [])
-        if finding.code in disabled or finding.code in ignored or "ALL" in ignored:
-            if silenced is not None and finding.severity == "warning":
-                silenced.append(finding)
+        if finding.code in ignored or "ALL" in ignored:
             continue
         kept.append(finding)
     security = [f for f in kept if f.severity == "warning"]

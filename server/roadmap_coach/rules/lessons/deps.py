@@ -14,7 +14,6 @@ from roadmap_coach.rules.lessons.base import (
     Lesson,
     LessonFinding,
     WorkspaceContext,
-    is_test_path,
 )
 from roadmap_coach.rules.lessons.distributions import covered, is_declared, providers
 from roadmap_coach.rules.lessons.edits import utf8_len
@@ -31,8 +30,9 @@ class UndeclaredDependency(Lesson):
     dependencies, optional dependencies, dependency groups, Poetry). It knows the
     usual cases where the import and the package have different names
     (`yaml` → PyYAML, `jwt` → PyJWT, `bs4` → beautifulsoup4, `PIL` → Pillow,
-    `dotenv` → python-dotenv) and skips the standard library and your own
-    modules.
+    `dotenv` → python-dotenv), what an extra installs (`passlib[bcrypt]`
+    provides `bcrypt`, `uvicorn[standard]` provides `uvloop`), and skips the
+    standard library and your own modules.
 
     ## Why it matters
     The packages in your virtual environment are not part of your project; the
@@ -92,7 +92,7 @@ class UndeclaredDependency(Lesson):
         self, facts: FileFacts, context: WorkspaceContext, imported: Import, package: str
     ) -> LessonFinding:
         span = imported.span or Span(imported.line, 0, imported.line, 0)
-        target = _target_file(context, is_test_path(facts.path))
+        target = _target_file(context, facts.is_test)
         head = imported.module.split(".", 1)[0]
         named = (
             f"`{head}` (the {package} package)" if package.lower() != head.lower() else f"`{head}`"

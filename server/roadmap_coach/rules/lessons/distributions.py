@@ -83,6 +83,40 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
     "itsdangerous": ("itsdangerous",),
     "tomli_w": ("tomli-w",),
     "typing_extensions": ("typing-extensions",),
+    "tortoise": ("tortoise-orm",),
+    "telebot": ("pyTelegramBotAPI",),
+    "discord": ("discord.py",),
+    "googleapiclient": ("google-api-python-client",),
+    "google.auth": ("google-auth",),
+    "google.oauth2": ("google-auth",),
+    "social_django": ("social-auth-app-django",),
+    "social_core": ("social-auth-core",),
+    "oauth2_provider": ("django-oauth-toolkit",),
+    "knox": ("django-rest-knox",),
+    "taggit": ("django-taggit",),
+    "mptt": ("django-mptt",),
+    "import_export": ("django-import-export",),
+    "phonenumber_field": ("django-phonenumber-field",),
+    "polymorphic": ("django-polymorphic",),
+    "guardian": ("django-guardian",),
+    "ckeditor": ("django-ckeditor",),
+    "tinymce": ("django-tinymce",),
+    "django_celery_beat": ("django-celery-beat",),
+    "django_celery_results": ("django-celery-results",),
+    "dj_rest_auth": ("dj-rest-auth",),
+    "rest_framework_nested": ("drf-nested-routers",),
+    "graphql_jwt": ("django-graphql-jwt",),
+    "azure.storage.blob": ("azure-storage-blob",),
+    "azure.identity": ("azure-identity",),
+    "snowflake.connector": ("snowflake-connector-python",),
+    "usb": ("pyusb",),
+    "gi": ("PyGObject",),
+    "wx": ("wxPython",),
+    "win32com": ("pywin32",),
+    "pythoncom": ("pywin32",),
+    "u2flib_server": ("python-u2flib-server",),
+    "memcache": ("python-memcached",),
+    "Xlib": ("python-xlib",),
 }
 
 # What a declared distribution brings along: importing these is fine when their
@@ -99,6 +133,19 @@ BRINGS: dict[str, frozenset[str]] = {
     "flask-sqlalchemy": frozenset({"sqlalchemy"}),
     "flask-migrate": frozenset({"alembic", "flask-sqlalchemy", "sqlalchemy"}),
     "flask-wtf": frozenset({"wtforms"}),
+    "flask-bcrypt": frozenset({"bcrypt"}),
+    "flask-jwt-extended": frozenset({"pyjwt"}),
+    "flask-restx": frozenset({"aniso8601", "jsonschema", "pytz"}),
+    "flask-login": frozenset(),
+    "pytest-django": frozenset({"pytest"}),
+    "pytest-asyncio": frozenset({"pytest"}),
+    "pytest-mock": frozenset({"pytest"}),
+    "pytest-cov": frozenset({"pytest", "coverage"}),
+    "requests-oauthlib": frozenset({"oauthlib", "requests"}),
+    "authlib": frozenset({"cryptography"}),
+    "mongoengine": frozenset({"pymongo"}),
+    "social-auth-app-django": frozenset({"social-auth-core"}),
+    "dj-rest-auth": frozenset({"djangorestframework"}),
     "alembic": frozenset({"sqlalchemy", "mako"}),
     "celery": frozenset({"kombu", "billiard", "vine"}),
     "boto3": frozenset({"botocore", "s3transfer"}),
@@ -118,6 +165,87 @@ BRINGS: dict[str, frozenset[str]] = {
 }
 
 
+# What `name[extra]` installs on top of `name`: `passlib[bcrypt]` brings bcrypt.
+EXTRAS: dict[str, dict[str, frozenset[str]]] = {
+    "passlib": {
+        "bcrypt": frozenset({"bcrypt"}),
+        "argon2": frozenset({"argon2-cffi"}),
+        "totp": frozenset({"cryptography"}),
+    },
+    "python-jose": {
+        "cryptography": frozenset({"cryptography"}),
+        "pycryptodome": frozenset({"pycryptodome"}),
+    },
+    "pyjwt": {"crypto": frozenset({"cryptography"})},
+    "django": {"bcrypt": frozenset({"bcrypt"}), "argon2": frozenset({"argon2-cffi"})},
+    "uvicorn": {
+        "standard": frozenset(
+            {"uvloop", "httptools", "websockets", "watchfiles", "python-dotenv", "pyyaml"}
+        )
+    },
+    "fastapi": {
+        "standard": frozenset(
+            {"uvicorn", "httpx", "jinja2", "python-multipart", "email-validator", "fastapi-cli"}
+        ),
+        "all": frozenset(
+            {
+                "uvicorn",
+                "httpx",
+                "jinja2",
+                "python-multipart",
+                "email-validator",
+                "itsdangerous",
+                "pyyaml",
+                "ujson",
+                "orjson",
+                "pydantic-settings",
+                "pydantic-extra-types",
+            }
+        ),
+    },
+    "pydantic": {"email": frozenset({"email-validator"})},
+    "psycopg": {
+        "binary": frozenset({"psycopg-binary"}),
+        "pool": frozenset({"psycopg-pool"}),
+        "c": frozenset({"psycopg-c"}),
+    },
+    "sqlalchemy": {
+        "asyncio": frozenset({"greenlet"}),
+        "postgresql": frozenset({"psycopg2"}),
+        "postgresql-psycopg2binary": frozenset({"psycopg2-binary"}),
+        "postgresql-psycopg": frozenset({"psycopg"}),
+        "postgresql-asyncpg": frozenset({"asyncpg", "greenlet"}),
+        "mysql": frozenset({"mysqlclient"}),
+        "pymysql": frozenset({"pymysql"}),
+        "aiosqlite": frozenset({"aiosqlite", "greenlet"}),
+    },
+    "celery": {"redis": frozenset({"redis"}), "sqs": frozenset({"boto3"})},
+    "django-storages": {
+        "boto3": frozenset({"boto3"}),
+        "s3": frozenset({"boto3"}),
+        "google": frozenset({"google-cloud-storage"}),
+        "azure": frozenset({"azure-storage-blob"}),
+    },
+    "requests": {"socks": frozenset({"pysocks"})},
+    "flask": {"async": frozenset({"asgiref"}), "dotenv": frozenset({"python-dotenv"})},
+    "httpx": {"http2": frozenset({"h2"})},
+    "redis": {"hiredis": frozenset({"hiredis"})},
+    "pymongo": {"srv": frozenset({"dnspython"})},
+    "qrcode": {"pil": frozenset({"pillow"})},
+    "sentry-sdk": {
+        "flask": frozenset({"blinker"}),
+        "fastapi": frozenset(),
+        "django": frozenset(),
+    },
+    "strawberry-graphql": {"fastapi": frozenset({"fastapi"}), "django": frozenset({"asgiref"})},
+    "fastapi-users": {
+        "sqlalchemy": frozenset({"fastapi-users-db-sqlalchemy"}),
+        "oauth": frozenset({"httpx-oauth"}),
+    },
+    "coverage": {"toml": frozenset({"tomli"})},
+}
+
+
 def providers(module: str) -> tuple[str, ...]:
     """Distributions that provide `module` (dotted), best guess first."""
     parts = module.split(".")
@@ -129,9 +257,13 @@ def providers(module: str) -> tuple[str, ...]:
 
 
 def covered(declared: set[str]) -> set[str]:
-    """Declared distributions plus what they bring along (normalised names)."""
-    names = set(declared)
-    pending = list(declared)
+    """Declared distributions plus what they and their extras bring along (normalised
+    names; `declared` may hold "passlib[bcrypt]" next to "passlib")."""
+    names = {d for d in declared if "[" not in d}
+    for entry in declared - names:
+        name, _, extra = entry.partition("[")
+        names |= EXTRAS.get(name, {}).get(extra.rstrip("]"), frozenset())
+    pending = list(names)
     while pending:
         for brought in BRINGS.get(pending.pop(), frozenset()):
             if brought not in names:

@@ -56,7 +56,8 @@ def index() -> str:
         "# Lessons\n\n"
         "Teaching diagnostics of roadmap-coach, one page each. Security lessons are warnings "
         "and are never capped; learning hints are capped at 3 per file, most important first. "
-        "Test code (`tests/`, `test_*.py`, `conftest.py`) gets no security lessons.\n\n"
+        "Test code (anything under `tests/`, `test/` or `testing/`, `test_*.py`, `*_test.py`, "
+        "`conftest.py`, Django's `tests.py`) gets no security lessons.\n\n"
         "| Code | Lesson | Roadmap step | Severity | Quick fix |\n"
         "|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
     )

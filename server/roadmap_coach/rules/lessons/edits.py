@@ -25,6 +25,17 @@ def import_edit(facts: FileFacts, module: str) -> Edit | None:
     return Edit(facts.path, at, f"import {module}\n" if joins else f"import {module}\n\n")
 
 
+def from_import_edit(facts: FileFacts, module: str, name: str) -> Edit | None:
+    """`from <module> import <name>` after the preamble, unless `name` is already imported
+    under its own name."""
+    if any(i.name == name and i.alias is None for i in facts.imports):
+        return None
+    at = Span(facts.preamble_end, 0, facts.preamble_end, 0)
+    joins = any(i.line == facts.preamble_end for i in facts.imports)
+    line = f"from {module} import {name}\n"
+    return Edit(facts.path, at, line if joins else line + "\n")
+
+
 def replace(path: str, span: Span, text: str) -> Edit:
     return Edit(path, span, text)
 

@@ -183,8 +183,9 @@ class PlaintextPasswordComparison(SecurityLesson):
         login_user(user)
     ```
     Checking that two fields of a sign-up form match (`password == confirm_password`),
-    comparing with an empty string, and comparing a field's *name* with
-    `"password"` are not reported.
+    comparing two values that were both just submitted (`if password1 != password2`,
+    `if pw != pw_check`), comparing with an empty string, and comparing a field's
+    *name* with `"password"` are not reported.
     """
 
     code = "RC504"
@@ -199,6 +200,8 @@ class PlaintextPasswordComparison(SecurityLesson):
                 continue
             if any(mentions(side, HASH_WORDS_RE) for side in sides) or _confirmation(sides):
                 continue
+            if not any(_kept(side) for side in sides):
+                continue  # two values just submitted, checked against each other
             message = (
                 f"Comparing passwords with `{compare.op}` means the real password is kept as "
                 "typed, and `==` leaks timing. Store a hash (`generate_password_hash`) and check "
@@ -216,6 +219,33 @@ def _trivial(arg: Arg) -> bool:
 def _is_password(arg: Arg) -> bool:
     name = final_name(arg)
     return name is not None and names_password(name)
+
+
+# where a submitted value is read from: `request.form[…]`, `form.x.data`, `cleaned_data`
+_SUBMITTED = frozenset(
+    {"request", "form", "forms", "cleaned_data", "data", "json", "payload", "body", "args",
+     "params", "values", "query_params", "POST", "GET"}
+)  # fmt: skip
+# words of a local name that holds a kept password rather than a submitted one
+_KEPT_WORDS = frozenset(
+    {"stored", "saved", "db", "user", "admin", "expected", "correct", "real", "actual",
+     "current", "master", "default", "secret", "config", "settings", "valid", "known"}
+)  # fmt: skip
+
+
+def _kept(arg: Arg) -> bool:
+    """A password kept somewhere (hard-coded, a constant, an attribute of a user or a
+    row, the environment) rather than one just submitted (a parameter, a local, a
+    request or form field). Only a comparison with a kept one is a plain-text check."""
+    if arg.kind == "str":
+        return True
+    if arg.kind not in ("name", "attr", "subscript", "call"):
+        return True  # a shape this lesson cannot place: as before, it may be kept
+    found = segments(arg)
+    if len(found) == 1:
+        name = found[0]
+        return name.isupper() or bool(_KEPT_WORDS.intersection(words(name)))
+    return not any(seg in _SUBMITTED for seg in found[:-1])
 
 
 def _confirmation(sides: tuple[Arg, Arg]) -> bool:

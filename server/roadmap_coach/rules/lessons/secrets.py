@@ -23,6 +23,13 @@ _PLACEHOLDER_RE = re.compile(
     r"change[-_ ]?me|your[-_ ].*|.*[-_ ]here|placeholder|dummy|redacted)$",
     re.IGNORECASE,
 )
+# an identifier of words, no digits (`_password_reset_token`, `auth-token`): a key name
+_KEY_NAME_RE = re.compile(r"^_*[a-z]+(?:[_.:-][a-z]+)*$")
+# a name that says where a value is kept: `RESET_SESSION_TOKEN`, `CSRF_COOKIE_TOKEN`
+_SLOT_WORDS = frozenset(
+    {"session", "cookie", "header", "field", "param", "claim", "column", "attr", "form", "query",
+     "url", "path"}
+)  # fmt: skip
 _HOLDS_LITERALS = frozenset({"str", "dict", "list", "tuple", "set"})
 _SETTING_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")  # a key, not a dotted path or prose
 _URL_CREDENTIALS_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^:/@\s]*:([^@/\s]+)@", re.IGNORECASE)
@@ -86,8 +93,10 @@ class HardcodedSecret(SecurityLesson):
     app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
     ```
     Values read from the environment (even with a fallback), names that only
-    *mention* a secret (`PASSWORD_FIELD = "password"`), empty strings and obvious
-    placeholders are not reported, and neither is test code. The lesson never
+    *mention* a secret (`PASSWORD_FIELD = "password"`), values that are the name a
+    token is kept under rather than the token (`INTERNAL_RESET_SESSION_TOKEN =
+    "_password_reset_token"`), empty strings and obvious placeholders are not
+    reported, and neither is test code. The lesson never
     repeats the value it found. The quick fix reads the setting from
     `os.environ` and adds `import os` when needed. A key that was ever committed
     should be revoked and replaced, not only moved.
@@ -150,7 +159,19 @@ def _is_secret_literal(value: Arg, name: str) -> bool:
         if found[-1] == "token" and (len(text) < 8 or not any(c.isalnum() for c in text)):
             return False
     # `PASSWORD = "password"`, `TOKEN = "token"`: a key's name, not its value
-    return words(text) != found or not name
+    if name and words(text) == found:
+        return False
+    return not (name and _names_a_key(text, found))
+
+
+def _names_a_key(text: str, name_words: tuple[str, ...]) -> bool:
+    """`INTERNAL_RESET_SESSION_TOKEN = "_password_reset_token"`, `SESSION_KEY =
+    "_auth_user_id"`: the value is the name a token is kept under (in a session, a
+    cookie, a header), not the token. An identifier made of words, and either private
+    (`_…`) or stored under a name that says where it is kept."""
+    if not _KEY_NAME_RE.match(text):
+        return False
+    return text.startswith("_") or bool(_SLOT_WORDS.intersection(name_words[:-1]))
 
 
 def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from roadmap_coach.analysis.facts import Arg, Assign, Call, FileFacts
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
-from roadmap_coach.rules.lessons.edits import insert, python_string, replace
+from roadmap_coach.rules.lessons.edits import from_import_edit, insert, python_string, replace
 from roadmap_coach.rules.lessons.inputs import BUILT, built_from_values, value_parts
 from roadmap_coach.rules.lessons.sql_rewrite import (
     PLACEHOLDER,
@@ -64,9 +64,17 @@ class SqlBuiltFromInput(SecurityLesson):
     cur.execute("SELECT * FROM users WHERE name = ?", (name,))
     db.session.execute(text("SELECT * FROM users WHERE name = :name").bindparams(name=name))
     ```
+    With SQLAlchemy (a Session, a Connection or an Engine, `db.session` of
+    Flask-SQLAlchemy) the advice is `text()` with `:name` parameters, whatever the
+    database underneath:
+    ```python
+    session.execute(text("SELECT * FROM users WHERE name = :name"), {"name": name})
+    ```
     A constant statement, or a list of placeholders built with
     `", ".join("?" * len(ids))` next to a parameters argument, is not reported.
-    The quick fix rewrites the call in the driver's placeholder style.
+    The quick fix rewrites the call in the driver's placeholder style; on
+    SQLAlchemy it wraps the statement in `text()`, passes the values as a
+    dictionary of `:name` parameters and adds `from sqlalchemy import text`.
     """
 
     code = "RC301"
@@ -87,16 +95,36 @@ class SqlBuiltFromInput(SecurityLesson):
                 continue
             if not looks_like_sql(statement_text(arg)) or _placeholder_list(arg, call):
                 continue
-            style = "named" if sink == "text" else _paramstyle(facts, call)
-            example = PLACEHOLDER.get(style or "qmark", "?").format("name")
+            alchemy = sink == "text" or _sqlalchemy(facts, call)
+            style = "named" if alchemy else _paramstyle(facts, call)
             through = f" (through `{arg.via}`)" if arg.via else ""
             message = (
                 f"This SQL is built with {_HOW[arg.kind]}{through} and sent to `{sink}()`: a value "
-                "such as `' OR '1'='1` would change the query itself (SQL injection). Keep the SQL "
-                f"constant and pass the values separately, with `{example}` placeholders."
+                "such as `' OR '1'='1` would change the query itself (SQL injection). "
+                + _advice(call, sink, alchemy, style)
             )
             span = arg.span or call.span
-            yield self.finding(facts, span, message, _fix(facts, call, arg, sink, style))
+            fix = _fix(facts, call, arg, sink, style, alchemy=alchemy)
+            yield self.finding(facts, span, message, fix)
+
+
+def _advice(call: Call, sink: str, alchemy: bool, style: str | None) -> str:
+    """What to write instead, in the words of the library the call belongs to."""
+    if sink == "text":
+        return (
+            "Keep the SQL constant and bind the values as `:name` parameters: "
+            '`text("… WHERE name = :name").bindparams(name=name)`, or pass them to '
+            '`execute(stmt, {"name": name})`.'
+        )
+    if alchemy:
+        receiver = call.name.rsplit(".", 1)[0] if "." in call.name else "session"
+        return (
+            "With SQLAlchemy, keep the SQL constant inside `text()` and pass the values "
+            f'separately as `:name` parameters: `{receiver}.execute(text("… WHERE name = :name"), '
+            '{"name": name})`.'
+        )
+    example = PLACEHOLDER.get(style or "qmark", "?").format("name")
+    return f"Keep the SQL constant and pass the values separately, with `{example}` placeholders."
 
 
 def looks_like_sql(text: str | None) -> bool:
@@ -129,6 +157,25 @@ def _placeholder_list(arg: Arg, call: Call) -> bool:
     return has_params and bool(values) and all(_PLACEHOLDER_LIST_RE.search(v) for v in values)
 
 
+_ALCHEMY_ROOTS = frozenset({"sqlalchemy", "sqlmodel", "flask_sqlalchemy"})
+
+
+def _sqlalchemy(facts: FileFacts, call: Call) -> bool:
+    """An `execute` of SQLAlchemy: a Session, Connection or Engine, resolved as such, a
+    `….session.execute(…)` (Flask-SQLAlchemy's `db.session`), or any receiver in a file
+    that imports SQLAlchemy and no DB-API driver."""
+    root = call.qname.split(".", 1)[0]
+    if root in _ALCHEMY_ROOTS:
+        return True
+    if root in _QMARK_DRIVERS or root in _FORMAT_DRIVERS or call.qname.endswith(".raw"):
+        return False
+    receiver = call.name.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    if receiver.endswith("session"):
+        return True
+    imported = {i.module.split(".", 1)[0] for i in facts.imports}
+    return bool(imported & _ALCHEMY_ROOTS) and not imported & (_QMARK_DRIVERS | _FORMAT_DRIVERS)
+
+
 def _paramstyle(facts: FileFacts, call: Call) -> str | None:
     root = call.qname.split(".", 1)[0]
     if root in _QMARK_DRIVERS:
@@ -158,7 +205,9 @@ def _builder(facts: FileFacts, call: Call, arg: Arg) -> Assign | None:
     return found
 
 
-def _fix(facts: FileFacts, call: Call, arg: Arg, sink: str, style: str | None) -> Fix | None:
+def _fix(
+    facts: FileFacts, call: Call, arg: Arg, sink: str, style: str | None, *, alchemy: bool
+) -> Fix | None:
     if style is None or arg.span is None:
         return None
     if len(call.args) != 1 or call.kwargs:
@@ -169,7 +218,14 @@ def _fix(facts: FileFacts, call: Call, arg: Arg, sink: str, style: str | None) -
         return None
     sql, params = rewritten
     literal = python_string(sql)
-    extra = bindparams(params) if sink == "text" else f", {params_tuple(params)}"
+    wrap = alchemy and sink != "text"  # SQLAlchemy's execute takes text(), never a str
+    if wrap:
+        literal = f"text({literal})"
+        extra = ", {" + ", ".join(f'"{name}": {value}' for name, value in params) + "}"
+    elif sink == "text":
+        extra = bindparams(params)
+    else:
+        extra = f", {params_tuple(params)}"
     at_end = call.span if sink == "text" else arg.span
     if not arg.via and sink != "text":
         edits = [replace(facts.path, arg.span, literal + extra)]
@@ -182,5 +238,20 @@ def _fix(facts: FileFacts, call: Call, arg: Arg, sink: str, style: str | None) -
             replace(facts.path, target, literal),
             insert(facts.path, at_end.end_line, at_end.end_col, extra),
         ]
+    if wrap:
+        module = "sqlmodel" if _imports_only_sqlmodel(facts) else "sqlalchemy"
+        added = from_import_edit(facts, module, "text")
+        if added is not None:
+            if added.span.line > min(e.span.line for e in edits):
+                return None  # the call sits above where an import may go
+            edits.insert(0, added)
+        return Fix(
+            "Use `text()` with `:name` parameters and pass the values separately", tuple(edits)
+        )
     marker = PLACEHOLDER[style].format("name")
     return Fix(f"Use `{marker}` placeholders and pass the values separately", tuple(edits))
+
+
+def _imports_only_sqlmodel(facts: FileFacts) -> bool:
+    roots = {i.module.split(".", 1)[0] for i in facts.imports}
+    return "sqlmodel" in roots and "sqlalchemy" not in roots

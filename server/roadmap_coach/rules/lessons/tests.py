@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Call, FileFacts, Function
-from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext, is_test_path
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 
 _CHECKING_CALL_RE = re.compile(
     r"^_*(assert|expect|verify|check)|^(fail|raises|approx)$", re.IGNORECASE
 )
+_FIXTURE_RE = re.compile(r"(^|\.)fixture$")
 _SKIPPED_RE = re.compile(
     r"pytest\.mark\.(skip|skipif|xfail)$|unittest\.(skip|expectedFailure)|\.skip$"
 )
@@ -20,7 +21,8 @@ class AssertionFreeTest(Lesson):
     """## What it catches
     A test function (`test_*` in a test file) that contains no `assert`, no
     `self.assert…()` / mock `assert_called…()` call, no `pytest.raises`, and
-    calls no helper of the same file that asserts.
+    calls no helper of the same file that checks (itself or through another
+    helper). Fixtures named `test_…` are not tests.
 
     ## Why it matters
     A test passes when it raises nothing. Without a check, it passes whether the
@@ -51,13 +53,13 @@ class AssertionFreeTest(Lesson):
     severity = "information"
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
-        if facts.kind != "python" or not is_test_path(facts.path):
+        if facts.kind != "python" or not facts.is_test:
             return
-        helpers = {f.name for f in facts.functions if f.asserts and not f.name.startswith("test")}
         calls_by_function: dict[str, list[Call]] = {}
         for call in facts.calls:
             if call.function:
                 calls_by_function.setdefault(call.function, []).append(call)
+        helpers = _checking_helpers(facts, calls_by_function)
         for function in facts.functions:
             if not _is_test(function) or function.asserts:
                 continue
@@ -78,13 +80,34 @@ class AssertionFreeTest(Lesson):
             )
 
 
+def _checking_helpers(facts: FileFacts, calls_by_function: dict[str, list[Call]]) -> set[str]:
+    """Names of this file's non-test functions and methods that check something: an
+    `assert`, a `self.assert…()`-like call, or a call to another such helper
+    (`self.login_and_expect_redirect()` whose body calls `self.assertEqual`)."""
+    helpers: set[str] = set()
+    candidates = [f for f in facts.functions if not f.name.startswith("test")]
+    changed = True
+    while changed:
+        changed = False
+        for function in candidates:
+            if function.name in helpers:
+                continue
+            if function.asserts or any(
+                _checks(c, helpers) for c in calls_by_function.get(function.qualname, ())
+            ):
+                helpers.add(function.name)
+                changed = True
+    return helpers
+
+
 def _is_test(function: Function) -> bool:
-    """Named like a test, not skipped, and not returning a value (a test returns nothing;
-    a `test_id(...)` helper that returns a decorator is not a test)."""
+    """Named like a test, not skipped, not a fixture (`@pytest.fixture def test_user()`
+    makes data for tests), and not returning a value (a test returns nothing; a
+    `test_id(...)` helper that returns a decorator is not a test)."""
     if any(r.kind != "none" for r in function.returns):
         return False
     return function.name.startswith("test") and not any(
-        _SKIPPED_RE.search(d) for d in function.decorators
+        _SKIPPED_RE.search(d) or _FIXTURE_RE.search(d) for d in function.decorators
     )
 
 

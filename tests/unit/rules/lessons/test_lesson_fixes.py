@@ -67,6 +67,30 @@ PYTHON_FIXES = {
             "def by_genre(genre):\n"
             "    return Book.objects.raw(f\"SELECT * FROM app_book WHERE genre = '{genre}'\")\n"
         ),
+        "SQLAlchemy session.execute f-string": (
+            "from sqlalchemy.orm import Session\n\n"
+            "def by_author(session: Session, author):\n"
+            "    return session.execute(f\"SELECT * FROM books WHERE author = '{author}'\").all()\n"
+        ),
+        "Flask-SQLAlchemy db.session.execute concatenation": (
+            '"""Reports."""\n'
+            "from app import db\n\n"
+            "def over(amount):\n"
+            '    return db.session.execute("SELECT * FROM orders WHERE total > " + str(amount))\n'
+        ),
+        "SQLAlchemy engine.execute through a variable": (
+            "from sqlalchemy import create_engine\n\n"
+            "engine = create_engine('sqlite:///shop.db')\n\n"
+            "def remove(sku):\n"
+            "    sql = \"DELETE FROM product WHERE sku = '%s'\" % sku\n"
+            "    with engine.connect() as conn:\n"
+            "        conn.execute(sql)\n"
+        ),
+        "SQLModel session.execute .format": (
+            "from sqlmodel import Session\n\n"
+            "def hero(session: Session, name):\n"
+            "    return session.execute(\"SELECT * FROM hero WHERE name = '{}'\".format(name))\n"
+        ),
     },
     "RC501": {
         "module setting without import os": 'SECRET_KEY = "abc123-not-so-secret"\n',
@@ -174,6 +198,30 @@ def test_mutable_default_on_a_one_line_function_is_taught_without_a_fix() -> Non
             ".bindparams(author=author, year=year)",
         ),
         ("Django raw()", 'Book.objects.raw("SELECT * FROM app_book WHERE genre = %s", (genre,))'),
+        (
+            "SQLAlchemy session.execute f-string",
+            "from sqlalchemy import text\nfrom sqlalchemy.orm import Session\n\n"
+            "def by_author(session: Session, author):\n"
+            '    return session.execute(text("SELECT * FROM books WHERE author = :author"), '
+            '{"author": author}).all()\n',
+        ),
+        (
+            "Flask-SQLAlchemy db.session.execute concatenation",
+            '"""Reports."""\nfrom sqlalchemy import text\nfrom app import db\n\n'
+            "def over(amount):\n"
+            '    return db.session.execute(text("SELECT * FROM orders WHERE total > :str_amount"), '
+            '{"str_amount": str(amount)})\n',
+        ),
+        (
+            "SQLAlchemy engine.execute through a variable",
+            '    sql = text("DELETE FROM product WHERE sku = :sku")\n'
+            "    with engine.connect() as conn:\n"
+            '        conn.execute(sql, {"sku": sku})\n',
+        ),
+        (
+            "SQLModel session.execute .format",
+            "from sqlmodel import text\nfrom sqlmodel import Session\n",
+        ),
     ],
 )
 def test_sql_fix_uses_the_driver_placeholder_style(name: str, expected: str) -> None:
