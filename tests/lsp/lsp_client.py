@@ -157,10 +157,17 @@ def apply_edits(text: str, edits: list[types.TextEdit]) -> str:
     return text
 
 
-def capabilities(editor: str, *, rich: bool = False) -> types.ClientCapabilities:
+def capabilities(
+    editor: str, *, rich: bool = False, pages: bool = False
+) -> types.ClientCapabilities:
     caps = client_capabilities(editor)
+    coach: dict[str, bool] = {}
     if rich:
-        caps.experimental = {"roadmapCoach": {"milestoneNotifications": True}}
+        coach["milestoneNotifications"] = True
+    if pages:
+        coach["checkpointPages"] = True
+    if coach:
+        caps.experimental = {"roadmapCoach": coach}
     return caps
 
 
@@ -171,6 +178,7 @@ async def coach(
     *,
     editor: str = "neovim@v0.7.0",
     rich: bool = False,
+    pages: bool = False,
     init_options: dict[str, Any] | None = None,
     configuration: dict[str, Any] | None = None,
     server: list[str] | None = None,
@@ -208,7 +216,7 @@ async def coach(
     try:
         await client.initialize_session(
             types.InitializeParams(
-                capabilities=capabilities(editor, rich=rich),
+                capabilities=capabilities(editor, rich=rich, pages=pages),
                 root_uri=root.as_uri(),
                 workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
                 initialization_options=init_options,

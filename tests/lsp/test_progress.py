@@ -44,8 +44,10 @@ async def test_get_progress_has_every_step_checkpoint_and_total(session: Coach) 
         "id",
         "title",
         "teaches",
+        "example",
         "next",
         "links",
+        "core",
         "achieved",
         "achievedAt",
         "evidence",
@@ -80,7 +82,7 @@ async def test_code_lens_marks_the_line_that_earned_a_milestone(session: Coach) 
     )
     assert route.command is not None
     explained = await session.command(route.command.command, *(route.command.arguments or []))
-    assert "route maps a URL" in explained
+    assert "route maps a URL" in explained["markdown"] and "route maps a URL" in explained["text"]
 
 
 async def test_hover_on_a_milestone_line_teaches_and_suggests_what_next(session: Coach) -> None:

@@ -56,11 +56,11 @@ async def test_without_client_watching_the_server_notices_a_new_branch(
         assert stats["watching"] is False and stats["watchMode"] == "server"
         await session.wait_for(
             "the first commit",
-            lambda: [m for m in session.client.messages if "git.first-commit" in m.message],
+            lambda: [m for m in session.client.messages if "Your first commit" in m.message],
         )
         git(workspace, "checkout", "-q", "-b", "feature")
         await session.wait_for(
-            "git.branch", lambda: [m for m in session.client.messages if "git.branch" in m.message]
+            "git.branch", lambda: [m for m in session.client.messages if "A branch" in m.message]
         )
 
 
@@ -71,13 +71,13 @@ async def test_files_written_by_other_tools_are_analysed_and_deletions_retract_n
     async with coach(workspace, store, editor="visual-studio-code") as session:
         await session.wait_for(
             "the scan",
-            lambda: [m for m in session.client.messages if "web.flask-route" in m.message],
+            lambda: [m for m in session.client.messages if "Your first Flask route" in m.message],
         )
         (workspace / "Dockerfile").write_text('FROM python:3.12-slim\nCMD ["python", "app.py"]\n')
         _watched(session, ("Dockerfile", types.FileChangeType.Created))
         await session.wait_for(
             "deploy.dockerfile",
-            lambda: [m for m in session.client.messages if "deploy.dockerfile" in m.message],
+            lambda: [m for m in session.client.messages if "A Dockerfile" in m.message],
         )
         (workspace / "app.py").unlink()
         _watched(session, ("app.py", types.FileChangeType.Deleted))

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from roadmap_coach import __version__
-from roadmap_coach.cli import history, log, roadmap, scan, serve
+from roadmap_coach.cli import explain, history, log, roadmap, scan, serve
 from roadmap_coach.cli.common import EXIT_OK, EXIT_USAGE, UsageError
 
-VERB_FAMILIES = (scan, roadmap, serve, history, log)
+VERB_FAMILIES = (scan, roadmap, explain, serve, history, log)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from roadmap_coach.cli.common import EXIT_OK, UsageError, load, progress_printer
+from roadmap_coach.progress.next_up import (
+    OpenLesson,
+    latest_first,
+    next_up,
+    step_progress,
+)
 from roadmap_coach.roadmap.models import Roadmap
 
 SCHEMA = 1
@@ -45,17 +52,21 @@ def scan_report(
     findings = Engine(roadmap).evaluate(ws)
     python_files = any(f.kind == "python" for f in ws.files.values())
     achieved = {m.id: m for m in findings.milestones}
-    steps = []
-    for step, checkpoints in roadmap.by_step():
-        steps.append(
-            {
-                "id": step.id,
-                "number": step.number,
-                "title": step.title,
-                "achieved": sum(1 for c in checkpoints if c.id in achieved),
-                "total": len(checkpoints),
-            }
-        )
+    steps = [
+        {
+            "id": p.step.id,
+            "number": p.step.number,
+            "title": p.step.title,
+            "short": p.step.short_title,
+            "achieved": p.achieved,
+            "total": p.total,
+            "core": p.core,
+            "coreAchieved": p.core_achieved,
+            "state": p.state,
+        }
+        for p in step_progress(roadmap, achieved)
+    ]
+    ranked = next_up(roadmap, achieved, _latest(store, root), _open_lessons(findings.lessons))
     return {
         "schema": SCHEMA,
         "root": str(Path(root).resolve()),
@@ -72,7 +83,42 @@ def scan_report(
         "skipped": [{"path": s.path, "reason": s.reason} for s in ws.skipped]
         + _git_problem(ws.git.error),
         "steps": steps,
+        "stepsComplete": sum(1 for step in steps if step["state"] == "complete"),
+        "nextUp": [item.to_json() for item in ranked],
     }, python_files
+
+
+def _latest(store: str | None, root: str) -> list[str]:
+    """Milestones the learner's store recorded for this folder, most recent first (read
+    only when the store exists: `scan` never creates or writes one)."""
+    from roadmap_coach.progress.database import resolve_store_path
+    from roadmap_coach.progress.identity import resolve_learner
+    from roadmap_coach.progress.store import Store, StoreError
+
+    path = resolve_store_path(store)
+    if not path.is_file():
+        return []
+    try:
+        # the learner the server records for this folder: Git's user.name, else the login
+        with Store(path, learner=resolve_learner(None, root)) as opened:
+            records = opened.achieved(workspace=os.path.realpath(root))
+    except (StoreError, OSError):
+        return []
+    return latest_first(records.values())
+
+
+def _open_lessons(lessons: list[Any]) -> list[OpenLesson]:
+    from roadmap_coach.rules.lessons import lesson_for
+
+    found = []
+    for f in lessons:
+        if f.severity == "warning":
+            cls = lesson_for(f.code)
+            title = cls.title if cls is not None and cls.title else f.code
+            line = f.span.line + 1
+            where = {"path": f.path, "line": line}
+            found.append(OpenLesson(f.code, title, f.path, line, where))
+    return found
 
 
 def _git_problem(error: str | None) -> list[dict[str, str]]:
@@ -126,10 +172,23 @@ def _lesson_json(finding: Any) -> dict[str, Any]:
 def _scan_text(report: dict[str, Any], roadmap: Roadmap, has_python: bool) -> str:
     achieved = {m["id"]: m for m in report["milestones"]}
     total = sum(s["total"] for s in report["steps"])
-    out = [f"roadmap-coach — {report['root']}", f"{len(achieved)}/{total} checkpoints reached", ""]
+    out = [
+        f"roadmap-coach — {report['root']}",
+        f"{len(achieved)}/{total} checkpoints reached · "
+        f"{report['stepsComplete']}/{len(report['steps'])} steps complete",
+        "",
+    ]
+    if report["nextUp"]:
+        out.append("Next up:")
+        for number, item in enumerate(report["nextUp"], 1):
+            label = item["title"] if item["kind"] == "lesson" else f"{item['title']} [{item['id']}]"
+            out.append(f"  {number}. {label}")
+        out.append("")
+    states = {s["id"]: s for s in report["steps"]}
     for step, checkpoints in roadmap.by_step():
         done = sum(1 for c in checkpoints if c.id in achieved)
-        out.append(f"{step.number:>2}. {step.title}  ({done}/{len(checkpoints)})")
+        state = states[step.id]["state"].replace("-", " ")
+        out.append(f"{step.number:>2}. {step.title}  ({done}/{len(checkpoints)}, {state})")
         for c in checkpoints:
             if c.id in achieved:
                 where = ", ".join(

@@ -12,6 +12,7 @@ from roadmap_coach.lsp import notifications
 @dataclass(slots=True)
 class ClientFeatures:
     rich: bool = False  # experimental.roadmapCoach.milestoneNotifications
+    pages: bool = False  # experimental.roadmapCoach.checkpointPages
     pull: bool = False
     diagnostic_refresh: bool = False
     code_lens_refresh: bool = False
@@ -27,6 +28,7 @@ class ClientFeatures:
         edit = ws.workspace_edit if ws else None
         return cls(
             rich=notifications.opted_in(caps),
+            pages=notifications.opted_in(caps, "checkpointPages"),
             pull=bool(doc and doc.diagnostic is not None),
             diagnostic_refresh=bool(ws and ws.diagnostics and ws.diagnostics.refresh_support),
             code_lens_refresh=bool(ws and ws.code_lens and ws.code_lens.refresh_support),

@@ -13,6 +13,7 @@ from lsprotocol import types
 
 from roadmap_coach.lsp.diagnostics import is_ours
 from roadmap_coach.lsp.positions import LineSource, client_column, to_range
+from roadmap_coach.roadmap.markup import plain_line
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding
 
 _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]*)\]")
@@ -59,7 +60,7 @@ def lesson_actions(
         if finding.fix is not None:
             actions.append(
                 types.CodeAction(
-                    title=finding.fix.title,
+                    title=plain_line(finding.fix.title),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=matching or None,
                     is_preferred=True,

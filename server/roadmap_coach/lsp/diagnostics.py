@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from lsprotocol import types
 
 from roadmap_coach.lsp.positions import LineSource, to_range
+from roadmap_coach.roadmap.markup import plain
 from roadmap_coach.roadmap.models import Problem
 from roadmap_coach.rules.lessons.base import LessonFinding
 
@@ -33,7 +34,7 @@ def lesson_diagnostic(
     href = rule_url(finding.code)
     return types.Diagnostic(
         range=to_range(finding.span, line_of, encoding),
-        message=finding.message,
+        message=plain(finding.message),  # LSP messages are plain text
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Information),
         code=finding.code,
         code_description=types.CodeDescription(href=href) if href else None,

@@ -4,9 +4,11 @@ lesson's range, why it matters, what to do and where to read more (markdown)."""
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from roadmap_coach.lsp.diagnostics import rule_url
 from roadmap_coach.lsp.positions import contains
@@ -43,13 +45,18 @@ def _sections(doc: str) -> dict[str, str]:
     return found
 
 
-def milestones_on_line(milestones: Iterable[Milestone], path: str, line: int) -> list[Milestone]:
-    return [
-        m for m in milestones if any(e.path == path and e.span.line == line for e in m.evidence)
-    ]
+def page_link(checkpoint_id: str, *, pages: bool) -> str:
+    """Where to open a checkpoint's page: a command link for clients that open pages,
+    else the terminal command that prints it."""
+    if pages:
+        args = quote(json.dumps([checkpoint_id]))
+        return f"[Open the checkpoint page](command:roadmapCoach.openCheckpoint?{args})"
+    return f"Page: `roadmap-coach explain {checkpoint_id}` prints it in a terminal"
 
 
-def _line_teaches(milestone: Milestone, path: str, line: int) -> str | None:
+def line_teaches(milestone: Milestone, path: str | None, line: int | None) -> str | None:
+    """What the evidence line itself teaches, when it says more than the checkpoint does
+    (SQLAlchemy's `text()` on a SQLAlchemy line)."""
     return next(
         (
             e.teaches
@@ -65,13 +72,18 @@ def milestone_markdown(
     milestone: Milestone,
     achieved: Collection[str],
     teaches: str | None = None,
+    *,
+    warning: LessonFinding | None = None,
+    pages: bool | None = None,
 ) -> str:
-    """`teaches`: what the evidence line itself teaches, when it says more than the
-    checkpoint does (SQLAlchemy's `text()` on a SQLAlchemy line)."""
+    """`teaches`: what the evidence line itself teaches (`line_teaches`), when it says
+    more than the checkpoint does."""
     checkpoint = roadmap.checkpoint(milestone.id)
     step = roadmap.step(milestone.step)
     where = f"step {step.number}: {step.title}" if step else milestone.step
     parts = [f"### ✓ Milestone: {milestone.title}", f"`{milestone.id}` · {where}"]
+    if warning is not None:
+        parts.append(f"**Earned — now fix the warning on this line** ({warning.code}).")
     if checkpoint is None:
         return "\n\n".join(parts)
     parts.append((teaches or checkpoint.teaches).strip())
@@ -85,6 +97,8 @@ def milestone_markdown(
         parts.append("**Try next**\n" + "\n".join(lines))
     if checkpoint.links:
         parts.append("**Read more:** " + " · ".join(f"<{link}>" for link in checkpoint.links))
+    if pages is not None:
+        parts.append(page_link(milestone.id, pages=pages))
     return "\n\n".join(parts)
 
 
@@ -92,7 +106,8 @@ def lesson_markdown(
     roadmap: Roadmap, finding: LessonFinding, page: LessonPage | None, achieved: Collection[str]
 ) -> str:
     title = page.title if page else finding.code
-    parts = [f"### {finding.code}: {title}", finding.message]
+    # the diagnostic's own message is not repeated: the editor shows it next to the hover
+    parts = [f"### {finding.code}: {title}"]
     if page and page.why:
         parts.append(f"**Why it matters.** {page.why}")
     if finding.fix is not None:
@@ -117,19 +132,28 @@ def hover_markdown(
     path: str,
     line: int,
     byte_col: int,
-    milestones: Iterable[Milestone],
+    on_line: Sequence[Milestone],
     findings: Sequence[LessonFinding],
     pages: dict[str, LessonPage],
     achieved: Collection[str],
+    *,
+    open_pages: bool = False,
 ) -> str | None:
-    """Everything the position teaches, or None when there is nothing to say."""
+    """Everything the position teaches, or None when there is nothing to say.
+    `on_line`: the milestones whose lens is on this line (code_lens.lens_lines)."""
     blocks = [
         lesson_markdown(roadmap, f, pages.get(f.code), achieved)
         for f in findings
         if contains(f.span, line, byte_col)
     ]
+    warning = next(
+        (f for f in findings if f.severity == "warning" and f.span.line <= line <= f.span.end_line),
+        None,
+    )
     blocks += [
-        milestone_markdown(roadmap, m, achieved, _line_teaches(m, path, line))
-        for m in milestones_on_line(milestones, path, line)
+        milestone_markdown(
+            roadmap, m, achieved, line_teaches(m, path, line), warning=warning, pages=open_pages
+        )
+        for m in on_line
     ]
     return "\n\n---\n\n".join(blocks) if blocks else None

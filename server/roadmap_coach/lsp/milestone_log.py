@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from roadmap_coach.analysis.facts import Span
+from roadmap_coach.analysis.file_roles import is_test_path
 from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
 from roadmap_coach.progress.evidence import HeadContent
 from roadmap_coach.progress.store import MilestoneRecord, Store, StoreError
@@ -105,7 +106,7 @@ class MilestoneLog:
         for milestone in milestones:
             if milestone.id in self.records:
                 continue
-            evidence = next((e for e in milestone.evidence if e.path != GIT_EVIDENCE), None)
+            evidence = _recorded_evidence(milestone)
             first = evidence or (milestone.evidence[0] if milestone.evidence else None)
             path = first.path if first else ""
             line = first.span.line + 1 if first and first.path != GIT_EVIDENCE else None
@@ -282,3 +283,14 @@ class MilestoneLog:
         if not self._warned:
             self._warned = True
             self.pending_warning = str(exc)
+
+
+def _recorded_evidence(milestone: Milestone) -> Evidence | None:
+    """The place recorded for a milestone: in a file, and outside test code unless the
+    milestone is about tests (a helper in `tests/` is not where "your first function"
+    was written when `app.py` has one too)."""
+    in_files = [e for e in milestone.evidence if e.path != GIT_EVIDENCE]
+    if milestone.step != "testing":
+        outside = [e for e in in_files if not is_test_path(e.path)]
+        in_files = outside or in_files
+    return in_files[0] if in_files else None

@@ -5,7 +5,7 @@ to a client that did not ask."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -13,20 +13,23 @@ from pygls.lsp.server import LanguageServer
 
 from roadmap_coach.lsp.milestone_log import Achieved
 from roadmap_coach.lsp.progress_view import Location, milestone_message, milestone_params
+from roadmap_coach.progress.next_up import NextItem, OpenLesson
+from roadmap_coach.roadmap.markup import plain
 from roadmap_coach.roadmap.models import Roadmap
 from roadmap_coach.rules.matchers import Evidence
 
 MILESTONE = "roadmapCoach/milestone"
 PROGRESS = "roadmapCoach/progress"
-SHOW_ONE_BY_ONE = 3  # more milestones at once (a first scan) share one message
 
 
-def opted_in(capabilities: types.ClientCapabilities | None) -> bool:
+def opted_in(
+    capabilities: types.ClientCapabilities | None, flag: str = "milestoneNotifications"
+) -> bool:
     experimental = capabilities.experimental if capabilities is not None else None
     if not isinstance(experimental, dict):
         return False
     coach = experimental.get("roadmapCoach")
-    return isinstance(coach, dict) and coach.get("milestoneNotifications") is True
+    return isinstance(coach, dict) and coach.get(flag) is True
 
 
 def announce(
@@ -36,23 +39,30 @@ def announce(
     *,
     rich: bool,
     locate: Callable[[Evidence], Location | None],
-    achieved: set[str],
+    ranked: Sequence[NextItem] = (),
+    warnings: Mapping[str, OpenLesson] | None = None,
 ) -> None:
+    """Milestones that arrived together: one custom notification each (opted-in clients),
+    else ONE plain `window/showMessage` for the whole batch (docs/protocol.md)."""
     if not new:
         return
+    warnings = warnings or {}
     if rich:
         for item in new:
             where = locate(item.evidence) if item.evidence is not None else None
-            server.protocol.notify(MILESTONE, milestone_params(roadmap, item.milestone, where))
-        return
-    milestones = [item.milestone for item in new]
-    groups = [[m] for m in milestones] if len(milestones) <= SHOW_ONE_BY_ONE else [milestones]
-    for group in groups:
-        server.window_show_message(
-            types.ShowMessageParams(
-                type=types.MessageType.Info, message=milestone_message(roadmap, group, achieved)
+            params = milestone_params(
+                roadmap,
+                item.milestone,
+                where,
+                ranked=ranked,
+                warning=warnings.get(item.milestone.id),
             )
-        )
+            server.protocol.notify(MILESTONE, params)
+        return
+    message = milestone_message([item.milestone for item in new], ranked, warnings)
+    server.window_show_message(
+        types.ShowMessageParams(type=types.MessageType.Info, message=message)
+    )
 
 
 def send_progress(server: LanguageServer, payload: dict[str, Any]) -> None:
@@ -60,8 +70,10 @@ def send_progress(server: LanguageServer, payload: dict[str, Any]) -> None:
 
 
 def warn(server: LanguageServer, message: str) -> None:
+    """A plain Warning message; the editor names the server, so no prefix of ours."""
+    text = plain(message.removeprefix("roadmap-coach: "))
     server.window_show_message(
-        types.ShowMessageParams(type=types.MessageType.Warning, message=message)
+        types.ShowMessageParams(type=types.MessageType.Warning, message=text)
     )
 
 

@@ -3,12 +3,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from roadmap_coach.analysis.facts import Span
+from roadmap_coach.progress.next_up import (
+    NextItem,
+    OpenLesson,
+    latest_first,
+    next_up,
+    step_progress,
+    steps_complete,
+)
 from roadmap_coach.progress.store import MilestoneRecord
+from roadmap_coach.roadmap.markup import plain, plain_line
 from roadmap_coach.roadmap.models import Checkpoint, Roadmap
 from roadmap_coach.rules.engine import Milestone
+from roadmap_coach.rules.lessons.base import LessonFinding
 from roadmap_coach.rules.matchers import Evidence
 
 Location = dict[str, Any]  # {"uri": ..., "range": ...}
@@ -30,6 +41,7 @@ def progress_payload(
     current: Iterable[Milestone],
     locate: Locate,
     locate_record: LocateRecord,
+    lessons: Sequence[OpenLesson] = (),
 ) -> dict[str, Any]:
     now = {m.id: m for m in current}
     achieved = set(records) | set(now)
@@ -41,6 +53,7 @@ def progress_payload(
         if nxt not in achieved
     }
     steps = []
+    states = {p.step.id: p for p in step_progress(roadmap, achieved)}
     for step, checkpoints in roadmap.by_step():
         rows = []
         for c in checkpoints:
@@ -53,8 +66,10 @@ def progress_payload(
                     "id": c.id,
                     "title": c.title,
                     "teaches": c.teaches,
+                    "example": c.example,
                     "next": list(c.next),
                     "links": list(c.links),
+                    "core": roadmap.is_core(c),
                     "achieved": c.id in achieved,
                     "achievedAt": record.time if record is not None else None,
                     "evidence": evidence,
@@ -65,17 +80,56 @@ def progress_payload(
             {
                 "id": step.id,
                 "title": step.title,
+                "short": step.short_title,
                 "number": step.number,
                 "achieved": sum(1 for r in rows if r["achieved"]),
                 "total": len(rows),
+                "core": states[step.id].core,
+                "coreAchieved": states[step.id].core_achieved,
+                "state": states[step.id].state,
                 "checkpoints": rows,
             }
         )
+    ranked = next_up(roadmap, achieved, latest_first(records.values()), lessons)
     return {
         "steps": steps,
         "achieved": sum(s["achieved"] for s in steps),
         "total": sum(s["total"] for s in steps),
+        "stepsComplete": steps_complete(states.values()),
+        "nextUp": [item.to_json() for item in ranked],
     }
+
+
+def open_lessons(
+    lessons: Mapping[str, Sequence[LessonFinding]],
+    titles: Mapping[str, str],
+    locate: Locate,
+) -> list[OpenLesson]:
+    """Security lessons (Warnings) shown in the workspace now, for the next-up ranking."""
+    found = []
+    for path, findings in lessons.items():
+        for f in findings:
+            if f.severity != "warning":
+                continue
+            where = locate(Evidence(path, f.span))
+            found.append(
+                OpenLesson(f.code, titles.get(f.code, f.code), path, f.span.line + 1, where)
+            )
+    return found
+
+
+def warning_on(
+    lessons: Mapping[str, Sequence[LessonFinding]], path: str, line: int
+) -> LessonFinding | None:
+    """The first security lesson whose range covers `line` (0-based) of `path`."""
+    for f in lessons.get(path, ()):
+        if f.severity == "warning" and _covers(f.span, line):
+            return f
+    return None
+
+
+def _covers(span: Span, line: int) -> bool:
+    return span.line <= line <= max(span.end_line, span.line)
 
 
 def next_steps(roadmap: Roadmap, checkpoint: Checkpoint) -> list[dict[str, str]]:
@@ -88,41 +142,61 @@ def next_steps(roadmap: Roadmap, checkpoint: Checkpoint) -> list[dict[str, str]]
 
 
 def milestone_params(
-    roadmap: Roadmap, milestone: Milestone, evidence: Location | None
+    roadmap: Roadmap,
+    milestone: Milestone,
+    evidence: Location | None,
+    *,
+    ranked: Sequence[NextItem] = (),
+    warning: OpenLesson | None = None,
 ) -> dict[str, Any]:
     checkpoint = roadmap.checkpoint(milestone.id)
+    teaches = checkpoint.teaches if checkpoint else ""
     return {
         "id": milestone.id,
         "step": milestone.step,
         "title": milestone.title,
-        "teaches": checkpoint.teaches if checkpoint else "",
+        "teaches": teaches,
+        "teachesText": plain(teaches),
+        "text": milestone_message([milestone], ranked, {milestone.id: warning} if warning else {}),
         "next": next_steps(roadmap, checkpoint) if checkpoint else [],
+        "nextUp": [item.to_json() for item in ranked],
+        "warning": None
+        if warning is None
+        else {"code": warning.code, "title": warning.title, "evidence": warning.where},
         "evidence": evidence,
     }
 
 
-def milestone_message(roadmap: Roadmap, milestones: list[Milestone], achieved: set[str]) -> str:
-    """The `window/showMessage` text for clients without the custom notification."""
+ONE_LINE_MAX = 3  # more milestones at once get one line each
+
+
+def milestone_message(
+    milestones: Sequence[Milestone],
+    ranked: Sequence[NextItem],
+    warnings: Mapping[str, OpenLesson] | None = None,
+) -> str:
+    """The plain `window/showMessage` text for milestones that arrived together: titles
+    only (no ids, no prefix), the first next-up item, and the fix a milestone's own line
+    needs first (docs/protocol.md)."""
+    warnings = warnings or {}
+    titles = [plain_line(m.title) for m in milestones]
+    warned = [warnings[m.id] for m in milestones if m.id in warnings]
+    if warned:
+        first = warned[0]
+        tail = f"now fix the warning on this line ({first.path}:{first.line})"
+        if len(milestones) > 1:
+            tail = f"now fix the warning at {first.path}:{first.line}"
+    elif ranked:
+        tail = f"next: {plain_line(ranked[0].title)}"
+    else:
+        tail = ""
     if len(milestones) == 1:
-        m = milestones[0]
-        checkpoint = roadmap.checkpoint(m.id)
-        nexts = (
-            [n for n in next_steps(roadmap, checkpoint) if n["id"] not in achieved]
-            if checkpoint
-            else []
-        )
-        text = f"roadmap-coach: milestone reached — {m.title} [{m.id}]."
-        if nexts:
-            text += " Try next: " + "; ".join(f"{n['title']} [{n['id']}]" for n in nexts) + "."
-        return text
-    titles = ", ".join(f"{m.title} [{m.id}]" for m in milestones)
-    pending: list[str] = []
-    for m in milestones:
-        checkpoint = roadmap.checkpoint(m.id)
-        for n in next_steps(roadmap, checkpoint) if checkpoint else []:
-            if n["id"] not in achieved and n["title"] not in pending:
-                pending.append(n["title"])
-    text = f"roadmap-coach: {len(milestones)} milestones reached — {titles}."
-    if pending:
-        text += " Try next: " + "; ".join(pending[:3]) + "."
-    return text
+        head = f"Milestone reached: {titles[0]}"
+        return f"{head} — {tail}" if tail else head
+    if len(milestones) <= ONE_LINE_MAX:
+        head = f"{len(milestones)} milestones: " + " · ".join(titles)
+        return f"{head} — {tail}" if tail else head
+    # one line per milestone; the last line sums up, since an editor that shows one line
+    # at a time (Neovim's message area) leaves the last one in view
+    summary = f"{len(milestones)} milestones" + (f" — {tail}" if tail else "")
+    return "\n".join(["Milestones reached:", *(f"✓ {t}" for t in titles), summary])

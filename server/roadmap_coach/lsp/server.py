@@ -23,6 +23,7 @@ from roadmap_coach.lsp.features import (
     configuration,
     diagnostics,
     milestones,
+    pages,
     requests,
     scanning,
     text_sync,
@@ -61,6 +62,7 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     diagnostics.register(server, pipeline, settled=sync.settled)
     milestones.register(server, pipeline)
     requests.register(server, pipeline, settled=sync.settled)
+    pages.register(server, pipeline)
     commands.register(server, pipeline, scanner=scanner, watcher=watcher, settled=sync.settled)
 
     def set_root(folder: str | None) -> None:

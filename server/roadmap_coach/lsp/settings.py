@@ -13,6 +13,7 @@ from typing import Any
 
 SECTION = "roadmapCoach"
 HINTS = ("all", "milestones", "off")
+CODE_LENS = ("milestones", "off")
 DEFAULT_DEBOUNCE_MS = 200
 MAX_DEBOUNCE_MS = 10_000
 
@@ -25,6 +26,7 @@ class Settings:
     disabled_lessons: frozenset[str] = field(default_factory=frozenset)
     roadmap_paths: tuple[str, ...] = ()
     debounce_ms: int = DEFAULT_DEBOUNCE_MS
+    code_lens: str = "milestones"
 
 
 def _text(value: Any) -> str | None:
@@ -93,4 +95,10 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
             changes["debounce_ms"] = min(int(value), MAX_DEBOUNCE_MS)
         else:
             bad("debounceMs", "a number of milliseconds >= 0")
+    if "codeLens" in data:
+        value = data["codeLens"]
+        if value in CODE_LENS:
+            changes["code_lens"] = value
+        else:
+            bad("codeLens", " | ".join(f'"{v}"' for v in CODE_LENS))
     return replace(settings, **changes), warnings

@@ -94,6 +94,7 @@ class Cohort:
     weeks: list[str] = field(default_factory=list)  # first day of each bar of the activity strip
     bucket_weeks: int = 1  # weeks per bar
     rechecked: bool = False  # a re-checked column (report --repos)
+    shorts: dict[str, str] = field(default_factory=dict)  # step id -> the roadmap's short title
 
     @property
     def stuck(self) -> list[LearnerRow]:
@@ -156,8 +157,18 @@ def build_cohort(
         for row in rows:
             recheck_row(row, sources[row.learner], Path(repos), roadmap)
     labels = [w.strftime("%Y-%m-%d") for w in weeks]
+    # the roadmap's own short titles ([short] in roadmap.toml): one title per step everywhere
+    shorts = {s.id: str(getattr(s, "short", "") or "") for s in roadmap.steps}
     return Cohort(
-        rows, steps, utc_timestamp(moment), stuck_days, problems, labels, span, repos is not None
+        rows,
+        steps,
+        utc_timestamp(moment),
+        stuck_days,
+        problems,
+        labels,
+        span,
+        repos is not None,
+        {sid: short for sid, short in shorts.items() if short},
     )
 
 

@@ -24,7 +24,6 @@ from roadmap_coach.progress.chain import (
 
 SECURITY_PREFIXES = ("RC3", "RC5")  # SQL injection and web security lessons
 OTHER_STEP = "other"
-MAX_NEXT = 5
 
 
 class StepLike(Protocol):
@@ -95,6 +94,8 @@ class StepProgress:
     number: int
     title: str
     checkpoints: list[CheckpointStatus]
+    core: frozenset[str] | None = None  # core checkpoint ids; None: all of them
+    short: str = ""
 
     @property
     def done(self) -> int:
@@ -109,8 +110,22 @@ class StepProgress:
         return round(100 * self.done / self.total) if self.total else 0
 
     @property
+    def core_checkpoints(self) -> list[CheckpointStatus]:
+        return [c for c in self.checkpoints if self.core is None or c.id in self.core]
+
+    @property
+    def core_done(self) -> int:
+        return sum(1 for c in self.core_checkpoints if c.achieved)
+
+    @property
     def complete(self) -> bool:
-        return self.total > 0 and self.done == self.total
+        """All core checkpoints achieved: the one definition (progress.next_up)."""
+        core = self.core_checkpoints
+        return bool(core) and all(c.achieved for c in core)
+
+    @property
+    def state(self) -> str:
+        return "complete" if self.complete else "started" if self.done else "not-started"
 
 
 @dataclass(slots=True)
@@ -155,6 +170,8 @@ class NextItem:
     teaches: str
     links: list[str]
     after: str | None  # title of the achieved checkpoint that points here
+    kind: str = "checkpoint"  # or "lesson" (id is its code)
+    reason: str = "current-step"  # progress.next_up: open-lesson, after-milestone, …
 
 
 @dataclass(slots=True)
@@ -181,6 +198,14 @@ class Summary:
     @property
     def step_titles(self) -> dict[str, str]:
         return {step.id: step.title for step in self.steps}
+
+    @property
+    def steps_complete(self) -> int:
+        return sum(1 for s in self.steps if s.id != OTHER_STEP and s.complete)
+
+    @property
+    def roadmap_steps(self) -> int:
+        return sum(1 for s in self.steps if s.id != OTHER_STEP)
 
     @property
     def achieved_count(self) -> int:
@@ -253,7 +278,7 @@ def summarize(
         steps=steps,
         milestones=sorted(achieved.values(), key=lambda m: (m.time, m.seq)),
         lessons=lessons,
-        next=_next_items(roadmap, achieved),
+        next=_next_items(roadmap, achieved, lessons),
         events=len(events),
         head_hash=max(events, key=lambda e: e.seq).hash if events else "",
         last_activity=max((e.time for e in scoped), default=None),
@@ -352,7 +377,17 @@ def _step_progress(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[
                 statuses.append(
                     CheckpointStatus(checkpoint.id, checkpoint.title, achieved.get(checkpoint.id))
                 )
-        steps.append(StepProgress(step.id, step.number, step.title, statuses))
+        core = getattr(step, "core", None)
+        steps.append(
+            StepProgress(
+                step.id,
+                step.number,
+                step.title,
+                statuses,
+                frozenset(core) if core is not None else None,
+                getattr(step, "short", "") or "",
+            )
+        )
     # Milestones from an older or custom roadmap are still shown, never dropped.
     strays = [a for a in achieved.values() if a.id not in known]
     if strays:
@@ -362,36 +397,63 @@ def _step_progress(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[
     return steps
 
 
-def _next_items(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[NextItem]:
-    by_id = {c.id: c for c in roadmap.checkpoints}
+def _next_items(
+    roadmap: RoadmapLike, achieved: dict[str, Achieved], lessons: Sequence[Lesson]
+) -> list[NextItem]:
+    """The one ranking (progress.next_up): an open security lesson, then the `next` of
+    the latest milestone, then the current step's core checkpoints; at most three."""
+    from roadmap_coach.progress.next_up import OpenLesson, next_up
+    from roadmap_coach.roadmap.models import Roadmap
+    from roadmap_coach.rules.lessons import lesson_for
+
+    if not isinstance(roadmap, Roadmap):
+        return []
     step_titles = {s.id: s.title for s in roadmap.steps}
-    picks: dict[str, str | None] = {}  # checkpoint id -> title of what points at it
-    # Follow the roadmap's own `next` pointers from the most recent achievements first.
-    for done in sorted(achieved.values(), key=lambda a: (a.time, a.seq), reverse=True):
-        checkpoint = by_id.get(done.id)
-        for nxt in checkpoint.next if checkpoint else ():
-            if nxt in by_id and nxt not in achieved and nxt not in picks:
-                picks[nxt] = checkpoint.title if checkpoint else None
-    # Then fill up from the first step that is not complete.
-    for step in sorted(roadmap.steps, key=lambda s: s.number):
-        for checkpoint in roadmap.checkpoints:
-            wanted = checkpoint.step == step.id and checkpoint.id not in achieved
-            if wanted and len(picks) < MAX_NEXT:
-                picks.setdefault(checkpoint.id, None)
+    latest = sorted(achieved.values(), key=lambda a: (a.time, a.seq), reverse=True)
+    open_lessons = []
+    for lesson in lessons:
+        if lesson.security and not lesson.fixed:
+            cls = lesson_for(lesson.code)
+            title = cls.title if cls is not None and cls.title else lesson.code
+            open_lessons.append(OpenLesson(lesson.code, title, lesson.path, lesson.line))
     items = []
-    for cid, after in list(picks.items())[:MAX_NEXT]:
-        checkpoint = by_id[cid]
+    for item in next_up(roadmap, set(achieved), [a.id for a in latest], open_lessons):
+        if item.kind == "lesson":
+            cls = lesson_for(item.id)
+            why = first_sentence(_lesson_why(cls)) if cls is not None else ""
+            items.append(
+                NextItem(item.id, item.title, step_titles.get("security", "security"), why,
+                         [], None, "lesson", item.reason)
+            )  # fmt: skip
+            continue
+        checkpoint = roadmap.checkpoint(item.id)
+        if checkpoint is None:
+            continue
+        after = None
+        if item.reason == "after-milestone" and latest:
+            after = latest[0].title
         items.append(
             NextItem(
-                id=cid,
+                id=item.id,
                 title=checkpoint.title,
                 step_title=step_titles.get(checkpoint.step, checkpoint.step),
                 teaches=first_sentence(checkpoint.teaches),
                 links=[u for u in checkpoint.links if u.startswith(("https://", "http://"))],
                 after=after,
+                reason=item.reason,
             )
         )
     return items
+
+
+def _lesson_why(cls: Any) -> str:
+    import inspect
+
+    doc = inspect.cleandoc(cls.__doc__ or "")
+    marker = "## Why it matters"
+    if marker in doc:
+        return " ".join(doc.split(marker, 1)[1].split("##", 1)[0].split())
+    return ""
 
 
 def first_sentence(text: str) -> str:

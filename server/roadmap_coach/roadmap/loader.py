@@ -8,7 +8,9 @@ half-written roadmap.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from tomlkit.exceptions import ParseError
 from roadmap_coach.roadmap import schema
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Problem, Roadmap, Step
 
+SHORT_MAX = 24  # characters of a short step title
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)+$")
 
 
@@ -76,6 +79,8 @@ class _Loader:
         self.title = "Python back-end developer roadmap"
         self.order: list[str] = []
         self.id_sources: dict[str, tuple[str, int]] = {}
+        self.short: dict[str, tuple[str, str, int]] = {}  # step id -> (short, file, line)
+        self.core_lines: dict[str, tuple[str, int]] = {}  # step id -> where `core` is
 
     def problem(self, path: Path, line: int, col: int, message: str) -> None:
         self.problems.append(Problem(str(path), line, col, message))
@@ -121,6 +126,29 @@ class _Loader:
             self.problem(path, line, col, "`steps` must be a list of step ids")
             return
         self.order.extend(s for s in order if s not in self.order)
+        for key in data:
+            if key not in schema.META_FIELDS:
+                line, col = text.key(key)
+                self.problem(path, line, col, f"unknown roadmap field `{key}`")
+        short = data.get("short", {})
+        if not isinstance(short, dict):
+            line, col = text.key("short")
+            self.problem(path, line, col, "`short` must be a table of step ids to short titles")
+            return
+        for step_id, title in short.items():
+            line, col = text.key(step_id, text.find(r"^\s*\[short\]")[0] - 1)
+            if not isinstance(title, str) or not title.strip():
+                self.problem(path, line, col, f"short title of `{step_id}` must be a string")
+            elif len(title) > SHORT_MAX:
+                self.problem(
+                    path,
+                    line,
+                    col,
+                    f"short title of `{step_id}` is {len(title)} characters; "
+                    f"at most {SHORT_MAX} fit a narrow view",
+                )
+            else:
+                self.short[step_id] = (title.strip(), str(path), line)
 
     def load_file(self, path: Path) -> None:
         parsed = self.parse(path)
@@ -159,6 +187,17 @@ class _Loader:
             self.problem(path, line, col, "a step needs `id` and `title` strings")
             return None
         number = raw.get("number", 0)
+        core = raw.get("core")
+        if core is not None:
+            line, col = text.key("core")
+            if not isinstance(core, list) or not all(isinstance(c, str) for c in core):
+                self.problem(path, line, col, "`core` must be a list of checkpoint ids")
+                core = None
+            elif not core:
+                self.problem(path, line, col, "`core` names no checkpoint (leave it out: all)")
+                core = None
+            else:
+                self.core_lines[step_id] = (str(path), line)
         if step_id in self.steps:
             existing = self.steps[step_id]
             if existing.title != title:
@@ -173,6 +212,7 @@ class _Loader:
             title,
             str(raw.get("summary", "")),
             str(path),
+            core=tuple(core) if core is not None else None,
         )
         return step_id
 
@@ -232,6 +272,14 @@ class _Loader:
             line, col = text.key("links", start, end)
             self.problem(path, line, col, "`links` must be a list of URLs")
             links = []
+        example = raw.get("example", "")
+        if not isinstance(example, str):
+            line, col = text.key("example", start, end)
+            self.problem(path, line, col, "`example` must be a string (markdown)")
+            example = ""
+        elif example.count("```") % 2:
+            line, col = text.key("example", start, end)
+            self.problem(path, line, col, "`example` has a code fence (```) that is never closed")
         self.checkpoints.append(
             Checkpoint(
                 checkpoint_id,
@@ -243,6 +291,7 @@ class _Loader:
                 tuple(detect),
                 str(path),
                 id_line,
+                _dedent(example),
             )
         )
 
@@ -419,6 +468,31 @@ class _Loader:
                                 f"detect refers to unknown checkpoint `{ref}`",
                             )
                         )
+        by_step: dict[str, set[str]] = {}
+        for checkpoint in self.checkpoints:
+            by_step.setdefault(checkpoint.step, set()).add(checkpoint.id)
+        for step in list(self.steps.values()):
+            if step.core is not None:
+                source, line = self.core_lines.get(step.id, (step.source, 1))
+                for core_id in step.core:
+                    if core_id not in by_step.get(step.id, set()):
+                        where = "unknown" if core_id not in known else "another step's"
+                        self.problems.append(
+                            Problem(
+                                source,
+                                line,
+                                1,
+                                f"`core` names {where} checkpoint `{core_id}` "
+                                f"(core checkpoints belong to step `{step.id}`)",
+                            )
+                        )
+            if step.id in self.short:
+                self.steps[step.id] = replace(step, short=self.short[step.id][0])
+        for step_id, (_, source, line) in self.short.items():
+            if step_id not in self.steps:
+                self.problems.append(
+                    Problem(source, line, 1, f"`short` names unknown step `{step_id}`")
+                )
         order = {step_id: i for i, step_id in enumerate(self.order)}
         steps = sorted(
             self.steps.values(), key=lambda s: (order.get(s.id, len(order)), s.number, s.id)
@@ -426,6 +500,11 @@ class _Loader:
         step_index = {s.id: i for i, s in enumerate(steps)}
         checkpoints = sorted(self.checkpoints, key=lambda c: step_index.get(c.step, len(steps)))
         return Roadmap(self.title, tuple(steps), tuple(checkpoints))
+
+
+def _dedent(example: str) -> str:
+    """The example as written, without the blank first line of a multi-line TOML string."""
+    return textwrap.dedent(example).strip("\n")
 
 
 def _is_patterns(value: Any) -> bool:

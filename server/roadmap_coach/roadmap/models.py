@@ -27,6 +27,7 @@ class Checkpoint:
     detect: tuple[Matcher, ...] = ()
     source: str = ""  # file the checkpoint came from
     line: int = 0
+    example: str = ""  # markdown, usually one fenced code block
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,12 @@ class Step:
     title: str
     summary: str = ""
     source: str = ""
+    short: str = ""  # short title for narrow views ([short] in roadmap.toml)
+    core: tuple[str, ...] | None = None  # core checkpoint ids; None: all of the step's
+
+    @property
+    def short_title(self) -> str:
+        return self.short or self.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,11 @@ class Roadmap:
     def by_step(self) -> list[tuple[Step, list[Checkpoint]]]:
         return [(s, [c for c in self.checkpoints if c.step == s.id]) for s in self.steps]
 
+    def is_core(self, checkpoint: Checkpoint) -> bool:
+        """Core checkpoints decide whether a step is complete (default: all of them)."""
+        step = self.step(checkpoint.step)
+        return step is None or step.core is None or checkpoint.id in step.core
+
     @property
     def ids(self) -> list[str]:
         return [c.id for c in self.checkpoints]
@@ -81,14 +93,17 @@ class Roadmap:
                     "id": step.id,
                     "number": step.number,
                     "title": step.title,
+                    "short": step.short_title,
                     "summary": step.summary,
                     "checkpoints": [
                         {
                             "id": c.id,
                             "title": c.title,
                             "teaches": c.teaches,
+                            "example": c.example,
                             "next": list(c.next),
                             "links": list(c.links),
+                            "core": self.is_core(c),
                         }
                         for c in checkpoints
                     ],

@@ -112,6 +112,9 @@ NESTED_CONDITIONS = frozenset(
     {"args", "require", "calls_all"}
 )  # list of pattern or list of patterns
 
-CHECKPOINT_FIELDS = frozenset({"id", "title", "teaches", "next", "links", "detect", "step"})
+CHECKPOINT_FIELDS = frozenset(
+    {"id", "title", "teaches", "next", "links", "detect", "step", "example"}
+)
 REQUIRED_FIELDS = ("id", "title", "teaches", "detect")
-STEP_FIELDS = frozenset({"id", "number", "title", "summary"})
+STEP_FIELDS = frozenset({"id", "number", "title", "summary", "core"})
+META_FIELDS = frozenset({"title", "steps", "short"})

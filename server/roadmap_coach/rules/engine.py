@@ -222,14 +222,17 @@ class Engine:
         context: WorkspaceContext,
         disabled: Iterable[str] = (),
         hints: str = "all",
+        silenced: list[LessonFinding] | None = None,
     ) -> list[LessonFinding]:
+        """The lessons to show for one file; security lessons hidden by an ignore comment
+        or a disabled code go to `silenced` when given (see `select_findings`)."""
         found: list[LessonFinding] = []
         for lesson in self.lessons:
             try:
                 found.extend(lesson.check(facts, context))
             except Exception as exc:  # one broken lesson must not hide the others
                 found.append(_lesson_failure(lesson, facts, exc))
-        return select_findings(found, facts, set(disabled), hints)
+        return select_findings(found, facts, set(disabled), hints, silenced)
 
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"

@@ -58,8 +58,8 @@ def test_markdown_summary_lists_milestones_with_dates_evidence_and_commits(
     assert "| 2024-05-03 | Your first Flask route (`web.flask-route`)" in text
     assert "`app/views.py:12` (`0123456789`)" in text
     assert "Your first function" in text and "old title" not in text  # roadmap wording wins
-    assert "| 1 | Master Python basics | 2/2 |" in text
-    assert "| 2 | Choose a web framework | 1/2 |" in text
+    assert "| 1 | Master Python basics | ✓ complete | 2/2 |" in text
+    assert "| 2 | Choose a web framework | started | 1/2 |" in text
     assert "**RC501**" in text.split("### Fixed")[0] and "**RC301**" in text.split("### Fixed")[1]
     assert "Other open lessons (learning hints): 1." in text
     assert "**A page from a template** (`web.flask-template`" in text
@@ -70,7 +70,7 @@ def test_markdown_for_one_workspace_leaves_out_other_projects(
 ) -> None:
     text = export(busy, "md", workspace="/ws", roadmap=roadmap, now=NOW)
     assert "basics.function" in text and "`x.py:1`" not in text
-    assert "| 1 | Master Python basics | 1/2 |" in text
+    assert "| 1 | Master Python basics | started | 1/2 |" in text
 
 
 def test_html_report_is_self_contained_and_shows_everything_a_mentor_needs(

@@ -161,3 +161,12 @@ def test_silencing_a_security_lesson_in_a_commit_is_not_a_fix(
     fixed = commit(repo, "2024-05-03T10:00:00Z", "Secret from env", {"config.py": FROM_ENV})
     found = at(replay_history(str(repo), shipped))
     assert found["sec.lesson-fixed"] == (fixed, "2024-05-03T10:00:00Z")
+
+
+def test_a_lesson_silenced_from_the_start_is_never_fixed(tmp_path: Path, shipped: Roadmap) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2024-05-01T10:00:00Z", "Settings", {"config.py": SILENCED})
+    commit(repo, "2024-05-02T10:00:00Z", "Secret from env", {"config.py": FROM_ENV})
+    assert "sec.lesson-fixed" not in at(replay_history(str(repo), shipped))

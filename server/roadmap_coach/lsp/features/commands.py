@@ -10,19 +10,16 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.features.scanning import Scanner
 from roadmap_coach.lsp.features.watching import Watcher
-from roadmap_coach.lsp.hover import milestone_markdown
 from roadmap_coach.lsp.pipeline import Pipeline
 
 RECHECK = "roadmapCoach.recheck"
 EXPORT = "roadmapCoach.exportProgress"
 RESET = "roadmapCoach.resetProgress"
-EXPLAIN = "roadmapCoach.explainMilestone"
 DEBUG_TEXT = "roadmapCoach.debugText"
 DEBUG_STATS = "roadmapCoach.debugStats"
 FORMATS = ("jsonl", "md", "html")
@@ -100,22 +97,6 @@ async def reset_progress(pipeline: Pipeline, *args: Any) -> dict[str, Any]:
     return {"reset": True, "achieved": len(pipeline.log.records)}
 
 
-def explain_milestone(
-    pipeline: Pipeline, show: Callable[[types.ShowMessageParams], None], *args: Any
-) -> str:
-    mid = args[0] if args and isinstance(args[0], str) else None
-    milestone = next((m for m in pipeline.state.milestones if m.id == mid), None)
-    if milestone is None:
-        raise JsonRpcInvalidParams(f"no current milestone {mid!r}")
-    path, line = (args[1], args[2]) if len(args) >= 3 else (None, None)
-    teaches = next(
-        (e.teaches for e in milestone.evidence if (e.path, e.span.line) == (path, line)), None
-    )
-    text = milestone_markdown(pipeline.roadmap, milestone, pipeline.achieved(), teaches)
-    show(types.ShowMessageParams(type=types.MessageType.Info, message=text))
-    return text
-
-
 def debug_text(server: CoachServer, *args: Any) -> str | None:
     """The server's copy of an open document (to check incremental sync)."""
     uri = args[0] if args and isinstance(args[0], str) else None
@@ -161,6 +142,7 @@ async def debug_stats(
             "disabledLessons": sorted(settings.disabled_lessons),
             "roadmapPaths": list(settings.roadmap_paths),
             "debounceMs": settings.debounce_ms,
+            "codeLens": settings.code_lens,
         },
         "roadmap": {
             "checkpoints": len(pipeline.roadmap.checkpoints),
@@ -190,10 +172,6 @@ def register(
     @server.command(RESET)
     async def reset_command(ls: CoachServer, *args: Any) -> dict[str, Any]:
         return await reset_progress(pipeline, *args)
-
-    @server.command(EXPLAIN)
-    def explain_command(ls: CoachServer, *args: Any) -> str:
-        return explain_milestone(pipeline, ls.window_show_message, *args)
 
     @server.command(DEBUG_TEXT)
     def debug_text_command(ls: CoachServer, *args: Any) -> str | None:

@@ -86,6 +86,8 @@ class Configuration:
             pipeline.progress_changed()
         if old.roadmap_paths != new.roadmap_paths:
             await pipeline.load_roadmap(self.roadmap_dirs())
+        if old.code_lens != new.code_lens and self.server.client_features.code_lens_refresh:
+            self.server.workspace_code_lens_refresh(None)
         if (old.hints, old.disabled_lessons) != (new.hints, new.disabled_lessons):
             await pipeline.update(
                 lambda: pipeline.state.set_lesson_options(new.disabled_lessons, new.hints)

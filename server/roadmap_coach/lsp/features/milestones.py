@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from roadmap_coach.lsp import notifications
+from roadmap_coach.lsp import guidance, notifications
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.pipeline import Outcome, Pipeline
-from roadmap_coach.lsp.progress_view import progress_payload
+from roadmap_coach.lsp.progress_view import open_lessons, progress_payload
+from roadmap_coach.progress.next_up import NextItem, OpenLesson, latest_first, next_up
 
 GET_PROGRESS = "roadmapCoach/getProgress"
 
@@ -28,7 +29,20 @@ class Milestones:
             pipeline.state.milestones,
             documents.locate,
             documents.locate_record,
+            self.open_lessons(),
         )
+
+    def open_lessons(self) -> list[OpenLesson]:
+        titles = {
+            lesson.code: lesson.title or lesson.code for lesson in self.pipeline.engine.lessons
+        }
+        return open_lessons(self.pipeline.state.lessons, titles, self.server.documents.locate)
+
+    def ranked(self) -> list[NextItem]:
+        """The one next-up ranking (progress.next_up), as getProgress carries it."""
+        pipeline = self.pipeline
+        latest = latest_first(pipeline.log.records.values())
+        return next_up(pipeline.roadmap, pipeline.achieved(), latest, self.open_lessons())
 
     def send_progress(self) -> None:
         if self.server.client_features.rich:
@@ -38,16 +52,20 @@ class Milestones:
         """Announcements, progress and code lenses (lessons went out first)."""
         server, pipeline = self.server, self.pipeline
         client = server.client_features
-        notifications.announce(
-            server,
-            pipeline.roadmap,
-            # `hints: "off"`: milestones are still recorded and shown in lenses and
-            # progress, just not announced
-            [] if server.settings.hints == "off" else outcome.new,
-            rich=client.rich,
-            locate=server.documents.locate,
-            achieved=pipeline.achieved(),
-        )
+        # `hints: "off"`: milestones are still recorded and shown in lenses and
+        # progress, just not announced
+        new = [] if server.settings.hints == "off" else outcome.new
+        if new:
+            lessons = self.open_lessons()
+            notifications.announce(
+                server,
+                pipeline.roadmap,
+                new,
+                rich=client.rich,
+                locate=server.documents.locate,
+                ranked=self.ranked(),
+                warnings=guidance.warnings_for(new, pipeline.state.lessons, lessons),
+            )
         if outcome.ids_changed:
             self.send_progress()
         if (outcome.delta.milestones_changed or outcome.new) and client.code_lens_refresh:
@@ -57,7 +75,7 @@ class Milestones:
             pipeline.log.pending_warning = None
 
     def warn(self, message: str) -> None:
-        notifications.warn(self.server, f"roadmap-coach: {message}")
+        notifications.warn(self.server, message)
 
 
 def register(server: CoachServer, pipeline: Pipeline) -> Milestones:

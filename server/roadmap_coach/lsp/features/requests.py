@@ -11,10 +11,11 @@ from lsprotocol import types
 
 from roadmap_coach.lsp.coach_server import SETTLE_S, CoachServer
 from roadmap_coach.lsp.code_actions import Target, lesson_actions
-from roadmap_coach.lsp.code_lens import milestone_lenses
+from roadmap_coach.lsp.code_lens import lens_lines, milestone_lenses
 from roadmap_coach.lsp.hover import hover_markdown, lesson_pages
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.positions import server_byte_column
+from roadmap_coach.lsp.progress_view import warning_on
 from roadmap_coach.roadmap.models import Problem, Roadmap
 
 
@@ -44,9 +45,11 @@ def register(
         line_text = documents.lines_of(path)(pos.line)
         byte_col = server_byte_column(line_text, pos.character, documents.encoding)
         state = pipeline.state
+        on_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
         text = hover_markdown(
-            pipeline.roadmap, path, pos.line, byte_col, state.milestones,
+            pipeline.roadmap, path, pos.line, byte_col, on_line.get(pos.line, []),
             state.lessons.get(path, []), pages["now"], pipeline.achieved(),
+            open_pages=ls.client_features.pages,
         )  # fmt: skip
         if text is None:
             return None
@@ -57,7 +60,16 @@ def register(
         uri = params.text_document.uri
         await settled(uri, SETTLE_S)
         path = documents.path_of(uri)
-        return milestone_lenses(pipeline.state.milestones, path) if path else []
+        if path is None or ls.settings.code_lens == "off":
+            return []
+        state = pipeline.state
+        by_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
+        return milestone_lenses(
+            by_line,
+            path,
+            lambda line: warning_on(state.lessons, path, line) is not None,
+            pages=ls.client_features.pages,
+        )
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

@@ -1,0 +1,97 @@
+-- Real Neovim (0.7.2+, headless) as a plain LSP client — Neovim's own handlers, no
+-- opt-in: milestones that arrive together are ONE readable message in `:messages`, with
+-- the same next step as getProgress's nextUp; a code lens click shows the checkpoint's
+-- page; `roadmap-coach explain` prints it from the editor's shell. Writes E2E_OUT (JSON).
+--   nvim --headless -u NONE -i NONE -n -S plain_test.lua
+local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
+local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
+local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
+local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
+local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '20000')
+
+local v = vim.version()
+local obs = { nvim = ('%d.%d.%d'):format(v.major, v.minor, v.patch) }
+local client, exited
+
+local function check(cond, msg) if not cond then error(msg, 2) end end
+local function wait(what, cond)
+  local ok = vim.wait(T, function() return exited ~= nil or cond() end, 10)
+  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
+  check(ok, 'timeout waiting for ' .. what)
+end
+local function request(method, params, bufnr)
+  local resp
+  check(client.request(method, params, function(err, result) resp = { err = err, result = result } end, bufnr),
+    method .. ': client.request returned false')
+  wait(method, function() return resp ~= nil end)
+  check(resp.err == nil, method .. ' error: ' .. vim.inspect(resp.err))
+  return resp.result
+end
+-- what the learner reads with :messages
+local function messages() return vim.fn.execute('messages') end
+local function count(haystack, needle)
+  local n, at = 0, 1
+  while true do
+    local s = haystack:find(needle, at, true)
+    if not s then return n end
+    n, at = n + 1, s + 1
+  end
+end
+
+local function run()
+  vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
+  local client_id = vim.lsp.start_client({
+    name = 'roadmap-coach',
+    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
+    root_dir = vim.fn.fnamemodify(FILE, ':h'),
+    init_options = { debounceMs = 0, storePath = STORE },
+    flags = { debounce_text_changes = 0 },
+    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+  })
+  check(client_id, 'start_client failed (cmd not executable?)')
+  client = vim.lsp.get_client_by_id(client_id)
+  wait('initialize', function() return client.initialized end)
+
+  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.bo[bufnr].filetype = 'python'
+  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  local uri = vim.uri_from_bufnr(bufnr)
+
+  wait('the milestones message', function() return messages():find('milestones:', 1, true) ~= nil end)
+  vim.wait(1500, function() return false end, 50) -- anything else that would arrive, arrives
+  obs.messages = messages()
+
+  local progress = request('roadmapCoach/getProgress', {}, bufnr)
+  obs.next_up = progress.nextUp
+
+  local lenses = request('textDocument/codeLens', { textDocument = { uri = uri } }, bufnr)
+  obs.lenses = {}
+  for _, lens in ipairs(lenses or {}) do
+    table.insert(obs.lenses, { line = lens.range.start.line, title = lens.command.title,
+      command = lens.command.command, arguments = lens.command.arguments })
+  end
+  -- a lens click, as Neovim 0.7's codelens.run does for a command the client lacks
+  local route
+  for _, lens in ipairs(lenses or {}) do
+    if lens.command.title:find('Flask route', 1, true) then route = lens end
+  end
+  check(route, 'no lens for the Flask route: ' .. vim.inspect(obs.lenses))
+  local before = #messages()
+  vim.lsp.buf.execute_command(route.command)
+  wait('the page in the message area', function() return #messages() > before end)
+  vim.wait(300, function() return false end, 50)
+  obs.lens_message = messages():sub(before + 1)
+
+  -- the terminal page, from Neovim's own shell (what `:!roadmap-coach explain …` shows)
+  obs.explain = vim.fn.system({ PY, '-m', 'roadmap_coach', 'explain', 'web.flask-route', '--store', STORE })
+  obs.explain_status = vim.v.shell_error
+
+  client.stop()
+  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+end
+
+local ok, err = xpcall(run, debug.traceback)
+obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
+vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
+if ok then vim.cmd('qall!') else vim.cmd('cquit 1') end
