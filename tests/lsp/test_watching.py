@@ -25,26 +25,6 @@ def _watched(session: Coach, *changes: tuple[str, types.FileChangeType]) -> None
     )
 
 
-async def test_a_client_that_can_watch_is_asked_to_watch_code_config_and_git(
-    workspace: Path, store: Path
-) -> None:
-    async with coach(workspace, store, editor="visual-studio-code") as session:
-        stats = await session.settled()
-        assert stats["watching"] is True
-        (registration,) = [
-            r for r in session.registrations if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
-        ]
-        globs = {w["globPattern"] for w in registration.register_options["watchers"]}
-        assert {
-            "**/*.py",
-            "**/requirements*.txt",
-            "**/*.toml",
-            "**/Dockerfile*",
-            "**/.gitignore",
-        } <= globs
-        assert {"**/.git/HEAD", "**/.git/refs/**"} <= globs
-
-
 async def test_a_branch_created_in_a_terminal_becomes_a_milestone(
     workspace: Path, store: Path
 ) -> None:
@@ -67,11 +47,13 @@ async def test_a_branch_created_in_a_terminal_becomes_a_milestone(
         assert note[0]["evidence"] is None and note[0]["title"] == "A branch"
 
 
-async def test_without_watching_the_git_state_is_polled(workspace: Path, store: Path) -> None:
+async def test_without_client_watching_the_server_notices_a_new_branch(
+    workspace: Path, store: Path
+) -> None:
     _repo(workspace)
     async with coach(workspace, store) as session:  # Neovim 0.7: no dynamic file watching
         stats = await session.settled()
-        assert stats["watching"] is False and stats["pollSeconds"] <= 3
+        assert stats["watching"] is False and stats["watchMode"] == "server"
         await session.wait_for(
             "the first commit",
             lambda: [m for m in session.client.messages if "git.first-commit" in m.message],

@@ -102,6 +102,34 @@ def _kind(name: str, parent: str) -> str:
     return "other"
 
 
+# The same tables as a list of name patterns (fnmatch, lower case; `folder/*` for the
+# folder rules), for whoever must know which files analysis reads: a file watcher.
+# Every file whose `file_kind` is not "other", and the name-only files above, matches
+# one of them (a unit test checks it; `*.in` also matches a few it does not read).
+_REQUIREMENTS_PATTERNS = (
+    "*requirements*.txt",
+    "*constraints*.txt",
+    "requirements/*.txt",
+    "reqs/*.txt",
+    "*.in",
+)
+
+
+def read_patterns() -> tuple[str, ...]:
+    """Name patterns of every file kind analysis reads (see the tables above)."""
+    return (
+        "*.py",
+        "*.toml",
+        *sorted(_TOML_NAMES),
+        *_REQUIREMENTS_PATTERNS,
+        *_SECRET_GLOBS,
+        *sorted(_TEXT_NAMES),
+        *_TEXT_GLOBS,
+        *(f"{folder}/*" for folder in sorted(_TEXT_FOLDERS)),
+        *sorted(_NAME_ONLY),
+    )
+
+
 def _is_requirements(name: str, parent: str) -> bool:
     if name.endswith(".txt"):
         return "requirements" in name or "constraints" in name or parent in ("requirements", "reqs")

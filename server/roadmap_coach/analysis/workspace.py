@@ -572,3 +572,14 @@ def never_listed(root: str, rel: str) -> bool:
         if os.path.isfile(os.path.join(folder, VENV_MARKER)):
             return True
     return False
+
+
+def may_be_listed(root: str, rel: str) -> bool:
+    """Could a scan list `rel`? False for what the listing always leaves out (VCS folders,
+    virtualenvs but their `pyvenv.cfg`, `node_modules`, caches, build output), so a file
+    watcher can drop those events before anything is read. (Whether Git ignores it is
+    known only by listing.) Costs a `stat` per parent folder."""
+    parts = rel.split("/")
+    if parts[-1] == VENV_MARKER:
+        parts = parts[:-1]  # the marker itself is listed: judge the venv's own folder
+    return not parts or not never_listed(root, "/".join(parts))

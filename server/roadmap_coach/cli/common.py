@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from roadmap_coach.roadmap.loader import load_roadmap
@@ -72,8 +73,19 @@ def write(text: str, output: str | None) -> None:
         return
     from roadmap_coach.progress.rendering import write_atomically
 
+    check_output(output)
+
     try:
         path = write_atomically(output, text)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc
     print(f"roadmap-coach: wrote {path}", file=sys.stderr)
+
+
+def check_output(output: str | None) -> None:
+    """Refuse (exit 2, nothing created) an output file whose folder does not exist."""
+    if output is None:
+        return
+    folder = Path(output).expanduser().parent
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {output}: the folder {folder} does not exist")

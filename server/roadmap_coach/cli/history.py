@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    from roadmap_coach.analysis.git_facts import open_repo
     from roadmap_coach.progress.derived import record_derived
     from roadmap_coach.progress.facts_cache import StoreFactsCache
     from roadmap_coach.progress.history import record_history, replay_history
@@ -39,6 +40,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise UsageError(f"not a folder: {args.path}")
     workspace = str(root.resolve())
+    repo, why = open_repo(workspace)
+    if repo is None:
+        raise UsageError(f"{args.path}: {why}; history needs the learner's Git repository")
+    repo.close()
     roadmap = load(args.roadmap or [])
     store = None
     if args.record or not args.no_cache:
@@ -63,15 +68,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     finally:
         if store is not None:
             store.close()
+    if history.error:
+        print(f"roadmap-coach: {history.error}", file=sys.stderr)
+        return EXIT_FAILED
     if args.format == "json":
         print(json.dumps(history.to_json(), indent=2, ensure_ascii=False))
     else:
         print(_history_text(history.to_json(), workspace))
     if args.record:
         print(f"roadmap-coach: recorded {len(new)} new milestone(s)", file=sys.stderr)
-    if history.error:
-        print(f"roadmap-coach: {history.error}", file=sys.stderr)
-        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -84,4 +89,18 @@ def _history_text(data: dict[str, Any], workspace: str) -> str:
         lines.append(f"{m['time'][:10]}  {m['commit'][:10]}  {m['title']} [{m['id']}]  {where}")
     if not data["milestones"]:
         lines.append("no milestones in this history")
+    if data["lessons"]:
+        lines += ["", "Security lessons:"]
+        for step in data["lessons"]:
+            what = step["kind"].removeprefix("lesson-") + (
+                " (file removed)" if step.get("removed") else ""
+            )
+            lines.append(
+                f"{step['time'][:10]}  {step['commit'][:10]}  {step['code']} {what}  "
+                f"{step['path']}:{step['line']}"
+            )
+    now = data["lessons_at_head"]
+    shown = [x for x in now if x["state"] == "open"]
+    silenced = [x for x in now if x["state"] == "silenced"]
+    lines.append(f"At HEAD: {len(shown)} open security lesson(s), {len(silenced)} silenced")
     return "\n".join(lines)

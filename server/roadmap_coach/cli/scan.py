@@ -30,8 +30,9 @@ def register(sub: Any) -> None:
 
 def scan_report(
     root: str, roadmap: Roadmap, *, use_cache: bool = True, store: str | None = None
-) -> dict[str, Any]:
-    """The JSON document of `scan` (docs/cli.md); the LSP gives the same findings."""
+) -> tuple[dict[str, Any], bool]:
+    """The JSON document of `scan` (docs/cli.md; the LSP gives the same findings), and
+    whether the folder holds any Python file."""
     from roadmap_coach.analysis.workspace import collect_workspace
     from roadmap_coach.rules.engine import Engine
 
@@ -42,6 +43,7 @@ def scan_report(
         if cache is not None:
             cache.close()
     findings = Engine(roadmap).evaluate(ws)
+    python_files = any(f.kind == "python" for f in ws.files.values())
     achieved = {m.id: m for m in findings.milestones}
     steps = []
     for step, checkpoints in roadmap.by_step():
@@ -70,7 +72,7 @@ def scan_report(
         "skipped": [{"path": s.path, "reason": s.reason} for s in ws.skipped]
         + _git_problem(ws.git.error),
         "steps": steps,
-    }
+    }, python_files
 
 
 def _git_problem(error: str | None) -> list[dict[str, str]]:
@@ -121,7 +123,7 @@ def _lesson_json(finding: Any) -> dict[str, Any]:
     return data
 
 
-def _scan_text(report: dict[str, Any], roadmap: Roadmap) -> str:
+def _scan_text(report: dict[str, Any], roadmap: Roadmap, has_python: bool) -> str:
     achieved = {m["id"]: m for m in report["milestones"]}
     total = sum(s["total"] for s in report["steps"])
     out = [f"roadmap-coach — {report['root']}", f"{len(achieved)}/{total} checkpoints reached", ""]
@@ -145,6 +147,8 @@ def _scan_text(report: dict[str, Any], roadmap: Roadmap) -> str:
     if report["skipped"]:
         out += ["", f"Skipped ({len(report['skipped'])}):"]
         out += [f"  {s['path']}: {s['reason']}" for s in report["skipped"]]
+    if not has_python:
+        out += ["", f"There are no Python files in {report['root']}: nothing here to analyse yet."]
     return "\n".join(out)
 
 
@@ -153,9 +157,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise UsageError(f"not a folder: {args.path}")
     roadmap = load(args.roadmap or [])
-    report = scan_report(str(root), roadmap, use_cache=not args.no_cache, store=args.store)
+    report, has_python = scan_report(
+        str(root), roadmap, use_cache=not args.no_cache, store=args.store
+    )
     if args.format == "json":
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        print(_scan_text(report, roadmap))
+        print(_scan_text(report, roadmap, has_python))
     return EXIT_OK

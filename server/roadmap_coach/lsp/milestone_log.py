@@ -10,11 +10,13 @@ once; it never crashes over the store.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from roadmap_coach.analysis.facts import Span
+from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
+from roadmap_coach.progress.evidence import HeadContent
 from roadmap_coach.progress.store import MilestoneRecord, Store, StoreError
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.roadmap.models import Roadmap
@@ -25,6 +27,11 @@ from roadmap_coach.rules.matchers import Evidence
 log = logging.getLogger(__name__)
 
 GIT_EVIDENCE = ".git"
+CommitOf = Callable[[str], str | None]  # workspace path -> the commit holding its analysed content
+
+
+def _security(findings: Iterable[LessonFinding]) -> list[tuple[str, int]]:
+    return [(f.code, f.span.line + 1) for f in findings if f.code.startswith(SECURITY_PREFIXES)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +50,9 @@ class MilestoneLog:
         self.pending_warning: str | None = None  # shown once by the server, then cleared
         self._seq = 0
         self._warned = False
+        self._head_content: HeadContent | None = None
+        self._evidence_head: str | None = None  # HEAD at the last evidence-committed check
+        self._synced_loads = -1  # WorkspaceState.loads at the last full lesson sync
 
     # -- lifecycle -------------------------------------------------------------------
     def open(self, store_path: str | None, learner: str | None) -> list[str]:
@@ -63,10 +73,15 @@ class MilestoneLog:
             return messages
         if self.store.notice:
             messages.append(self.store.notice)
+        self._synced_loads = -1  # every file's lessons go into this store at the next refresh
+        self._evidence_head = None
         self.reload()
         return messages
 
     def close(self) -> None:
+        if self._head_content is not None:
+            self._head_content.close()
+            self._head_content = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -81,7 +96,11 @@ class MilestoneLog:
         return self.records
 
     # -- milestones ------------------------------------------------------------------
-    def record(self, milestones: Iterable[Milestone], commit: str | None) -> list[Achieved]:
+    def record(
+        self, milestones: Iterable[Milestone], commit: str | CommitOf | None
+    ) -> list[Achieved]:
+        """Record new milestones; `commit(path)` is the commit holding that file's analysed
+        content (or a sha for every file: tests and git milestones)."""
         new: list[Achieved] = []
         for milestone in milestones:
             if milestone.id in self.records:
@@ -90,7 +109,8 @@ class MilestoneLog:
             first = evidence or (milestone.evidence[0] if milestone.evidence else None)
             path = first.path if first else ""
             line = first.span.line + 1 if first and first.path != GIT_EVIDENCE else None
-            if self._write(milestone, path, line, commit):
+            sha = commit(path) if callable(commit) else commit
+            if self._write(milestone, path, line, sha):
                 new.append(Achieved(milestone, evidence))
         if new and self.store is not None:
             self.reload()
@@ -123,22 +143,70 @@ class MilestoneLog:
         self.reload()
 
     # -- lessons and history ----------------------------------------------------------
-    def sync_lessons(self, lessons: Mapping[str, list[LessonFinding]]) -> bool:
-        """Log security lessons shown/fixed per file; True when one was fixed."""
+    def sync_lessons(
+        self,
+        lessons: Mapping[str, list[LessonFinding]],
+        silenced: Mapping[str, list[LessonFinding]] | None = None,
+        commit: CommitOf | None = None,
+        exists: Callable[[str], bool] | None = None,
+    ) -> bool:
+        """Log security lessons shown, silenced and fixed per file; True when one was fixed
+        (silencing is `lesson-suppressed`, never a fix)."""
         if self.store is None:
             return False
         fixed = False
         for path, found in lessons.items():
-            security = [
-                (f.code, f.span.line + 1) for f in found if f.code.startswith(SECURITY_PREFIXES)
-            ]
+            hidden = (silenced or {}).get(path, [])
             try:
-                changes = self.store.sync_lessons(self.workspace, path, security)
+                changes = self.store.sync_lessons(
+                    self.workspace,
+                    path,
+                    _security(found),
+                    silenced=_security(hidden),
+                    commit=(lambda p=path: commit(p)) if commit else None,  # type: ignore[misc]
+                    removed=exists is not None and not exists(path),
+                )
             except StoreError as exc:
                 self._store_failed(exc)
                 return fixed
-            fixed = fixed or bool(changes.fixed)
+            fixed = fixed or any(not e.payload.get("removed") for e in changes.fixed)
         return fixed
+
+    def lesson_paths(self) -> set[str]:
+        """Files with a lesson open or silenced in the store (synced when the store opens)."""
+        if self.store is None:
+            return set()
+        try:
+            return self.store.lesson_paths(self.workspace)
+        except StoreError as exc:
+            self._store_failed(exc)
+            return set()
+
+    def commit_evidence(self, milestones: Iterable[Milestone], commit: CommitOf) -> int:
+        """`evidence-committed` for milestones logged without a commit whose evidence the
+        commit now holds (the analysed file is byte-identical there); how many."""
+        if self.store is None:
+            return 0
+        try:
+            pending = self.store.uncommitted(self.workspace)
+            if not pending:
+                return 0
+            written = 0
+            for milestone in milestones:
+                if milestone.id not in pending:
+                    continue
+                evidence = next((e for e in milestone.evidence if e.path != GIT_EVIDENCE), None)
+                sha = commit(evidence.path) if evidence is not None else None
+                if evidence is not None and sha:
+                    line = evidence.span.line + 1
+                    self.store.record_evidence_commit(
+                        milestone.id, self.workspace, sha, evidence.path, line
+                    )
+                    written += 1
+            return written
+        except StoreError as exc:
+            self._store_failed(exc)
+            return 0
 
     def record_derived(self, roadmap: Roadmap) -> list[Achieved]:
         """Checkpoints the recorded history now meets (a security lesson fixed, routes in
@@ -164,6 +232,50 @@ class MilestoneLog:
             milestone = Milestone(mid, rec.step, rec.title, [evidence] if evidence else [])
             found.append(Achieved(milestone, evidence))
         return found
+
+    # -- one refresh -------------------------------------------------------------------
+    def log_refresh(self, state: WorkspaceState, delta: Delta) -> tuple[list[Achieved], bool]:
+        """What one refresh means for the log: new milestones (with the commit that holds
+        their evidence), lessons shown/silenced/fixed, evidence that reached a commit.
+        (new milestones, whether a lesson was really fixed)."""
+        head = state.git.head_commit
+        sha = head.sha if head else None
+        at_head = self._at_head(state, sha)
+        new = self.record(state.milestones, at_head)
+        lessons, silenced = dict(delta.lessons), dict(delta.silenced)
+        if state.loads != self._synced_loads and (state.loads > 0 or state.entries):
+            # Every file, not only the ones that changed: lessons that were there when the
+            # server started (or the store changed), and ones fixed while it was off.
+            full = state.loads > 0
+            self._synced_loads = state.loads if full else self._synced_loads
+            paths = set(state.lessons) | set(state.silenced)
+            paths |= self.lesson_paths() if full else set()
+            for path in paths - set(lessons):
+                lessons[path] = state.lessons.get(path, [])
+                silenced[path] = state.silenced.get(path, [])
+        fixed = self.sync_lessons(lessons, silenced, at_head, lambda p: state.facts(p) is not None)
+        if new or sha != self._evidence_head:
+            self._evidence_head = sha
+            if sha is not None:
+                self.commit_evidence(state.milestones, at_head)
+        return new, fixed
+
+    def _at_head(self, state: WorkspaceState, sha: str | None) -> CommitOf:
+        if self._head_content is None or self._head_content.root != (self.workspace or None):
+            if self._head_content is not None:
+                self._head_content.close()
+            self._head_content = HeadContent(self.workspace or None)
+        content = self._head_content
+
+        def commit(path: str) -> str | None:
+            if path == GIT_EVIDENCE:
+                return sha
+            facts = state.facts(path)
+            if sha is None or facts is None or state.broken(path) is not None:
+                return None
+            return sha if content.holds(sha, path, facts.digest) else None
+
+        return commit
 
     def _store_failed(self, exc: StoreError) -> None:
         log.warning("progress store: %s", exc)

@@ -109,9 +109,7 @@ class Pipeline:
         self.stats["updates"] += 1
         new: list[Achieved] = []
         if self.log_ready:
-            head = self.state.git.head_commit
-            new = self.log.record(self.state.milestones, head.sha if head else None)
-            fixed = self.log.sync_lessons(delta.lessons)
+            new, fixed = self.log.log_refresh(self.state, delta)
             if new or fixed:
                 new += self.log.record_derived(self.roadmap)
         ids_changed = force or bool(new) or before != {m.id for m in self.state.milestones}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, WorkspaceFacts
 from roadmap_coach.analysis.files import analyze_bytes
+from roadmap_coach.progress.lesson_lifecycle import silenced_security
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 from roadmap_coach.rules.matchers import Context
@@ -38,6 +39,9 @@ class Delta:
 
     milestones_changed: bool = False
     lessons: dict[str, list[LessonFinding]] = field(default_factory=dict)  # path -> now
+    # path -> security lessons found but silenced (`# coach: ignore`, disabledLessons), for
+    # every path in `lessons` and every path whose silenced ones changed
+    silenced: dict[str, list[LessonFinding]] = field(default_factory=dict)
 
 
 def _unreadable(facts: FileFacts) -> bool:
@@ -55,9 +59,11 @@ class WorkspaceState:
         self.git = GitFacts()
         self.milestones: list[Milestone] = []
         self.lessons: dict[str, list[LessonFinding]] = {}
+        self.silenced: dict[str, list[LessonFinding]] = {}
         self.disabled: frozenset[str] = frozenset()
         self.hints = "all"
         self.analyses = 0  # files analysed since start (a debug counter)
+        self.loads = 0  # full scans loaded (the progress log syncs every file after one)
         self._context: WorkspaceContext | None = None
         self._paths: Context | None = None
         self._dirty: set[str] = set()
@@ -133,6 +139,7 @@ class WorkspaceState:
                 self.entries[path] = Entry(facts, FileResult())
         self.entries.update(kept)
         self.git = ws.git
+        self.loads += 1
         self._dirty |= gone
         self._paths_changed()
 
@@ -186,23 +193,34 @@ class WorkspaceState:
         if self._context is None:
             self._context = self.engine.context((e.facts for e in self.entries.values()), self.git)
             self._all_dirty = True
-        targets = set(self.entries) | set(self.lessons) if self._all_dirty or force else self._dirty
+        every = self._all_dirty or force
+        targets = (
+            set(self.entries) | set(self.lessons) | set(self.silenced) if every else self._dirty
+        )
         self._all_dirty = False
         self._dirty = set()
         for path in sorted(targets):
             entry = self.entries.get(path)
+            hidden: list[LessonFinding] = []
             if entry is None:
                 found: list[LessonFinding] = []
             elif entry.broken is not None:
                 continue  # the last lessons stay until the file reads again
             else:
                 found = self._lessons(entry.facts)
-            if found != self.lessons.get(path, []) or force:
+                hidden = self._silenced(entry.facts)
+            was_hidden = self.silenced.get(path, [])
+            if found != self.lessons.get(path, []) or hidden != was_hidden or force:
                 delta.lessons[path] = found
+                delta.silenced[path] = hidden
             if found:
                 self.lessons[path] = found
             else:
                 self.lessons.pop(path, None)
+            if hidden:
+                self.silenced[path] = hidden
+            else:
+                self.silenced.pop(path, None)
         return delta
 
     def facts(self, path: str) -> FileFacts | None:
@@ -228,6 +246,10 @@ class WorkspaceState:
             return self.engine.file_result(facts, self._paths)
         except Exception:  # a broken matcher must not cost the learner the other files
             return FileResult()
+
+    def _silenced(self, facts: FileFacts) -> list[LessonFinding]:
+        assert self._context is not None
+        return silenced_security(self.engine, facts, self._context, self.disabled)
 
     def _lessons(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None

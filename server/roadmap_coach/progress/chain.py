@@ -22,6 +22,8 @@ EVENT_FIELDS = (*HASHED_FIELDS, "hash")
 MILESTONE = "milestone"
 LESSON_SHOWN = "lesson-shown"
 LESSON_FIXED = "lesson-fixed"
+LESSON_SUPPRESSED = "lesson-suppressed"
+EVIDENCE_COMMITTED = "evidence-committed"
 RESET = "reset"
 
 

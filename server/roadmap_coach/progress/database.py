@@ -57,6 +57,18 @@ CREATE TABLE IF NOT EXISTS open_lessons (
     seq INTEGER NOT NULL,
     PRIMARY KEY (learner, workspace, path, code, line)
 );
+-- Security lessons still in the code but hidden (`# coach: ignore[…]`, `disabledLessons`):
+-- seq is their `lesson-suppressed` event, shown the `lesson-shown` it followed (or NULL).
+CREATE TABLE IF NOT EXISTS silenced_lessons (
+    learner TEXT NOT NULL,
+    workspace TEXT NOT NULL,
+    path TEXT NOT NULL,
+    code TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    shown INTEGER,
+    PRIMARY KEY (learner, workspace, path, code, line)
+);
 CREATE TABLE IF NOT EXISTS facts_cache (
     key TEXT PRIMARY KEY,
     version TEXT NOT NULL,

@@ -3,7 +3,8 @@
 Two kinds of detect clause read the store instead of the workspace:
 
 - `history = "lesson-fixed"`: a security lesson (RC3xx/RC5xx) that was shown was
-  later fixed, in any workspace;
+  later fixed, in any workspace (the code changed; silencing it or deleting its file
+  does not count);
 - `achieved = [...]` with `min`: enough of the listed checkpoints were achieved at
   any time, in any workspaces (routes in Flask last month and FastAPI today count
   as two frameworks even if the Flask project is gone).
@@ -45,6 +46,7 @@ def derive(
         if e.kind == LESSON_FIXED
         and e.learner == learner
         and str(e.payload.get("code", "")).startswith(SECURITY_PREFIXES)
+        and is_real_fix(e.payload)
     ]
     for checkpoint in roadmap.checkpoints:
         if checkpoint.id in achieved:
@@ -55,6 +57,15 @@ def derive(
                 found.append(hit)
                 break
     return found
+
+
+def is_real_fix(payload: dict[str, object]) -> bool:
+    """A shown lesson whose code changed so it no longer applies: not a removed file,
+    not a lesson that was silenced from the start (silencing itself is never logged as
+    `lesson-fixed`, it is `lesson-suppressed`)."""
+    if payload.get("removed") is True:
+        return False
+    return "shown" not in payload or isinstance(payload.get("shown"), int)
 
 
 def record_derived(store: Store, roadmap: Roadmap) -> list[str]:

@@ -22,8 +22,8 @@ from roadmap_coach.analysis.facts import Commit, GitFacts
 from roadmap_coach.analysis.git_facts import open_repo, read_git
 from roadmap_coach.analysis.workspace import FactsCache
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
+from roadmap_coach.progress.history_lessons import LessonStep, LessonTracker, Observation
 from roadmap_coach.progress.store import Store
-from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.progress.tree_walk import (
     LOG_FORMAT,
     Snapshot,
@@ -64,6 +64,9 @@ class Found:
 @dataclass(slots=True)
 class History:
     milestones: list[Found] = field(default_factory=list)  # in order of first appearance
+    lessons: list[LessonStep] = field(default_factory=list)  # security lessons, in commit order
+    lessons_now: list[dict[str, Any]] = field(default_factory=list)  # open/silenced at HEAD
+    observations: list[Observation] = field(default_factory=list)  # what --record writes
     commits: int = 0
     truncated: bool = False  # more than MAX_COMMITS first-parent commits; the oldest replayed
     error: str | None = None
@@ -71,6 +74,8 @@ class History:
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "milestones": [m.to_json() for m in self.milestones],
+            "lessons": [step.to_json() for step in self.lessons],
+            "lessons_at_head": self.lessons_now,
             "commits": self.commits,
         }
         if self.truncated:
@@ -101,14 +106,33 @@ def replay_history(
 
 
 def record_history(store: Store, history: History, workspace: str) -> list[str]:
-    """Write found milestones with their commit times; ids that were new to the store."""
+    """Write found milestones and security lessons with their commit times, in commit
+    order (lessons before milestones of the same commit); ids of milestones new to the
+    store."""
+    order = {obs.commit: index for index, obs in enumerate(history.observations)}
+    items: list[tuple[str, int, int, Found | Observation]] = []
+    for index, obs in enumerate(history.observations):
+        items.append((obs.time, index, 0, obs))
+    for found in history.milestones:
+        items.append((found.time, order.get(found.commit, len(order)), 1, found))
     new = []
-    for found in sorted(history.milestones, key=lambda f: f.time):
-        path, line = _first_evidence(found.evidence)
+    for _time, _order, _kind, item in sorted(items, key=lambda x: x[:3]):
+        if isinstance(item, Observation):
+            store.sync_lessons(
+                workspace,
+                item.path,
+                item.found,
+                silenced=item.silenced,
+                commit=None if item.removed else item.commit,
+                removed=item.removed,
+                time=item.time,
+            )
+            continue
+        path, line = _first_evidence(item.evidence)
         if store.record_milestone(
-            found.id, found.step, found.title, workspace, path, line, found.commit, found.time
+            item.id, item.step, item.title, workspace, path, line, item.commit, item.time
         ):
-            new.append(found.id)
+            new.append(item.id)
     return new
 
 
@@ -129,7 +153,7 @@ class _Replay:
         self.engine = engine
         self.walker = TreeWalk(repo, cache)
         self.found: dict[str, Found] = {}
-        self.security: dict[str, dict[str, int]] = {}  # path -> security code -> 0-based line
+        self.lessons = LessonTracker(engine)
 
     def run(self, progress: Callable[[int, int], None] | None) -> History:
         commits = first_parent_commits(self.repo)
@@ -145,6 +169,9 @@ class _Replay:
             self._catch_up(commits, last)
         self._git_milestones(commits)
         history.milestones = sorted(self.found.values(), key=lambda f: (f.time, f.id))
+        history.lessons = self.lessons.steps
+        history.lessons_now = self.lessons.open_now()
+        history.observations = self.lessons.observations
         return history
 
     def _incremental(
@@ -165,15 +192,16 @@ class _Replay:
         for index, snapshot in enumerate(self.walker.walk(commits), 1):
             for path in snapshot.removed:
                 results.pop(path, None)
-                self.security.pop(path, None)
             if snapshot.changed or snapshot.removed:
                 ctx = Context.of(snapshot.facts)
             for path in snapshot.changed:
                 results[path] = self.engine.file_result(snapshot.facts[path], ctx)
             git = GitFacts(is_repo=False, tracked=snapshot.tracked)
             self._note(snapshot.commit, self.engine.combine(results, git))
+            self.lessons.observe(snapshot, git)
             if wants_fixes:
-                self._track_lessons(snapshot, git)
+                for fix in self.lessons.fixed_in(snapshot.commit):
+                    self._lesson_fixed(snapshot.commit, fix.path, fix.line - 1)
             if progress is not None:
                 progress(index, len(commits))
         return snapshot
@@ -201,7 +229,7 @@ class _Replay:
         signature: object = None
         for snapshot in self.walker.walk(commits):
             ctx = Context.of(snapshot.facts)
-            now = _signature(ctx)
+            now = context_signature(ctx)
             if now != signature:
                 results = {p: engine.file_result(f, ctx) for p, f in snapshot.facts.items()}
                 signature = now
@@ -224,21 +252,6 @@ class _Replay:
                     commit.time,
                     [(e.path, e.span.line + 1) for e in milestone.evidence],
                 )
-
-    def _track_lessons(self, snapshot: Snapshot, git: GitFacts) -> None:
-        """A security lesson gone from a file that still exists was fixed in this commit."""
-        if not snapshot.changed:
-            return
-        context = self.engine.context(snapshot.facts.values(), git)
-        for path in sorted(snapshot.changed):
-            now: dict[str, int] = {}
-            for finding in self.engine.lessons_for(snapshot.facts[path], context):
-                if finding.code.startswith(SECURITY_PREFIXES):
-                    now.setdefault(finding.code, finding.span.line)
-            for code, line in sorted(self.security.get(path, {}).items()):
-                if code not in now:
-                    self._lesson_fixed(snapshot.commit, path, line)
-            self.security[path] = now
 
     def _lesson_fixed(self, commit: Commit, path: str, line: int) -> None:
         for checkpoint in self.roadmap.checkpoints:
@@ -349,7 +362,7 @@ def _references(matcher: Matcher) -> list[str]:
     return refs
 
 
-def _signature(ctx: Context) -> object:
+def context_signature(ctx: Context) -> object:
     """Equal for two contexts under which every per-file result is the same."""
     symbols = ctx.symbols
     return (ctx.paths, sorted(symbols.names.items()), sorted(symbols.bases.items()))

@@ -77,9 +77,12 @@ def render_template(name: str, **context: object) -> str:
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
-    """Write the whole file or nothing (a half-written report is never left behind)."""
+    """Write the whole file or nothing (a half-written report is never left behind).
+
+    The folder must exist: a mistyped path never creates folders."""
     target = Path(path).expanduser()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise FileNotFoundError(2, "No such folder", str(target.parent))
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:

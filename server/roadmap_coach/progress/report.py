@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from roadmap_coach.progress.activity import (
+    activity_weeks,
+    recheck_row,
+    short_title,
+    weekly_counts,
+)
 from roadmap_coach.progress.chain import EVENT_FIELDS, Event, event_from_dict, utc_timestamp
 from roadmap_coach.progress.charts import step_colour
 from roadmap_coach.progress.exports import shipped_roadmap
@@ -48,6 +54,25 @@ class LearnerRow:
     days_quiet: int | None  # since the last milestone (or first event if none yet)
     current: StepProgress | None
     stuck: bool
+    activity: list[int] = field(default_factory=list)  # milestones per week of the cohort
+    rechecked: str | None = None  # `report --repos`: what re-checking against the clone said
+    recheck_ok: bool | None = None
+
+    @property
+    def next_up(self) -> str | None:
+        """The first checkpoint not achieved yet in the step the learner is on."""
+        step = self.current
+        if step is None:
+            return None
+        return next((c.title for c in step.checkpoints if not c.achieved), None)
+
+    @property
+    def open_security(self) -> int:
+        return len(self.summary.open_security)
+
+    @property
+    def silenced_security(self) -> int:
+        return len(self.summary.silenced_security)
 
     @property
     def status(self) -> str:
@@ -66,6 +91,9 @@ class Cohort:
     generated: str
     stuck_days: int
     problems: list[str] = field(default_factory=list)
+    weeks: list[str] = field(default_factory=list)  # first day of each bar of the activity strip
+    bucket_weeks: int = 1  # weeks per bar
+    rechecked: bool = False  # a re-checked column (report --repos)
 
     @property
     def stuck(self) -> list[LearnerRow]:
@@ -102,6 +130,7 @@ def build_cohort(
     *,
     now: datetime | None = None,
     stuck_days: int = STUCK_AFTER_DAYS,
+    repos: str | os.PathLike[str] | None = None,
 ) -> Cohort:
     moment = now or datetime.now(UTC)
     logs = [read_log(p) for p in log_paths]
@@ -120,7 +149,16 @@ def build_cohort(
         summary = summarize(events, roadmap, learner=learner, now=moment)
         rows.append(_row(learner, summary, sources[learner], events, moment, stuck_days))
     steps = [(s.id, s.number, s.title) for s in sorted(roadmap.steps, key=lambda s: s.number)]
-    return Cohort(rows, steps, utc_timestamp(moment), stuck_days, problems)
+    weeks, span = activity_weeks(rows, moment)
+    for row in rows:
+        row.activity = weekly_counts(row.summary, weeks, span)
+    if repos is not None:
+        for row in rows:
+            recheck_row(row, sources[row.learner], Path(repos), roadmap)
+    labels = [w.strftime("%Y-%m-%d") for w in weeks]
+    return Cohort(
+        rows, steps, utc_timestamp(moment), stuck_days, problems, labels, span, repos is not None
+    )
 
 
 def cohort_report(
@@ -130,9 +168,12 @@ def cohort_report(
     *,
     now: datetime | None = None,
     stuck_days: int = STUCK_AFTER_DAYS,
+    repos: str | os.PathLike[str] | None = None,
 ) -> Cohort:
     """Build the cohort page and write it to `out_path` (when given)."""
-    cohort = build_cohort(log_paths, roadmap or shipped_roadmap(), now=now, stuck_days=stuck_days)
+    cohort = build_cohort(
+        log_paths, roadmap or shipped_roadmap(), now=now, stuck_days=stuck_days, repos=repos
+    )
     if out_path is not None:
         write_atomically(out_path, render_cohort(cohort))
     return cohort
@@ -140,7 +181,7 @@ def cohort_report(
 
 def render_cohort(cohort: Cohort) -> str:
     colours = {sid: step_colour(index) for index, (sid, _n, _t) in enumerate(cohort.steps)}
-    return render_template("cohort.html.j2", c=cohort, colours=colours)
+    return render_template("cohort.html.j2", c=cohort, colours=colours, short=short_title)
 
 
 def _row(

@@ -14,12 +14,13 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from roadmap_coach.progress.chain import (
+    EVIDENCE_COMMITTED,
     GENESIS,
     LESSON_FIXED,
     LESSON_SHOWN,
@@ -37,7 +38,8 @@ from roadmap_coach.progress.database import (
     resolve_store_path,
 )
 from roadmap_coach.progress.identity import resolve_learner
-from roadmap_coach.progress.lesson_pairing import pair_lines
+from roadmap_coach.progress.lesson_index import CommitOf, LessonChanges, apply_plan, read_index
+from roadmap_coach.progress.lesson_lifecycle import by_code, plan_lessons
 
 __all__ = [
     "LessonChanges",
@@ -64,12 +66,6 @@ class MilestoneRecord:
     line: int | None
     commit: str | None
     seq: int
-
-
-@dataclass(slots=True)
-class LessonChanges:
-    shown: list[Event] = field(default_factory=list)
-    fixed: list[Event] = field(default_factory=list)
 
 
 class Store:
@@ -227,47 +223,77 @@ class Store:
         path: str,
         found: Iterable[tuple[str, int]],
         *,
+        silenced: Iterable[tuple[str, int]] = (),
+        commit: str | CommitOf | None = None,
+        removed: bool = False,
         learner: str | None = None,
         time: datetime | str | None = None,
     ) -> LessonChanges:
-        """Bring one file's open lessons in line with what analysis `found` now ((code, line)).
+        """Bring one file's lessons in line with what analysis `found` now ((code, line))
+        and what it found but hides (`silenced`: `# coach: ignore[…]`, `disabledLessons`).
 
-        A lesson that only moved (lines typed above it) is the same lesson: open
-        and found lessons of one code are paired by position, nothing is logged for
-        a pair, and only the unpaired ones become `lesson-shown` / `lesson-fixed`.
+        A lesson that only moved (lines typed above it) is the same lesson: nothing is
+        logged for it. A shown lesson that is now silenced is `lesson-suppressed`, never
+        `lesson-fixed`; only a lesson gone from the code is fixed (`removed` when its
+        file is gone). `commit` (a sha, or a callable asked only when something is
+        logged) is the commit whose tree holds this content.
         """
-        who = learner or self.learner
-        ws = str(workspace)
-        wanted: dict[str, list[int]] = {}
-        for code, line in found:
-            wanted.setdefault(code, []).append(line)
-        changes = LessonChanges()
+        where = (learner or self.learner, str(workspace), path)
+        commit_of: CommitOf = commit if callable(commit) else (lambda: commit)  # type: ignore[assignment,return-value]
         with self._write() as conn:
+            open_now, silenced_now = read_index(conn, where)
+            plan = plan_lessons(
+                open_now, silenced_now, by_code(list(found)), by_code(list(silenced))
+            )
+            if plan.empty:
+                return LessonChanges()
+            return apply_plan(self, conn, where, plan, commit=commit_of, removed=removed, time=time)
+
+    def lesson_paths(self, workspace: str | os.PathLike[str]) -> set[str]:
+        """Files of `workspace` with an open or silenced lesson in the index."""
+        with self._read() as conn:
             rows = conn.execute(
-                "SELECT code, line FROM open_lessons WHERE learner = ? AND workspace = ? "
-                "AND path = ?",
-                (who, ws, path),
-            ).fetchall()
-            have: dict[str, list[int]] = {}
-            for code, line in rows:
-                have.setdefault(code, []).append(line)
-            for code in sorted(set(wanted) | set(have)):
-                new_lines, gone_lines, moves = pair_lines(have.get(code, []), wanted.get(code, []))
-                for old, new in moves:
-                    conn.execute(
-                        "UPDATE open_lessons SET line = ? WHERE learner = ? AND workspace = ? "
-                        "AND path = ? AND code = ? AND line = ?",
-                        (new, who, ws, path, code, old),
-                    )
-                for line in gone_lines:
-                    changes.fixed.append(
-                        self._lesson_event(conn, LESSON_FIXED, (who, ws, path, code, line), time)
-                    )
-                for line in new_lines:
-                    changes.shown.append(
-                        self._lesson_event(conn, LESSON_SHOWN, (who, ws, path, code, line), time)
-                    )
-        return changes
+                "SELECT path FROM open_lessons WHERE learner = ? AND workspace = ? UNION "
+                "SELECT path FROM silenced_lessons WHERE learner = ? AND workspace = ?",
+                (self.learner, str(workspace), self.learner, str(workspace)),
+            )
+            return {r[0] for r in rows}
+
+    def silenced_lessons(
+        self, workspace: str | os.PathLike[str] | None = None, learner: str | None = None
+    ) -> list[tuple[str, str, str, int]]:
+        """(workspace, path, code, line) of lessons still in the code but silenced."""
+        sql = "SELECT workspace, path, code, line FROM silenced_lessons WHERE learner = ?"
+        args: list[Any] = [learner or self.learner]
+        if workspace is not None:
+            sql += " AND workspace = ?"
+            args.append(str(workspace))
+        with self._read() as conn:
+            return [tuple(r) for r in conn.execute(sql + " ORDER BY seq", args)]  # type: ignore[misc]
+
+    # -- evidence that reached a commit later -------------------------------------
+
+    def uncommitted(self, workspace: str | os.PathLike[str]) -> set[str]:
+        """Milestones of `workspace` logged without a commit and not yet followed by an
+        `evidence-committed` event."""
+        pending: set[str] = set()
+        for event in self.events(workspace):
+            if event.kind == MILESTONE and event.payload.get("commit") is None:
+                pending.add(str(event.payload.get("id", "")))
+            elif event.kind == EVIDENCE_COMMITTED:
+                pending.discard(str(event.payload.get("id", "")))
+            elif event.kind == RESET:
+                pending.clear()
+        return pending & set(self.achieved())
+
+    def record_evidence_commit(
+        self, id: str, workspace: str | os.PathLike[str], commit: str, path: str, line: int | None
+    ) -> Event:
+        payload = {"id": id, "commit": commit, "path": path, "line": line}
+        with self._write() as conn:
+            return self._append(
+                conn, EVIDENCE_COMMITTED, self.learner, str(workspace), payload, None
+            )
 
     def open_lessons(
         self, workspace: str | os.PathLike[str] | None = None, learner: str | None = None
@@ -342,6 +368,18 @@ class Store:
             )
 
     # -- internals -----------------------------------------------------------------
+
+    def append(
+        self,
+        conn: sqlite3.Connection,
+        kind: str,
+        learner: str,
+        workspace: str,
+        payload: dict[str, Any],
+        time: datetime | str | None,
+    ) -> Event:
+        """Append inside a transaction this store opened (lesson_index uses it)."""
+        return self._append(conn, kind, learner, workspace, payload, time)
 
     def _append(
         self,

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from roadmap_coach.progress.chain import (
     LESSON_FIXED,
     LESSON_SHOWN,
+    LESSON_SUPPRESSED,
     MILESTONE,
     RESET,
     Event,
@@ -118,9 +119,13 @@ class Lesson:
     workspace: str
     path: str
     line: int
-    shown: str
+    shown: str  # when it was first shown (or first seen silenced)
     fixed: str | None = None
     shown_seq: int = 0
+    commit: str | None = None  # the commit of its latest event that named one
+    silenced: str | None = None  # when it was silenced, while it stays silenced
+    removed: bool = False  # "fixed" only because its file was deleted
+    ever_shown: bool = True
 
     @property
     def security(self) -> bool:
@@ -129,6 +134,17 @@ class Lesson:
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def state(self) -> str:
+        """open (shown in the editor), silenced (in the code, hidden) or fixed."""
+        if self.fixed:
+            return "fixed"
+        return "silenced" if self.silenced else "open"
+
+    @property
+    def short_commit(self) -> str:
+        return (self.commit or "")[:10]
 
 
 @dataclass(slots=True)
@@ -176,15 +192,21 @@ class Summary:
 
     @property
     def open_security(self) -> list[Lesson]:
-        return [x for x in self.lessons if x.security and not x.fixed]
+        """Shown in the editor and still in the code."""
+        return [x for x in self.lessons if x.security and x.state == "open"]
+
+    @property
+    def silenced_security(self) -> list[Lesson]:
+        """Still in the code, hidden by `# coach: ignore[…]` or `disabledLessons`."""
+        return [x for x in self.lessons if x.security and x.state == "silenced"]
 
     @property
     def fixed_security(self) -> list[Lesson]:
-        return [x for x in self.lessons if x.security and x.fixed]
+        return [x for x in self.lessons if x.security and x.state == "fixed"]
 
     @property
     def other_open(self) -> int:
-        return sum(1 for x in self.lessons if not x.security and not x.fixed)
+        return sum(1 for x in self.lessons if not x.security and x.state == "open")
 
     @property
     def last_milestone(self) -> Achieved | None:
@@ -266,30 +288,57 @@ def _replay_milestones(events: Iterable[Event]) -> tuple[dict[str, Achieved], in
 
 
 def _replay_lessons(events: Iterable[Event]) -> list[Lesson]:
-    by_seq: dict[int, Lesson] = {}
-    open_at: dict[tuple[str, str, str, int], int] = {}
+    """Lessons and their state from `lesson-shown`, `lesson-suppressed` and `lesson-fixed`
+    (linked by the seq of the event before: `shown`, `suppressed`, `unsilenced`)."""
+    lessons: list[Lesson] = []
+    by_seq: dict[int, Lesson] = {}  # seq of any event of a lesson -> the lesson
+    open_at: dict[tuple[str, str, str, int], Lesson] = {}  # for logs without links
     for event in events:
-        p = event.payload
-        if event.kind not in (LESSON_SHOWN, LESSON_FIXED):
+        if event.kind not in (LESSON_SHOWN, LESSON_FIXED, LESSON_SUPPRESSED):
             continue
+        p = event.payload
+        line = p.get("line")
         key = (
             event.workspace,
             str(p.get("path", "")),
             str(p.get("code", "")),
-            int(p.get("line") or 0),
+            line if isinstance(line, int) else 0,
         )
+        commit = p.get("commit") if isinstance(p.get("commit"), str) else None
+        link = next(
+            (
+                p[name]
+                for name in ("suppressed", "unsilenced", "shown")
+                if isinstance(p.get(name), int) and p[name] in by_seq
+            ),
+            None,
+        )
+        lesson = by_seq[link] if link is not None else None
+        if lesson is None and event.kind == LESSON_FIXED and p.get("shown", 0) is not None:
+            lesson = open_at.get(key)
+        if lesson is not None and lesson.fixed:
+            lesson = None  # a closed lesson is never reopened by a late link
+        if lesson is None:
+            if event.kind == LESSON_FIXED:
+                continue  # nothing known to close
+            lesson = Lesson(key[2], key[0], key[1], key[3], event.time, None, event.seq)
+            lesson.ever_shown = event.kind == LESSON_SHOWN
+            lessons.append(lesson)
+        open_at.pop((lesson.workspace, lesson.path, lesson.code, lesson.line), None)
+        by_seq[event.seq] = lesson
+        lesson.line = key[3]  # where it is now (it may have moved)
+        lesson.commit = commit or lesson.commit
         if event.kind == LESSON_SHOWN:
-            by_seq[event.seq] = Lesson(key[2], key[0], key[1], key[3], event.time, None, event.seq)
-            open_at[key] = event.seq
-            continue
-        shown = p.get("shown")
-        seq = shown if isinstance(shown, int) and shown in by_seq else open_at.get(key)
-        if seq is not None and by_seq[seq].fixed is None:
-            lesson = by_seq[seq]
-            open_at.pop((lesson.workspace, lesson.path, lesson.code, lesson.line), None)
+            lesson.silenced = None
+            lesson.ever_shown = True
+            open_at[key] = lesson
+        elif event.kind == LESSON_SUPPRESSED:
+            lesson.silenced = event.time
+        else:
             lesson.fixed = event.time
-            lesson.line = key[3]  # where it was when fixed (it may have moved)
-    return sorted(by_seq.values(), key=lambda x: x.shown_seq)
+            lesson.removed = p.get("removed") is True
+            lesson.commit = commit
+    return sorted(lessons, key=lambda x: x.shown_seq)
 
 
 def _step_progress(roadmap: RoadmapLike, achieved: dict[str, Achieved]) -> list[StepProgress]:

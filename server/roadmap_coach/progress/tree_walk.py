@@ -61,6 +61,13 @@ def parse_log(out: str) -> list[Commit]:
     return commits
 
 
+def empty_tree(repo: Any) -> str:
+    """The id of the empty tree in this repository's hash (SHA-1 or SHA-256)."""
+    import os
+
+    return str(repo.git.hash_object("-t", "tree", os.devnull)).strip()
+
+
 def utc(stamp: str) -> str:
     return datetime.fromtimestamp(int(stamp or 0), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -71,11 +78,13 @@ class TreeWalk:
         self.cache = cache
         self.memo: dict[tuple[str, str], FileFacts] = {}  # survives walks: a second pass is cheap
 
-    def walk(self, commits: list[Commit]) -> Iterator[Snapshot]:
+    def walk(self, commits: list[Commit], start: str | None = None) -> Iterator[Snapshot]:
+        """Each commit's files, from the tree-ish `start` (default: the first commit is a
+        root commit). Any commits may follow each other: each is a diff from the last."""
         tree: dict[str, str] = {}  # path -> blob id
         facts: dict[str, FileFacts] = {}
         listed: dict[str, str] = {}
-        previous: str | None = None
+        previous: str | None = start
         for commit in commits:
             changed, paths_moved = self._apply(tree, previous, commit.sha)
             previous = commit.sha

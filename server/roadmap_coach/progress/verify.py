@@ -66,6 +66,37 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(seq), prefix
 
 
+def not_a_log(path: str | os.PathLike[str]) -> str | None:
+    """Why FILE is not a roadmap-coach JSONL log at all (None when it is one).
+
+    A log is a file with at least one line that is a log event, an elided stub or an
+    end line; an HTML or Markdown export, notes or an empty file are not, and are not
+    "tampered with" either. Raises OSError when the file cannot be read."""
+    first: str | None = None
+    with Path(path).open("rb") as handle:
+        for raw in handle:
+            text = raw.decode("utf-8", errors="replace").strip()
+            if first is None:
+                first = text
+            try:
+                record = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and (
+                record.get("end") == LOG_FORMAT or {"seq", "prev_hash", "hash"} <= set(record)
+            ):
+                return None
+    if first is None:
+        return f"not a roadmap-coach log: {path} (it is empty)"
+    shown = " ".join(first.split())
+    shown = shown if len(shown) <= 60 else shown[:57] + "…"
+    return (
+        f"not a roadmap-coach log: {path} (line 1 is {shown!r})"
+        if shown
+        else (f"not a roadmap-coach log: {path} (line 1 is empty)")
+    )
+
+
 def verify_file(
     path: str | os.PathLike[str], anchor: tuple[int, str] | None = None
 ) -> VerifyResult:

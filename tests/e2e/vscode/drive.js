@@ -350,6 +350,34 @@ async function scenario() {
     return `ticked: ${ticked.join(', ')}`;
   });
 
+  await check('a file created from the integrated terminal becomes a tick in the Roadmap view', async () => {
+    // entrypoint.sh is a kind VS Code's file watching used to miss (the server now asks for
+    // every kind it reads); deploy.app-server is earned by no other file here.
+    const title = checkpointTitle('deploy.app-server') || 'application server';
+    await runCommand('Terminal: Create New Terminal');
+    const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+    await terminal.waitFor({ timeout: 30000 });
+    // xterm draws on a canvas: no prompt text to wait for, so type until the file appears
+    const file = path.join(WS, 'entrypoint.sh');
+    for (let attempt = 1; !fs.existsSync(file); attempt++) {
+      if (attempt > 3) throw new Error('the terminal did not run the command');
+      await page.waitForTimeout(1000 * attempt);
+      await terminal.click();
+      if (attempt > 1) await page.keyboard.press('Control+C'); // a half-typed line from before
+      await page.keyboard.type("printf 'exec gunicorn app:app\\n' > entrypoint.sh", { delay: 5 });
+      await page.keyboard.press('Enter');
+      await waitFor('entrypoint.sh on disk', async () => fs.existsSync(file), 10000).catch(() => {});
+    }
+    const made = Date.now();
+    await showRoadmapView();
+    await expandStep(checkpointTitle('deployment') || 'Deploy');
+    const row = treeRows().filter({ hasText: title }).first();
+    await row.waitFor({ timeout: 20000 });
+    await waitFor(`a ✓ on "${title}"`, async () => (await row.innerText()).includes('✓'), 20000);
+    if ((await row.locator('.codicon-pass-filled').count()) === 0) throw new Error('no tick icon on the row');
+    return `${(await row.innerText()).replace(/\s+/g, ' ')}; ticked ${((Date.now() - made) / 1000).toFixed(1)}s after the file appeared`;
+  });
+
   await check('Recheck workspace runs on the server', async () => {
     await runCommand('Roadmap Coach: Recheck workspace');
     await statusBar().getByText('workspace rechecked').waitFor({ timeout: T });

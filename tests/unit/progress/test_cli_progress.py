@@ -63,9 +63,10 @@ def test_report_writes_one_page_and_refuses_missing_logs(
     assert main(["report", str(tmp_path / "nope.jsonl"), "-o", str(page)]) == 2
 
 
-def test_history_of_a_folder_without_git_exits_one(
+def test_history_of_a_folder_without_git_is_one_line_and_exits_two(
     tmp_path: Path, store_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["history", str(tmp_path), "--store", str(store_file), "--format", "json"]) == 1
-    out = json.loads(capsys.readouterr().out)
-    assert out["milestones"] == [] and out["error"]
+    assert main(["history", str(tmp_path), "--store", str(store_file), "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1 and "not a Git repository" in captured.err

@@ -60,7 +60,7 @@ def test_markdown_summary_lists_milestones_with_dates_evidence_and_commits(
     assert "Your first function" in text and "old title" not in text  # roadmap wording wins
     assert "| 1 | Master Python basics | 2/2 |" in text
     assert "| 2 | Choose a web framework | 1/2 |" in text
-    assert "**RC501**" in text.split("Fixed:")[0] and "**RC301**" in text.split("Fixed:")[1]
+    assert "**RC501**" in text.split("### Fixed")[0] and "**RC301**" in text.split("### Fixed")[1]
     assert "Other open lessons (learning hints): 1." in text
     assert "**A page from a template** (`web.flask-template`" in text
 

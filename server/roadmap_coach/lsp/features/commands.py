@@ -151,6 +151,7 @@ async def debug_stats(
         "pullDiagnostics": server.client_features.pull,
         "milestoneNotifications": server.client_features.rich,
         "watching": watcher.registered,
+        "watchMode": watcher.mode,
         "pollSeconds": watcher.poll_interval,
         "scan": scanner.last_result,
         "settings": {

@@ -1,10 +1,15 @@
-"""Changes made outside the editor: files written by other tools and the Git state.
+"""Changes made outside the editor: files written by a terminal, `git checkout`,
+`git pull`, `python -m venv`, and the Git state (`git commit`, `git add`, branches).
 
-When the client can watch files, the server registers `workspace/didChangeWatchedFiles`
-for Python and configuration files and for `.git/HEAD` and `.git/refs/**`, so
-`git checkout -b x` in a terminal becomes the `git.branch` milestone within a
-second. A cheap poll of the Git state (a few `stat`s) runs every few seconds when
-the client cannot watch, and rarely as a backstop when it can.
+Three sources feed one path (`changed` → `_reread` on the analysis thread):
+
+- a client that registers `workspace/didChangeWatchedFiles` dynamically is asked to
+  watch every file kind analysis reads (`watch_globs`: `analysis.files.read_patterns()`
+  plus the roadmap's file names) and the Git state files (`analysis.git_fingerprint`);
+- any other client (Neovim 0.7) gets the server's own watcher (`disk_watcher`), with
+  the listing's skip rules;
+- a cheap poll of the Git fingerprint (a few `stat`s) every few seconds when nothing
+  watches, rarely as a backstop when something does.
 """
 
 from __future__ import annotations
@@ -12,57 +17,59 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+import os
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from lsprotocol import types
 
+from roadmap_coach.analysis.files import read_patterns
 from roadmap_coach.analysis.git_facts import read_git
-from roadmap_coach.analysis.git_fingerprint import Fingerprint, git_fingerprint, head_of
-from roadmap_coach.analysis.workspace import analyze_file, list_files
+from roadmap_coach.analysis.git_fingerprint import (
+    REFS,
+    STATE_FILES,
+    Fingerprint,
+    git_fingerprint,
+    head_of,
+)
+from roadmap_coach.analysis.workspace import analyze_file, list_files, may_be_listed
 from roadmap_coach.lsp.coach_server import CoachServer
+from roadmap_coach.lsp.features.disk_watcher import Batch, DiskWatcher
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.positions import uri_to_rel
+from roadmap_coach.roadmap.models import Roadmap
 
 log = logging.getLogger(__name__)
 
-FILE_GLOBS = (
-    "**/*.py",
-    "**/requirements*.txt",
-    "**/requirements/*.txt",
-    "**/*.in",
-    "**/*.toml",
-    "**/Pipfile",
-    "**/*.lock",
-    "**/Dockerfile*",
-    "**/Containerfile",
-    "**/*.dockerfile",
-    "**/*.yml",
-    "**/*.yaml",
-    "**/*.cfg",
-    "**/*.ini",
-    "**/*.conf",
-    "**/*.json",
-    "**/.gitignore",
-    "**/.dockerignore",
-    "**/.coveragerc",
-    "**/.flake8",
-    "**/.pylintrc",
-    "**/.python-version",
-    "**/runtime.txt",
-    "**/Procfile",
-    "**/.env*",
-    "**/*.html",
-    "**/*.htm",
-    "**/*.jinja",
-    "**/*.jinja2",
-    "**/*.j2",
-)
-GIT_GLOBS = ("**/.git/HEAD", "**/.git/refs/**", "**/.git/packed-refs", "**/.git/config")
 REGISTRATION_ID = "roadmap-coach/watch"
-POLL_S = 2.0  # the client cannot watch
-BACKSTOP_S = 15.0  # the client watches; a missed event still gets noticed
+POLL_S = 2.0  # nothing watches
+BACKSTOP_S = 15.0  # the client or the server watches; a missed event still gets noticed
 BATCH_S = 0.05
+
+
+def _any_case(pattern: str) -> str:
+    """`Dockerfile*` → `[dD][oO]…*`: analysis reads names case-insensitively, globs are not."""
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else c for c in pattern)
+
+
+def roadmap_file_patterns(roadmap: Roadmap) -> list[str]:
+    """The file names the roadmap's `file` matchers look for (rules read them by name)."""
+    found: list[str] = []
+    for checkpoint in roadmap.checkpoints:
+        for matcher in checkpoint.detect:
+            if matcher.kind == "file":
+                value = matcher.value
+                found += [value] if isinstance(value, str) else list(value)
+    return found
+
+
+def watch_globs(roadmap: Roadmap) -> list[str]:
+    """Every glob a watching client is asked for: the file kinds analysis reads, the
+    roadmap's file names, and Git's state files."""
+    globs = [f"**/{_any_case(p)}" for p in read_patterns()]
+    globs += [f"**/{p.removeprefix('**/')}" for p in roadmap_file_patterns(roadmap)]
+    globs += [f"**/.git/{name}" for name in STATE_FILES] + [f"**/.git/{REFS}/**"]
+    return list(dict.fromkeys(globs))
 
 
 class Watcher:
@@ -83,8 +90,9 @@ class Watcher:
         self._register_watch = register_watch  # client/registerCapability
         self._rescan = rescan  # start a whole-workspace scan
         self.registered = False
+        self.disk: DiskWatcher | None = None
         self.poll_interval = POLL_S
-        self._pending: dict[str, int] = {}
+        self._pending: set[str] = set()
         self._git_dirty = False
         self._flush: asyncio.TimerHandle | None = None
         self._poller: asyncio.Task[None] | None = None
@@ -92,10 +100,25 @@ class Watcher:
         self._git_running = False
         self._git_again = False
         self._tasks: set[asyncio.Task[None]] = set()
+        # Files on disk that the listing leaves out (.gitignored): their events are
+        # dropped until a .gitignore or the Git state changes.
+        self._not_listed: set[str] = set()
+
+    @property
+    def mode(self) -> str:
+        """Who watches the files: "client", "server" or "poll" (Git only)."""
+        if self.registered:
+            return "client"
+        if self.disk is not None and self.disk.failed is None:
+            return "server"
+        return "poll"
 
     async def start(self) -> None:
-        if self._can_watch():
-            watchers = [types.FileSystemWatcher(glob_pattern=g) for g in (*FILE_GLOBS, *GIT_GLOBS)]
+        root = self._root()
+        if self._can_watch() and not self.registered:
+            watchers = [
+                types.FileSystemWatcher(glob_pattern=g) for g in watch_globs(self.pipeline.roadmap)
+            ]
             registration = types.Registration(
                 id=REGISTRATION_ID,
                 method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
@@ -104,29 +127,43 @@ class Watcher:
             try:
                 await self._register_watch(types.RegistrationParams(registrations=[registration]))
                 self.registered = True
-            except Exception as exc:  # the client said no: poll instead
+            except Exception as exc:  # the client said no: the server watches
                 log.info("file watching not registered: %s", exc)
-        self.poll_interval = BACKSTOP_S if self.registered else POLL_S
-        if self._root() is not None and self._poller is None:
+        if root is not None and not self.registered and self.disk is None:
+            self.disk = DiskWatcher(root, self.on_disk, ignored=self._not_listed.__contains__)
+            self.disk.start()
+        self.poll_interval = POLL_S if self.mode == "poll" else BACKSTOP_S
+        if root is not None and self._poller is None:
             self._poller = asyncio.ensure_future(self._poll())
 
     def stop(self) -> None:
+        if self.disk is not None:
+            self.disk.stop()
         if self._poller is not None:
             self._poller.cancel()
             self._poller = None
         if self._flush is not None:
             self._flush.cancel()
 
-    # -- watched files ---------------------------------------------------------------
+    # -- changes -----------------------------------------------------------------------
     def on_changes(self, params: types.DidChangeWatchedFilesParams) -> None:
-        for change in params.changes:
-            path = uri_to_rel(self._root(), change.uri)
-            if path is None:
-                continue
+        """The client's `workspace/didChangeWatchedFiles`."""
+        root = self._root()
+        paths = (uri_to_rel(root, change.uri) for change in params.changes)
+        self.changed([p for p in paths if p is not None])
+
+    def on_disk(self, batch: Batch) -> None:
+        """A batch from the server's own watcher (already filtered)."""
+        paths, git = batch
+        self._git_dirty = self._git_dirty or git
+        self.changed(paths)
+
+    def changed(self, paths: Iterable[str]) -> None:
+        for path in paths:
             if path == ".git" or path.startswith(".git/"):
                 self._git_dirty = True
             elif ".git" not in path.split("/"):
-                self._pending[path] = change.type
+                self._pending.add(path)
         if self._flush is None and (self._pending or self._git_dirty):
             self._flush = asyncio.get_running_loop().call_later(BATCH_S, self._start_flush)
 
@@ -137,31 +174,44 @@ class Watcher:
         task.add_done_callback(self._tasks.discard)
 
     async def _apply_pending(self) -> None:
-        pending, self._pending = self._pending, {}
+        pending, self._pending = self._pending, set()
         git, self._git_dirty = self._git_dirty, False
+        if git or any(p.rsplit("/", 1)[-1] == ".gitignore" for p in pending):
+            self._not_listed.clear()  # what Git ignores may have changed
+        in_editor = self._open_paths()
+        pending -= in_editor  # a save from the editor: its buffer was analysed already
         if pending:
-            in_editor = self._open_paths()
             await self.pipeline.update(lambda: self._reread(pending, in_editor))
         if git:
             await self.refresh_git()
 
-    def _reread(self, pending: dict[str, int], in_editor: set[str]) -> None:
+    def _reread(self, pending: set[str], in_editor: set[str]) -> None:
         """On the analysis thread: re-read what changed on disk (an editor buffer wins)."""
         root = self._root()
         state = self.pipeline.state
         if root is None:
             return
+        pending = {p for p in pending if p not in in_editor and may_be_listed(root, p)}
+        if not pending:
+            return
         listed = set(list_files(root)[0])
-        for path in pending:
-            if path in in_editor:
-                continue
+        for path in sorted(pending):
+            full = os.path.join(root, *path.split("/"))
             if path in listed:
                 state.put_disk(path, analyze_file(root, path))
-            else:
-                # a deleted file, or a folder: everything under it that is gone
-                for known in [p for p in state.entries if p == path or p.startswith(path + "/")]:
-                    if known not in listed and known not in in_editor:
-                        state.remove(known)
+                continue
+            prefix = path + "/"
+            if os.path.isdir(full):
+                # a folder moved or checked out: the files in it nobody reported
+                for new in sorted(p for p in listed if p.startswith(prefix)):
+                    if new not in state.entries and new not in in_editor:
+                        state.put_disk(new, analyze_file(root, new))
+            # a deleted file, or a folder: everything under it that is gone
+            for known in [p for p in state.entries if p == path or p.startswith(prefix)]:
+                if known not in listed and known not in in_editor:
+                    state.remove(known)
+            if os.path.isfile(full):
+                self._not_listed.add(path)  # on disk, yet not listed: ignored by Git
 
     # -- git ---------------------------------------------------------------------------
     async def refresh_git(self) -> None:
@@ -193,14 +243,17 @@ class Watcher:
         with contextlib.suppress(asyncio.CancelledError):
             self._fingerprint = await asyncio.to_thread(git_fingerprint, root)
             while not self.pipeline.closed:
+                if self.mode == "poll":
+                    self.poll_interval = POLL_S  # the server's watcher gave up
                 await asyncio.sleep(self.poll_interval)
                 found = await asyncio.to_thread(git_fingerprint, root)
                 if found == self._fingerprint:
                     continue
                 head_moved = head_of(found) != head_of(self._fingerprint)
                 self._fingerprint = found
-                if head_moved and not self.registered:
-                    # A checkout or commit may have changed files nobody told us about.
+                self._not_listed.clear()
+                if head_moved and self.mode == "poll":
+                    # A checkout may have changed files nobody told us about.
                     self._rescan()
                 else:
                     await self.refresh_git()
