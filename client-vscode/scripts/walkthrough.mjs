@@ -73,13 +73,18 @@ export function stepMarkdown(step) {
   return lines.join('\n');
 }
 
+/** The step's short title (`[short]` in roadmap.toml), else its full title. */
+function shortTitle(roadmap, step) {
+  return roadmap.short[step.id] || step.title;
+}
+
 export function walkthroughContribution(roadmap) {
   const first = roadmap.steps[0];
   const last = roadmap.steps[roadmap.steps.length - 1];
   return {
     id: 'roadmap',
     title: roadmap.title,
-    description: `${roadmap.steps.length} steps, from “${first.title}” to “${last.title}”. A step ticks itself when the coach has seen its core checkpoints in your code.`,
+    description: `${roadmap.steps.length} steps: ${shortTitle(roadmap, first)} → ${shortTitle(roadmap, last)}. A step ticks itself when the coach has seen its core checkpoints in your code.`,
     steps: roadmap.steps.map((step) => {
       const core = coreOf(step);
       return {

@@ -118,6 +118,18 @@ export function pageHtml(page: ExplainPage, csp: string): string {
   ].join('\n');
 }
 
+/** The evidence line a lens passes on (`roadmapCoach.openCheckpoint` id, path, 0-based line). */
+export interface EvidenceLine {
+  path: string;
+  line: number;
+}
+
+export function evidenceLineOf(path: unknown, line: unknown): EvidenceLine | undefined {
+  return typeof path === 'string' && path && typeof line === 'number' && Number.isInteger(line) && line >= 0
+    ? { path, line }
+    : undefined;
+}
+
 /** The checkpoint id in a command's argument: an id (lens, page link) or a tree row / next item. */
 export function checkpointIdOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') {

@@ -4,23 +4,24 @@
 // from the progress payload.
 import * as vscode from 'vscode';
 import type { CoachClient } from './coachClient';
-import { PAGE_COMMANDS, pageFromProgress, pageHtml } from './checkpointPage';
+import { EvidenceLine, PAGE_COMMANDS, pageFromProgress, pageHtml } from './checkpointPage';
 import type { ExplainPage } from './protocol';
 import { reportCsp } from './report';
 import { plainLine } from './text';
 
 export class CheckpointPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
-  private shown: string | undefined;
+  private shown: { id: string; where?: EvidenceLine } | undefined;
 
   constructor(
     private readonly coach: CoachClient,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  /** Opens (or reuses) the panel on the page of a checkpoint id or a lesson code. */
-  async show(id: string): Promise<void> {
-    const page = await this.page(id);
+  /** Opens (or reuses) the panel on the page of a checkpoint id or a lesson code; a lens
+   * passes its evidence line on, so the page can speak of what that line shows. */
+  async show(id: string, where?: EvidenceLine): Promise<void> {
+    const page = await this.page(id, where);
     if (!page) {
       void vscode.window.showWarningMessage(`Roadmap Coach: there is no checkpoint or lesson called ${id}.`);
       return;
@@ -42,22 +43,22 @@ export class CheckpointPanel implements vscode.Disposable {
     }
     this.panel.title = title;
     this.panel.webview.html = pageHtml(page, reportCsp(this.panel.webview.cspSource));
-    this.shown = page.id;
+    this.shown = { id: page.id, where };
   }
 
   /** Re-renders the open page after progress changed (a checkpoint may just have been reached). */
   async progressChanged(): Promise<void> {
     if (this.panel && this.shown) {
-      const page = await this.page(this.shown);
+      const page = await this.page(this.shown.id, this.shown.where);
       if (page && this.panel) {
         this.panel.webview.html = pageHtml(page, reportCsp(this.panel.webview.cspSource));
       }
     }
   }
 
-  private async page(id: string): Promise<ExplainPage | undefined> {
+  private async page(id: string, where?: EvidenceLine): Promise<ExplainPage | undefined> {
     try {
-      const page = await this.coach.explain(id);
+      const page = await this.coach.explain(id, where);
       if (page && typeof page.markdown === 'string') {
         return page;
       }

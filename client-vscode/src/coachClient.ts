@@ -216,11 +216,11 @@ export class CoachClient implements vscode.Disposable {
   }
 
   /** A checkpoint's or a lesson's page (`roadmapCoach/explain`). */
-  async explain(id: string): Promise<ExplainPage | undefined> {
+  async explain(id: string, where?: { path: string; line: number }): Promise<ExplainPage | undefined> {
     if (!this.client || this._state !== 'running') {
       return undefined;
     }
-    return this.client.sendRequest<ExplainPage>(METHOD_EXPLAIN, { id });
+    return this.client.sendRequest<ExplainPage>(METHOD_EXPLAIN, where ? { id, path: where.path, line: where.line } : { id });
   }
 
   /** Announces changed settings. Sent by hand rather than through the client's `synchronize`

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import type { CoachClient } from './coachClient';
 import type { CheckpointPanel } from './checkpointPanel';
-import { checkpointIdOf, OPEN_CHECKPOINT_UI } from './checkpointPage';
+import { checkpointIdOf, evidenceLineOf, OPEN_CHECKPOINT_UI } from './checkpointPage';
 import { pickNext } from './milestones';
 import { Evidence, SERVER_COMMAND_EXPORT, SERVER_COMMAND_RECHECK, SERVER_COMMAND_RESET } from './protocol';
 import { defaultExportName, FORMATS } from './report';
@@ -116,10 +116,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('roadmapCoach.ui.showLog', () => log.show(true)),
     vscode.commands.registerCommand('roadmapCoach.ui.whatNext', () => pickNext(whatNext(coach.progress), openPage)),
     // A lens, a hover link, a tree row or a link on a page: the checkpoint's (or lesson's) page.
-    vscode.commands.registerCommand(OPEN_CHECKPOINT_UI, async (arg: unknown) => {
+    // A lens passes (id, path, 0-based line): the page then speaks of what that line shows.
+    vscode.commands.registerCommand(OPEN_CHECKPOINT_UI, async (arg: unknown, path?: unknown, line?: unknown) => {
       const id = checkpointIdOf(arg);
       if (id) {
-        await pages.show(id);
+        await pages.show(id, evidenceLineOf(path, line));
       }
     }),
     vscode.commands.registerCommand('roadmapCoach.ui.openWalkthrough', async () => {

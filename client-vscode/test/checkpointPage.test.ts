@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkpointIdOf, commandUri, pageFromProgress, pageHtml } from '../src/checkpointPage';
+import { checkpointIdOf, commandUri, evidenceLineOf, pageFromProgress, pageHtml } from '../src/checkpointPage';
 import { reportCsp } from '../src/report';
 import { afterFirstRoute } from './progressFixture';
 
@@ -58,4 +58,11 @@ test('a page opens from a lens id, a tree row or a Next up item', () => {
   assert.equal(checkpointIdOf({ kind: 'next', item: { kind: 'checkpoint', id: 'api.json-response' } }), 'api.json-response');
   assert.equal(checkpointIdOf(undefined), undefined);
   assert.equal(checkpointIdOf(42), undefined);
+});
+
+test('a lens passes its evidence line on to the page request', () => {
+  assert.deepEqual(evidenceLineOf('db.py', 25), { path: 'db.py', line: 25 });
+  assert.equal(evidenceLineOf(undefined, undefined), undefined);
+  assert.equal(evidenceLineOf('db.py', -1), undefined);
+  assert.equal(evidenceLineOf('db.py', '25'), undefined);
 });

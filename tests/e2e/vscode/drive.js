@@ -166,11 +166,14 @@ async function collectToasts() {
 
 /** Hovers something and returns the text of the tooltip it shows, as rendered. */
 async function tooltipOf(target, mustContain) {
-  await page.mouse.move(1, 1);
-  await page.waitForTimeout(300);
-  await target.hover();
   const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain }).first();
-  await hover.waitFor({ state: 'visible', timeout: 15000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
+    await target.hover();
+    if (await hover.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`no tooltip with "${mustContain}"`);
+  }
   const text = (await hover.innerText()).trim();
   await page.mouse.move(1, 1);
   return text;
@@ -485,6 +488,23 @@ async function scenario() {
     if (notes) throw new Error('the lens also showed markdown source in a notification');
     await shot('checkpoint-page-from-lens');
     return `"${title}" -> page "${tab}"`;
+  });
+
+  await check('a milestone hover links the checkpoint page, and the link opens it', async () => {
+    await openFile('app.py');
+    const line = activeEditor().locator('.view-line', { hasText: '@app.route("/")' }).first();
+    const link = page.locator('.monaco-hover a', { hasText: 'Open the checkpoint page' }).first();
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.move(1, 1);
+      await line.locator('span span').first().hover();
+      if (await link.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+      if (attempt === 3) throw new Error('no hover with a page link on the route line');
+    }
+    const hoverText = (await page.locator('.monaco-hover', { has: link }).first().innerText()).trim();
+    tooltipsSeen.push({ where: 'milestone hover', text: hoverText });
+    await link.click();
+    await checkpointPage(routeTitle);
+    return hoverText.replace(/\s+/g, ' ').slice(0, 120);
   });
 
   let squiggle = false;
