@@ -123,6 +123,7 @@ class Scanner:
         if root is None:
             return "no workspace folder"
         token = f"roadmap-coach/scan/{next(self._ids)}" if self._can_report() else None
+        self.token = token  # a cancel may come before pygls has registered the token
         work = WorkDone(self.progress, token, cancel)
         await work.begin("roadmap-coach: scanning the workspace")
         try:
