@@ -28,6 +28,7 @@ from roadmap_coach.lsp.framing import FrameReader
 log = logging.getLogger(__name__)
 CHUNK = 64 * 1024
 _QUEUED_CHUNKS = 16  # the reader thread waits when the loop is this far behind
+_TURNS_BETWEEN_MESSAGES = 3
 
 
 def serve_stdio(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
@@ -48,9 +49,12 @@ async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol) -> None:
     async for data in _chunks(stdin):
         for body in frames.feed(data):
             dispatch(protocol, body, frames)
-            # As with pygls's reader, what a message started (an async handler's first
-            # step) runs before the next message is handled.
-            await asyncio.sleep(0)
+            # pygls's own reader took several loop turns per message; so do we, so that
+            # what a message set off (an async handler's first step, the code awaiting a
+            # response to a server request: two turns through pygls's futures) runs
+            # before the next message is handled.
+            for _ in range(_TURNS_BETWEEN_MESSAGES):
+                await asyncio.sleep(0)
 
 
 async def _chunks(stdin: BinaryIO) -> AsyncIterator[bytes]:
