@@ -14,12 +14,17 @@ import {
 } from 'vscode-languageclient/node';
 import { findServer } from './launch';
 import {
+  CLIENT_COMMAND_OPEN_CHECKPOINT,
   EXPERIMENTAL_CAPABILITY,
+  ExplainPage,
+  METHOD_EXPLAIN,
   METHOD_GET_PROGRESS,
   METHOD_MILESTONE,
   METHOD_PROGRESS,
   MilestoneParams,
   Progress,
+  SERVER_COMMAND_EXPLAIN,
+  SERVER_COMMAND_EXPLAIN_MILESTONE,
 } from './protocol';
 import { isLaunch, LaunchFailure } from './serverCommand';
 import { serverSettings } from './settings';
@@ -109,7 +114,22 @@ export class CoachClient implements vscode.Disposable {
       outputChannel: this.log,
       traceOutputChannel: this.log,
       initializationOptions: serverSettings(vscode.workspace.getConfiguration().get('roadmapCoach')),
+      // Hovers may link a checkpoint's page; no other command runs from server markdown.
+      markdown: { isTrusted: { enabledCommands: [CLIENT_COMMAND_OPEN_CHECKPOINT] }, supportHtml: false },
       middleware: {
+        // A lens opens the checkpoint's page. The server sends the client command once it has
+        // seen `checkpointPages`; an older server's `explain…` command showed the page's
+        // markdown source in a one-line notification, so it is pointed at the page too.
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          for (const lens of lenses ?? []) {
+            const cmd = lens.command;
+            if (cmd && (cmd.command === SERVER_COMMAND_EXPLAIN || cmd.command === SERVER_COMMAND_EXPLAIN_MILESTONE)) {
+              lens.command = { ...cmd, command: CLIENT_COMMAND_OPEN_CHECKPOINT };
+            }
+          }
+          return lenses;
+        },
         // Settings changes are announced by settingsChanged() alone: the client's own sync (on
         // when the server registers for it) would also fire for a changed server command and
         // try to start the client that restart() is stopping.
@@ -193,6 +213,14 @@ export class CoachClient implements vscode.Disposable {
       this.log.warn(`${METHOD_GET_PROGRESS} failed: ${String(err)}`);
       return undefined;
     }
+  }
+
+  /** A checkpoint's or a lesson's page (`roadmapCoach/explain`). */
+  async explain(id: string, where?: { path: string; line: number }): Promise<ExplainPage | undefined> {
+    if (!this.client || this._state !== 'running') {
+      return undefined;
+    }
+    return this.client.sendRequest<ExplainPage>(METHOD_EXPLAIN, where ? { id, path: where.path, line: where.line } : { id });
   }
 
   /** Announces changed settings. Sent by hand rather than through the client's `synchronize`

@@ -4,6 +4,8 @@
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { CoachClient } from './coachClient';
+import type { CheckpointPanel } from './checkpointPanel';
+import { checkpointIdOf, evidenceLineOf, OPEN_CHECKPOINT_UI } from './checkpointPage';
 import { pickNext } from './milestones';
 import { Evidence, SERVER_COMMAND_EXPORT, SERVER_COMMAND_RECHECK, SERVER_COMMAND_RESET } from './protocol';
 import { defaultExportName, FORMATS } from './report';
@@ -18,6 +20,7 @@ export interface CommandDeps {
   view: RoadmapView;
   report: ReportPanel;
   walkthrough: WalkthroughTicks;
+  pages: CheckpointPanel;
   log: vscode.LogOutputChannel;
 }
 
@@ -101,7 +104,8 @@ function evidenceOf(arg: unknown): Evidence | undefined {
 }
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { context, coach, view, report, walkthrough, log } = deps;
+  const { context, coach, report, walkthrough, pages, log } = deps;
+  const openPage = (id: string) => pages.show(id);
   return [
     vscode.commands.registerCommand('roadmapCoach.ui.showRoadmap', () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
     vscode.commands.registerCommand('roadmapCoach.ui.export', () => exportProgress(deps)),
@@ -110,7 +114,15 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
     vscode.commands.registerCommand('roadmapCoach.ui.reset', () => reset(deps)),
     vscode.commands.registerCommand('roadmapCoach.ui.restart', () => coach.restart()),
     vscode.commands.registerCommand('roadmapCoach.ui.showLog', () => log.show(true)),
-    vscode.commands.registerCommand('roadmapCoach.ui.whatNext', () => pickNext(view, whatNext(coach.progress))),
+    vscode.commands.registerCommand('roadmapCoach.ui.whatNext', () => pickNext(whatNext(coach.progress), openPage)),
+    // A lens, a hover link, a tree row or a link on a page: the checkpoint's (or lesson's) page.
+    // A lens passes (id, path, 0-based line): the page then speaks of what that line shows.
+    vscode.commands.registerCommand(OPEN_CHECKPOINT_UI, async (arg: unknown, path?: unknown, line?: unknown) => {
+      const id = checkpointIdOf(arg);
+      if (id) {
+        await pages.show(id, evidenceLineOf(path, line));
+      }
+    }),
     vscode.commands.registerCommand('roadmapCoach.ui.openWalkthrough', async () => {
       await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#roadmap`, false);
       await walkthrough.tickPending();

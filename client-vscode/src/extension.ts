@@ -1,6 +1,7 @@
 // Entry point: wires the language client to the roadmap view, status bar, toasts, walkthrough
 // context keys and commands. The server owns all knowledge; this only renders it.
 import * as vscode from 'vscode';
+import { CheckpointPanel } from './checkpointPanel';
 import { CoachClient } from './coachClient';
 import { registerCommands } from './commands';
 import { MilestoneToasts } from './milestones';
@@ -18,7 +19,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const view = new RoadmapView();
   const status = new RoadmapStatus();
   const report = new ReportPanel(coach, context.globalStorageUri);
-  const toasts = new MilestoneToasts(view, () => coach?.progress);
+  const pages = new CheckpointPanel(coach, log);
+  const toasts = new MilestoneToasts(view, () => coach?.progress, (id) => pages.show(id));
   const walkthrough = new WalkthroughTicks(context.extension.id, log);
 
   context.subscriptions.push(
@@ -26,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     view,
     status,
     report,
+    pages,
     toasts,
     walkthrough,
     { dispose: () => void coach?.dispose() },
@@ -33,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       view.update(progress);
       status.setProgress(progress);
       report.progressChanged();
+      void pages.progressChanged();
       walkthrough.update(progress);
     }),
     coach.onMilestone((milestone) => {
@@ -46,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         view.setMessage('The roadmap-coach language server is not running. See the notification or “Show server log”.');
       }
     }),
-    ...registerCommands({ context, coach, view, report, walkthrough, log }),
+    ...registerCommands({ context, coach, view, report, walkthrough, pages, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       const action = configChangeAction((section) => e.affectsConfiguration(section));
       if (action === 'restart') {

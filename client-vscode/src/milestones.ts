@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { MilestoneParams, Progress } from './protocol';
 import { milestoneToast, NextItem, whatNext } from './roadmapModel';
-import type { RoadmapView } from './roadmapView';
+import { openEvidence, RoadmapView } from './roadmapView';
 
 /** Milestones arriving this close together share one toast. */
 const BATCH_MS = 300;
@@ -14,6 +14,7 @@ export class MilestoneToasts implements vscode.Disposable {
   constructor(
     private readonly view: RoadmapView,
     private readonly progress: () => Progress | undefined,
+    private readonly openPage: (id: string) => Promise<void>,
   ) {}
 
   accept(milestone: MilestoneParams): void {
@@ -33,7 +34,8 @@ export class MilestoneToasts implements vscode.Disposable {
     const last = batch[batch.length - 1];
     void vscode.window.showInformationMessage(milestoneToast(batch), 'What next?', 'Show roadmap').then(async (choice) => {
       if (choice === 'What next?') {
-        await pickNext(this.view, whatNext(this.progress(), last));
+        // The server's ranking as it stands when the learner asks (progress follows the toast).
+        await pickNext(whatNext(this.progress(), last.nextUp ?? []), this.openPage);
       } else if (choice === 'Show roadmap') {
         await this.view.reveal(last.id);
       }
@@ -47,17 +49,28 @@ export class MilestoneToasts implements vscode.Disposable {
   }
 }
 
-/** A quick pick of what to try next; picking one shows it in the Roadmap view. */
-export async function pickNext(view: RoadmapView, items: NextItem[]): Promise<void> {
+/** "What next?": the server's ranked suggestions; a lesson goes to its line, a checkpoint opens
+ * its page. */
+export async function pickNext(items: NextItem[], openPage: (id: string) => Promise<void>): Promise<void> {
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('Roadmap Coach: nothing suggested right now — open the roadmap and pick any step.');
+    void vscode.window.showInformationMessage('Roadmap Coach: nothing to suggest right now. Every core checkpoint is reached and no warning is open.');
     return;
   }
   const picked = await vscode.window.showQuickPick(
-    items.map((item) => ({ label: item.title, description: item.stepTitle, detail: item.teaches, id: item.id })),
-    { title: 'What next?', placeHolder: 'Pick a checkpoint to try next', matchOnDetail: true },
+    items.map((item) => ({
+      label: `${item.kind === 'lesson' ? '$(warning)' : '$(star-full)'} ${item.title}`,
+      description: item.description,
+      detail: item.detail,
+      item,
+    })),
+    { title: 'What next?', placeHolder: 'The coach suggests, best first', matchOnDetail: true },
   );
-  if (picked) {
-    await view.reveal(picked.id);
+  if (!picked) {
+    return;
+  }
+  if (picked.item.kind === 'lesson' && picked.item.evidence) {
+    await openEvidence(picked.item.evidence);
+  } else {
+    await openPage(picked.item.id);
   }
 }

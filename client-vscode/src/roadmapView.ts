@@ -1,20 +1,27 @@
 // The Roadmap tree view: renders the rows that roadmapModel builds from the server's progress.
 import * as vscode from 'vscode';
+import { OPEN_CHECKPOINT_UI } from './checkpointPage';
 import type { Evidence, Progress } from './protocol';
-import { buildTree, CheckpointRow, findCheckpoint, Row, StepRow } from './roadmapModel';
+import { buildNextUp, buildTree, CheckpointRow, findCheckpoint, NextRow, NextUpSection, Row, StepRow } from './roadmapModel';
 
 export const VIEW_ID = 'roadmapCoach.roadmap';
 export const OPEN_EVIDENCE = 'roadmapCoach.ui.openEvidence';
 
 const PASSED = new vscode.ThemeColor('testing.iconPassed');
+const STARTED = new vscode.ThemeColor('charts.blue');
 const SUGGESTED = new vscode.ThemeColor('charts.yellow');
+const WARNING = new vscode.ThemeColor('problemsWarningIcon.foreground');
 
+/** One icon per state of the server's one definition of done. */
 function stepIcon(step: StepRow): vscode.ThemeIcon {
-  if (step.complete) {
-    return new vscode.ThemeIcon('pass-filled', PASSED);
+  switch (step.state) {
+    case 'complete':
+      return new vscode.ThemeIcon('pass-filled', PASSED);
+    case 'started':
+      return new vscode.ThemeIcon('play-circle', STARTED);
+    default:
+      return new vscode.ThemeIcon('circle-large-outline');
   }
-  const started = step.children.some((c) => c.state === 'achieved');
-  return started ? new vscode.ThemeIcon('pass', PASSED) : new vscode.ThemeIcon('circle-large-outline');
 }
 
 function checkpointIcon(row: CheckpointRow): vscode.ThemeIcon {
@@ -28,9 +35,20 @@ function checkpointIcon(row: CheckpointRow): vscode.ThemeIcon {
   }
 }
 
+const STEP_STATE_WORDS = { complete: 'complete', started: 'started', 'not-started': 'not started' } as const;
+
+function markdown(text: string): vscode.MarkdownString {
+  // Tooltips carry the roadmap's own words: rendered, never trusted to run commands or HTML.
+  const md = new vscode.MarkdownString(text);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
 export class RoadmapView implements vscode.TreeDataProvider<Row>, vscode.Disposable {
   private tree: StepRow[] = [];
-  private readonly parents = new Map<string, StepRow>();
+  private next: NextUpSection | undefined;
+  private readonly parents = new Map<string, Row>();
   private readonly changed = new vscode.EventEmitter<Row | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<Row>;
@@ -41,11 +59,15 @@ export class RoadmapView implements vscode.TreeDataProvider<Row>, vscode.Disposa
 
   update(progress: Progress): void {
     this.tree = buildTree(progress);
+    this.next = buildNextUp(progress);
     this.parents.clear();
     for (const step of this.tree) {
       for (const child of step.children) {
         this.parents.set(child.key, step);
       }
+    }
+    for (const child of this.next?.children ?? []) {
+      this.parents.set(child.key, this.next as NextUpSection);
     }
     this.view.message = undefined;
     this.view.description = `${progress.achieved}/${progress.total}`;
@@ -58,40 +80,82 @@ export class RoadmapView implements vscode.TreeDataProvider<Row>, vscode.Disposa
   }
 
   getTreeItem(row: Row): vscode.TreeItem {
-    if (row.kind === 'step') {
-      const item = new vscode.TreeItem(
-        row.label,
-        row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
-      );
-      item.id = row.key;
-      item.description = row.description;
-      item.tooltip = row.tooltip;
-      item.iconPath = stepIcon(row);
-      item.contextValue = row.complete ? 'step.complete' : 'step';
-      return item;
+    switch (row.kind) {
+      case 'nextUp':
+        return this.nextUpItem(row);
+      case 'next':
+        return this.nextItem(row);
+      case 'step':
+        return this.stepItem(row);
+      default:
+        return this.checkpointItem(row);
     }
+  }
+
+  private nextUpItem(row: NextUpSection): vscode.TreeItem {
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = row.key;
+    item.iconPath = new vscode.ThemeIcon('lightbulb', SUGGESTED);
+    item.tooltip = markdown('**Next up**: what the coach suggests now, best first.');
+    item.contextValue = 'nextUp';
+    return item;
+  }
+
+  private nextItem(row: NextRow): vscode.TreeItem {
     const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = row.key;
     item.description = row.description;
-    item.tooltip = row.tooltip;
-    item.iconPath = checkpointIcon(row);
-    item.contextValue = `checkpoint.${row.state}`;
-    item.accessibilityInformation = { label: `${row.label}, ${row.state === 'achieved' ? 'achieved' : row.state === 'suggested' ? 'suggested next' : 'not yet'}` };
-    if (row.evidence) {
-      item.command = { command: OPEN_EVIDENCE, title: 'Open evidence', arguments: [row] };
+    item.tooltip = markdown(row.tooltip);
+    if (row.item.kind === 'lesson') {
+      item.iconPath = new vscode.ThemeIcon('warning', WARNING);
+      item.contextValue = 'next.lesson';
+      if (row.item.evidence) {
+        item.command = { command: OPEN_EVIDENCE, title: 'Go to the warning', arguments: [row.item.evidence] };
+      }
+    } else {
+      item.iconPath = new vscode.ThemeIcon('star-full', SUGGESTED);
+      item.contextValue = 'next.checkpoint';
+      item.command = { command: OPEN_CHECKPOINT_UI, title: 'Open its page', arguments: [row.item.id] };
     }
+    return item;
+  }
+
+  private stepItem(row: StepRow): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      row.label,
+      row.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
+    item.id = row.key;
+    item.description = row.description;
+    item.tooltip = markdown(row.tooltip);
+    item.iconPath = stepIcon(row);
+    item.contextValue = `step.${row.state}`;
+    item.accessibilityInformation = { label: `${row.label}, ${STEP_STATE_WORDS[row.state]}` };
+    return item;
+  }
+
+  private checkpointItem(row: CheckpointRow): vscode.TreeItem {
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+    item.id = row.key;
+    item.description = row.description;
+    item.tooltip = markdown(row.tooltip);
+    item.iconPath = checkpointIcon(row);
+    item.contextValue = row.evidence && row.state === 'achieved' ? 'checkpoint.achieved' : `checkpoint.${row.state}`;
+    item.accessibilityInformation = { label: `${row.label}, ${row.state === 'achieved' ? 'reached' : row.state === 'suggested' ? 'next up' : 'not yet'}` };
+    // Every checkpoint is a door: reached or not, a click opens its page.
+    item.command = { command: OPEN_CHECKPOINT_UI, title: 'Open its page', arguments: [row.id] };
     return item;
   }
 
   getChildren(row?: Row): Row[] {
     if (!row) {
-      return this.tree;
+      return this.next ? [this.next, ...this.tree] : this.tree;
     }
-    return row.kind === 'step' ? row.children : [];
+    return row.kind === 'step' || row.kind === 'nextUp' ? row.children : [];
   }
 
   getParent(row: Row): Row | undefined {
-    return row.kind === 'checkpoint' ? this.parents.get(row.key) : undefined;
+    return this.parents.get(row.key);
   }
 
   /** Shows and selects a checkpoint (after "What next?" or "Show roadmap" on a toast). */

@@ -39,7 +39,7 @@ export function configChangeAction(affects: (section: string) => boolean): 'rest
   if (affects('roadmapCoach.server.command')) {
     return 'restart';
   }
-  const keys = ['storePath', 'learner', 'hints', 'disabledLessons', 'roadmapPaths', 'debounceMs'];
+  const keys = ['storePath', 'learner', 'hints', 'disabledLessons', 'roadmapPaths', 'debounceMs', 'codeLens'];
   if (keys.some((key) => affects(`roadmapCoach.${key}`))) {
     return 'notify';
   }

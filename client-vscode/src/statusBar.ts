@@ -30,9 +30,15 @@ export class RoadmapStatus implements vscode.Disposable {
     const problem = this.state === 'missing' || this.state === 'failed';
     const icon = problem ? '$(warning)' : this.state === 'starting' && !this.progress ? '$(sync~spin)' : '$(checklist)';
     this.item.text = `${icon} ${statusText(this.progress)}`;
-    this.item.tooltip = problem
-      ? 'Roadmap Coach: the language server is not running — click for the roadmap, see the log for why'
-      : statusTooltip(this.progress);
+    if (problem) {
+      this.item.tooltip = 'Roadmap Coach: the language server is not running. Click for the roadmap; the log says why.';
+    } else {
+      // The counts and the server's "Next up"; its links run only these two commands.
+      const md = new vscode.MarkdownString(statusTooltip(this.progress));
+      md.isTrusted = { enabledCommands: ['roadmapCoach.ui.whatNext', 'roadmapCoach.ui.showRoadmap'] };
+      md.supportHtml = false;
+      this.item.tooltip = md;
+    }
     this.item.backgroundColor = problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

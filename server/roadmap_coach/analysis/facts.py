@@ -15,7 +15,7 @@ from typing import Any
 
 from roadmap_coach.analysis.file_roles import is_test_path
 
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 
 
 @dataclass(slots=True)
@@ -33,7 +33,8 @@ class Arg:
     """The shape of one call argument.
 
     kind: str | bytes | int | float | bool | none | fstring | concat | percent | format |
-    name | attr | call | dict | list | tuple | lambda | other. For a `name` argument
+    name | attr | call | dict | list | tuple | lambda | path | other (`path`: a pathlib join
+    `BASE / "schema.sql"`, its two operands in `items`). For a `name` argument
     bound earlier in the same function to a built string, `kind` is the builder's kind
     and `via` is the variable name; a `name` that resolves to something else (an import,
     a call's result) also keeps the name as written in `via`.
@@ -181,6 +182,15 @@ class Comment:
 
 
 @dataclass(slots=True)
+class EnvSetting:
+    """A deployment file sets environment variable `name` to a URL (analysis.env_settings)."""
+
+    name: str
+    scheme: str  # the URL's scheme, lower case ("postgresql+asyncpg"); never the value
+    line: int  # 0-based
+
+
+@dataclass(slots=True)
 class TomlFacts:
     keys: list[str] = field(default_factory=list)  # dotted table/key paths ("tool.coverage.run")
     error: str | None = None
@@ -227,6 +237,7 @@ class FileFacts:
     pinned_line: int | None = None
     first_line: int = 0
     lines: list[str] = field(default_factory=list)  # short text files only (configs); never secrets
+    env_urls: list[EnvSetting] = field(default_factory=list)  # Compose/.env/YAML: NAME=scheme://
     # may hold a secret's value (analysis.secret_values): never written to the facts cache
     sensitive: bool = False
     # what the file is to the learner (analysis.file_roles): test code, or a tool's output
@@ -298,6 +309,7 @@ for _cls in (
     Attribute,
     Subscript,
     Comment,
+    EnvSetting,
     TomlFacts,
 ):
     _TYPES[_cls.__name__] = _cls

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from roadmap_coach.analysis import dependencies, encoding
+from roadmap_coach.analysis.env_settings import url_settings
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
 from roadmap_coach.analysis.python_facts import analyze_python
 from roadmap_coach.analysis.secret_values import holds_secret, mask_line
@@ -65,6 +66,7 @@ _TEXT_GLOBS = (
     "*.sh",  # entrypoint scripts start the app server
     "entrypoint*",
     "*.service",  # systemd units (`ExecStart=…/gunicorn …`) on a VPS
+    "*.sql",  # queries and schemas the code may load (aiosql, executescript)
 )
 # Folders whose files are configuration whatever their names (`nginx/default`).
 _TEXT_FOLDERS = {"nginx", "conf.d", "sites-available", "sites-enabled"}
@@ -165,9 +167,13 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         facts.lines = _kept_lines(text)  # where the RC901 fix appends a requirement
         facts.first_line = first_content_line(facts.lines)
         return facts
-    if not _is_secret(posixpath.basename(path).lower()):
-        lines = encoding.split_lines(encoding.decode_text(data))
-        facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines[:MAX_LINES]]
+    name = posixpath.basename(path).lower()
+    secret = _is_secret(name)
+    lines = encoding.split_lines(encoding.decode_text(data))[:MAX_LINES]
+    if secret or name.endswith((".yml", ".yaml")):
+        facts.env_urls = url_settings(lines)  # names and URL schemes, never a value
+    if not secret:
+        facts.lines = [mask_line(line[:MAX_LINE_CHARS]) for line in lines]
         facts.first_line = first_content_line(facts.lines)
     return facts
 

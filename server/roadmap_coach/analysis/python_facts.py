@@ -282,6 +282,9 @@ class _Walker:
         if isinstance(node, ast.JoinedStr):
             return Arg("fstring", None, span, parts=self.fstring_parts(node))
         if isinstance(node, ast.BinOp):
+            if isinstance(node.op, ast.Div) and _is_path_join(node):
+                # `BASE_DIR / "sql" / "schema.sql"`: a path whose pieces stay readable
+                return Arg("path", None, span, items=[self.arg(node.left), self.arg(node.right)])
             if isinstance(node.op, ast.Add) and self.stringish(node):
                 return Arg("concat", None, span, parts=self.concat_parts(node))
             if (
@@ -706,7 +709,7 @@ class _Walker:
             and self.facts.classes
         ):
             self.facts.classes[-1].attrs[node.target.id] = Arg(
-                "annotation", self.segment(node.annotation)
+                "annotation", self.segment(node.annotation), span_of(node)
             )
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
@@ -782,6 +785,15 @@ class _Walker:
         if self.handlers:
             self.handlers[-1].reraises = True
         self.children(node)
+
+
+def _is_path_join(node: ast.BinOp) -> bool:
+    """`something / "name"` (pathlib's join), also chained: `BASE / "sql" / "q.sql"`."""
+    right = node.right
+    if isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return True
+    left = node.left
+    return isinstance(left, ast.BinOp) and isinstance(left.op, ast.Div) and _is_path_join(left)
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:

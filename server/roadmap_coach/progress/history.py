@@ -365,4 +365,9 @@ def _references(matcher: Matcher) -> list[str]:
 def context_signature(ctx: Context) -> object:
     """Equal for two contexts under which every per-file result is the same."""
     symbols = ctx.symbols
-    return (ctx.paths, sorted(symbols.names.items()), sorted(symbols.bases.items()))
+    return (
+        ctx.paths,
+        sorted(symbols.names.items()),
+        sorted(symbols.bases.items()),
+        sorted(symbols.resources),
+    )

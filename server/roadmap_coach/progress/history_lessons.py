@@ -68,6 +68,9 @@ class LessonTracker:
     index: dict[str, tuple[dict[str, list[int]], dict[str, list[int]]]] = field(
         default_factory=dict
     )  # path -> (open, silenced) lines by code
+    # (path, code) of lessons shown at some commit: only those can be fixed for credit
+    # (one silenced from the start was never in front of the learner)
+    shown: set[tuple[str, str]] = field(default_factory=set)
 
     def observe(self, snapshot: Snapshot, git: GitFacts) -> None:
         if not snapshot.changed and not snapshot.removed:
@@ -94,11 +97,15 @@ class LessonTracker:
                 self._note(commit, path, found, hidden)
 
     def fixed_in(self, commit: Commit) -> list[LessonStep]:
-        """Real fixes (the code changed, the file is still there) made by `commit`."""
+        """Real fixes made by `commit`: the code changed, the file is still there, and the
+        lesson had been shown (silencing from the start and fixing later teaches nothing)."""
         return [
             s
             for s in self.steps
-            if s.commit == commit.sha and s.kind == LESSON_FIXED and not s.removed
+            if s.commit == commit.sha
+            and s.kind == LESSON_FIXED
+            and not s.removed
+            and (s.path, s.code) in self.shown
         ]
 
     def open_now(self) -> list[dict[str, Any]]:
@@ -125,6 +132,8 @@ class LessonTracker:
         plan = plan_lessons(open_now, silenced_now, by_code(found), by_code(hidden))
 
         def step(kind: str, code: str, line: int) -> None:
+            if kind == LESSON_SHOWN:
+                self.shown.add((path, code))
             self.steps.append(LessonStep(kind, code, path, line, commit.sha, commit.time, removed))
 
         for code, line in plan.fixed_open + plan.fixed_silenced:

@@ -407,6 +407,19 @@ class _Loader:
                 f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
             )
             return None
+        elif kind == "layer" and (not isinstance(value, str) or value not in schema.LAYERS):
+            at_line, col = text.key("layer", line - 1, end)
+            self.problem(
+                path,
+                at_line,
+                col,
+                f"unknown layer fact {value!r} (known: {', '.join(sorted(schema.LAYERS))})",
+            )
+            return None
+        elif kind in ("env_url", "sql_file") and not _is_patterns(value):
+            at_line, col = text.key(kind, line - 1, end)
+            self.problem(path, at_line, col, f"`{kind}` takes a pattern or a list of patterns")
+            return None
         elif kind == "achieved" and not _is_ids(value):
             at_line, col = text.key("achieved", line - 1, end)
             self.problem(path, at_line, col, "`achieved` takes a checkpoint id or a list of ids")
@@ -417,7 +430,7 @@ class _Loader:
                 at_line, col = text.key(key, line - 1, end)
                 self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
                 return None
-        if isinstance(value, str) and kind not in ("git", "aggregate", "history"):
+        if isinstance(value, str) and kind not in ("git", "aggregate", "history", "layer"):
             value = (value,)
         elif isinstance(value, list):  # tuples: hashable, so compiled patterns are cached
             value = tuple(value)

@@ -39,6 +39,8 @@ MATCHERS: dict[str, frozenset[str]] = {
         "new_singleton",
         "calls",
         "factory",
+        "routed_class",
+        "calls_all",
     },
     "returns": COMMON,
     "attribute": COMMON,
@@ -57,6 +59,9 @@ MATCHERS: dict[str, frozenset[str]] = {
     "workspace_base": frozenset({"abstract"}),
     "package_import": frozenset(),
     "module_instance": frozenset(),
+    "env_url": frozenset(),
+    "layer": frozenset(),
+    "sql_file": frozenset(),
     "aggregate": frozenset({"require"}),
     "achieved": frozenset({"min"}),
     "git": frozenset(),
@@ -69,12 +74,16 @@ GIT_FACTS = frozenset(
     {"repo", "commit", "branch", "merge", "conflict-merge", "remote", "pull-request", "upstream"}
 )
 AGGREGATES = frozenset({"http_methods", "sql_verbs"})
+LAYERS = frozenset({"service", "split"})
 HISTORY_FACTS = frozenset({"lesson-fixed"})
 WORKSPACE_KINDS = frozenset(
     {
         "workspace_base",
         "package_import",
         "module_instance",
+        "env_url",
+        "layer",
+        "sql_file",
         "aggregate",
         "achieved",
         "git",
@@ -99,7 +108,9 @@ TABLE_CONDITIONS = frozenset(
     {"kwargs", "keywords", "not_class_attrs", "not_decorated"}
 )  # name -> pattern(s)
 TEXT_CONDITIONS = frozenset({"teaches"})  # words for people, not patterns
-NESTED_CONDITIONS = frozenset({"args", "require"})  # list of pattern or list of patterns
+NESTED_CONDITIONS = frozenset(
+    {"args", "require", "calls_all"}
+)  # list of pattern or list of patterns
 
 CHECKPOINT_FIELDS = frozenset(
     {"id", "title", "teaches", "next", "links", "detect", "step", "example"}

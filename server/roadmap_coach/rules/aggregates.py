@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, Span
+from roadmap_coach.rules.environment import EnvUse, env_use
+from roadmap_coach.rules.layers import LayerPart, layer_part
 from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.sql_files import SqlPart, sql_part
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
 _VERB_DECORATORS = {
@@ -32,6 +35,10 @@ _ROUTE_MODULES = (
     "litestar",
     "bottle",
     "aiohttp",
+    # a module of Resource classes imports only the extension
+    "flask_restful",
+    "flask_restx",
+    "flask_restplus",
 )
 _VIEW_BASES = ("*View", "*ViewSet", "*APIView", "*Resource", "*MethodView", "*Handler", "*Endpoint")
 _VIEWSET_ACTIONS = {
@@ -75,6 +82,9 @@ class Contribution:
     imports: list[tuple[str, Evidence]] = field(default_factory=list)
     # module-level `name = SomeClass(...)`: (qualified name, called class, evidence)
     instances: list[tuple[str, str, Evidence]] = field(default_factory=list)
+    env: EnvUse | None = None  # environment variables read here, or set to URLs here
+    layer: LayerPart | None = None  # what this module does, for layers by role
+    sql: SqlPart | None = None  # a .sql file's statements, or the .sql files code loads
 
     def add(self, aggregate: str, value: str, evidence: Evidence) -> None:
         self.values.setdefault(aggregate, {}).setdefault(value, evidence)
@@ -94,9 +104,10 @@ def http_methods(f: FileFacts, out: Contribution, ctx: Context | None = None) ->
     web = _imports_web(f)
     if not web and (ctx is None or not ctx.symbols):
         return
+    classes = {cls.qualname for cls in f.classes}
     for dec in f.decorators:
-        if not dec.is_call:
-            continue
+        if not dec.is_call or dec.target in classes:
+            continue  # `@ns.route("/todos")` on a Resource: its methods give the verbs
         if not web and not _web_decorator(ctx.names(dec.name, dec.qname) if ctx else ()):
             continue
         last = dec.qname.rsplit(".", 1)[-1]
@@ -166,4 +177,9 @@ def contribute(f: FileFacts, ctx: Context | None = None) -> Contribution:
         http_methods(f, out, ctx)
         sql_verbs(f, out)
         definitions(f, out)
+        out.layer = layer_part(f, ctx or Context())
+    if f.kind == "python" or f.env_urls:
+        out.env = env_use(f, ctx or Context())
+    if f.kind == "python" or f.path.lower().endswith(".sql"):
+        out.sql = sql_part(f, ctx or Context())
     return out

@@ -11,9 +11,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
+from roadmap_coach.analysis.modules import import_names, with_import_names
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
+from roadmap_coach.rules import layers, sql_files
 from roadmap_coach.rules.aggregates import Contribution, contribute
+from roadmap_coach.rules.environment import joined
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import add_to_context, build_context, select_findings
@@ -191,12 +194,22 @@ class Engine:
             defined = {name for c in contributions for name in c.classes}
             if matcher.conditions.get("abstract"):
                 defined = {name for c in contributions for name in c.abstract}
-            defined = _with_src_aliases(defined)
+            defined = with_import_names(defined)
             return [ev for c in contributions for base, ev in c.bases if base in defined]
         if kind == "package_import":
             return _package_imports(contributions)
         if kind == "module_instance":
             return _module_instances(contributions)
+        if kind == "env_url":
+            return joined(matcher.value, (c.env for c in contributions))
+        if kind == "sql_file":
+            return sql_files.evidence(matcher.value, [c.sql for c in contributions])
+        if kind == "layer":
+            return (
+                layers.services(contributions)
+                if matcher.value == "service"
+                else layers.split(contributions)
+            )
         return []
 
     # -- lessons ------------------------------------------------------------------
@@ -209,14 +222,17 @@ class Engine:
         context: WorkspaceContext,
         disabled: Iterable[str] = (),
         hints: str = "all",
+        silenced: list[LessonFinding] | None = None,
     ) -> list[LessonFinding]:
+        """The lessons to show for one file; security lessons hidden by an ignore comment
+        or a disabled code go to `silenced` when given (see `select_findings`)."""
         found: list[LessonFinding] = []
         for lesson in self.lessons:
             try:
                 found.extend(lesson.check(facts, context))
             except Exception as exc:  # one broken lesson must not hide the others
                 found.append(_lesson_failure(lesson, facts, exc))
-        return select_findings(found, facts, set(disabled), hints)
+        return select_findings(found, facts, set(disabled), hints, silenced)
 
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"
@@ -273,6 +289,10 @@ def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[
     for contribution in contributions:
         for value, evidence in contribution.values.get(matcher.value, {}).items():
             seen.setdefault(value, evidence)
+    if matcher.value == "sql_verbs":  # statements of the .sql files the code loads
+        for sql, _ in sql_files.loaded(c.sql for c in contributions):
+            for verb, evidence in sql.statements:
+                seen.setdefault(verb, evidence)
     hits = []
     for required in matcher.conditions.get("require", []):
         options = as_tuple(required)
@@ -284,12 +304,12 @@ def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[
 
 
 def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
-    packages = {c.package for c in contributions if c.package}
+    packages = with_import_names({c.package for c in contributions if c.package})
     if not packages:
         return []
     hits = []
     for c in contributions:
-        own = _prefixes(c.module) if c.module else set()
+        own = {p for name in import_names(c.module) for p in _prefixes(name)} if c.module else set()
         for module, evidence in c.imports:
             # a package imported from outside itself (its own modules don't count)
             if any(p in packages and p not in own for p in _prefixes(module)):
@@ -303,16 +323,11 @@ def _prefixes(dotted: str) -> set[str]:
     return {".".join(parts[: i + 1]) for i in range(len(parts))}
 
 
-def _with_src_aliases(names: set[str]) -> set[str]:
-    """In a `src/` layout, `src/shop/ports.py` is imported as `shop.ports`."""
-    return names | {name[4:] for name in names if name.startswith("src.")}
-
-
 def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
     """`settings = Settings()` at module level, of a workspace class, imported by another
     module: one shared instance, the Pythonic singleton. Library objects shared the same
     way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
-    classes = _with_src_aliases({name for c in contributions for name in c.classes})
+    classes = with_import_names({name for c in contributions for name in c.classes})
     importers: dict[str, set[int]] = {}
     for index, c in enumerate(contributions):
         for name, _ in c.imports:
@@ -321,7 +336,7 @@ def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
     for index, owner in enumerate(contributions):
         for name, made_by, evidence in owner.instances:
             if made_by in classes and any(
-                importers.get(alias, set()) - {index} for alias in _with_src_aliases({name})
+                importers.get(alias, set()) - {index} for alias in with_import_names({name})
             ):
                 hits.append(evidence)
     return hits

@@ -121,10 +121,10 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
             if not value_matches(pattern, arg):
                 return False
     if cond.get("sql") or cond.get("placeholders"):
-        text = statement_text(_first_sql_arg(call))
+        first = _first_sql_arg(call)
+        text = statement_text(first)
         if sql_verb(text) is None:
             return False
-        first = _first_sql_arg(call)
         if cond.get("placeholders") and not (
             has_placeholders(text)
             and (len(call.args) + len(call.kwargs) >= 2 or binds_values(first))
@@ -245,7 +245,16 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
         return False
     if "factory" in cond and bool(cond["factory"]) != _is_factory(fn, f, ctx):
         return False
-    # last: it reads the file's calls, the other conditions only the function record
+    if "routed_class" in cond and not _in_routed_class(cond["routed_class"], fn, f, ctx):
+        return False
+    # last: they read the file's calls, the other conditions only the function record
+    if "calls_all" in cond and not all(
+        _calls_in_body(group, fn, f, ctx)
+        for group in (
+            cond["calls_all"] if isinstance(cond["calls_all"], list) else [cond["calls_all"]]
+        )
+    ):
+        return False
     return "calls" not in cond or _calls_in_body(cond["calls"], fn, f, ctx)
 
 
@@ -274,6 +283,21 @@ def _caches_instance(fn: Function, f: FileFacts) -> bool:
     return any(
         r.kind in ("attr", "subscript") and (r.value or "").startswith(owners) for r in fn.returns
     )
+
+
+def _in_routed_class(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
+    """A method of a class deriving from `patterns` (a Flask-RESTful/RESTX `Resource`)
+    that is registered as a route: a `*.route(...)` decorator on the class
+    (`@ns.route("/todos")`) or `api.add_resource(Cls, "/todos")` anywhere."""
+    cls = next((c for c in f.classes if c.qualname == fn.cls), None) if fn.cls else None
+    if cls is None or not matches(patterns, *cls.bases, *ctx.symbols.lineage(cls.qbases)):
+        return False
+    if any(
+        d.target == cls.qualname and d.is_call and d.name.rsplit(".", 1)[-1] == "route"
+        for d in f.decorators
+    ):
+        return True
+    return ctx.symbols.is_resource(f"{f.module}.{cls.qualname}" if f.module else cls.qualname)
 
 
 def _is_factory(fn: Function, f: FileFacts, ctx: Context) -> bool:
@@ -440,12 +464,21 @@ def match_lambda(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, Span(line, 0, line, 0)) for line in f.lambdas]
 
 
+def literal_values(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
+    """Every value the `literal` kind reads: call arguments, assigned and returned values,
+    and what they hold (container items, a path's pieces), with the enclosing function."""
+    return _literals(f)
+
+
 def _literals(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
     for call in f.calls:
         for arg in [*call.args, *call.kwargs.values()]:
             yield from _nested(arg, call.function)
     for assign in f.assigns:
         yield from _nested(assign.value, None)
+    for fn in f.functions:  # `return f"postgresql+asyncpg://{user}@{host}/db"` in a property
+        for value in fn.returns:
+            yield from _nested(value, fn.qualname)
 
 
 def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Arg, str | None]]:
@@ -453,7 +486,9 @@ def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Ar
     as `DATABASES = {"default": {"ENGINE": "…"}}` keep their strings there)."""
     yield arg, function
     if depth < 4:
-        for item in arg.items or ():
+        # container items, a path's pieces, and what a call made on the spot was given
+        # (`(BASE / "schema.sql").read_text()`: its receiver)
+        for item in [*(arg.items or ()), *(arg.inner or ())]:
             yield from _nested(item, function, depth + 1)
 
 
@@ -573,7 +608,7 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     "assign": ("assigns",),
     "handler": ("handlers",),
     "lambda": ("lambdas",),
-    "literal": ("calls", "assigns"),
+    "literal": ("calls", "assigns", "functions"),
     "toml_key": ("toml",),
     "requirement": ("requirements",),
     "pinned": ("pinned",),

@@ -17,14 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts
+from roadmap_coach.analysis.modules import import_names
 
 _MAX_HOPS = 8  # re-exports rarely chain further; the cap also stops cycles
 _BINDING_KINDS = ("call", "name", "attr")
-
-
-def _aliases(module: str) -> list[str]:
-    """A module's dotted name, plus its import name in a `src/` layout."""
-    return [module, module[4:]] if module.startswith("src.") else [module]
 
 
 @dataclass(slots=True)
@@ -33,6 +29,9 @@ class Symbols:
     names: dict[str, str] = field(default_factory=dict)
     # "app.models.User" -> ("app.models.UserBase",): each workspace class's resolved bases
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # classes handed to `api.add_resource(TodoList, "/todos")` (Flask-RESTful/RESTX), as
+    # the registering file resolved them
+    resources: set[str] = field(default_factory=set)
     _resolved: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -44,7 +43,7 @@ class Symbols:
 
     def add_file(self, facts: FileFacts) -> None:
         if facts.kind == "python" and facts.module:
-            for module in _aliases(facts.module):
+            for module in import_names(facts.module):
                 self._add(module, facts)
 
     def _add(self, module: str, facts: FileFacts) -> None:
@@ -66,13 +65,19 @@ class Symbols:
                 self._bind(f"{module}.{assign.target}", value.value)
         for klass in facts.classes:
             self.bases[f"{module}.{klass.qualname}"] = tuple(klass.qbases)
+        self.resources.update(registered_resources(facts))
 
     def _bind(self, name: str, target: str) -> None:
         if name != target:
             self.names[name] = target
 
     def __bool__(self) -> bool:
-        return bool(self.names or self.bases)
+        return bool(self.names or self.bases or self.resources)
+
+    def is_resource(self, qname: str) -> bool:
+        """Was the workspace class `qname` registered with `add_resource` somewhere?"""
+        names = {qname, *import_names(qname)}
+        return any(r in names or self.resolve(r) in names for r in self.resources)
 
     def resolve(self, qname: str) -> str:
         """`qname` with its longest known prefix replaced, repeatedly (`app.db.Model` ->
@@ -116,6 +121,20 @@ class Symbols:
         return found
 
 
+def registered_resources(facts: FileFacts) -> list[str]:
+    """The classes a file registers with `api.add_resource(Cls, "/path")`."""
+    found = []
+    for call in facts.calls:
+        if call.name.endswith("add_resource") and call.args:
+            first = call.args[0]
+            if first.kind in ("name", "attr") and first.value:
+                local = first.value
+                if "." not in local and facts.module:
+                    local = f"{facts.module}.{local}"  # a class defined below the call
+                found.append(local)
+    return found
+
+
 def signature(facts: FileFacts) -> tuple[object, ...]:
     """What a file gives the table: equal signatures mean other files' results stand."""
     if facts.kind != "python":
@@ -127,4 +146,4 @@ def signature(facts: FileFacts) -> tuple[object, ...]:
         if a.scope == "module" and a.value.kind in _BINDING_KINDS
     )
     classes = tuple((c.qualname, tuple(c.qbases)) for c in facts.classes)
-    return (facts.module, imports, names, classes)
+    return (facts.module, imports, names, classes, tuple(registered_resources(facts)))

@@ -6,7 +6,8 @@
 #   tests/e2e/vscode/run.sh setup    only install what is missing (idempotent)
 #
 # Everything is cached under .build/vscode-e2e/ (gitignored); override with VSCODE_E2E_CACHE.
-# Screenshots of a failure land in tests/e2e/artifacts/vscode/.
+# Screenshots of a failure, and of the view, a toast, a checkpoint page and the report on every
+# run, land in tests/e2e/artifacts/vscode/.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../../.." && pwd)
@@ -106,7 +107,7 @@ trap 'exit 130' INT TERM
 rm -rf "$ART"
 mkdir -p "$RUN"/{ud/User,ud/Machine,exts,xdg/config,xdg/data,ws}
 export XDG_CONFIG_HOME=$RUN/xdg/config XDG_DATA_HOME=$RUN/xdg/data   # keep code-server and Chromium out of ~
-export E2E_RUN=$RUN E2E_WS=$RUN/ws E2E_ART=$ART E2E_REPO=$REPO E2E_STORE=$RUN/progress.sqlite
+export E2E_RUN=$RUN E2E_WS=$RUN/ws E2E_ART=$ART E2E_REPO=$REPO E2E_STORE=$RUN/progress.sqlite E2E_SERVER_BIN=$SERVER_BIN
 
 # The learner's workspace: a small Flask project without any route yet.
 cp -r "$HERE/workspace/." "$RUN/ws/"

@@ -143,3 +143,30 @@ def test_a_fork_whose_upstream_was_never_fetched_is_seen_by_head(
     git(repo, "remote", "add", "origin", "https://github.com/ada-learner/shop.git")
     git(repo, "remote", "add", "upstream", "https://github.com/teacher/shop.git")
     assert at(replay_history(str(repo), shipped))["git.upstream"] == (head, "2024-05-02T10:00:00Z")
+
+
+SECRET = 'SECRET_KEY = "dev-only-not-for-production-8f2a"\n'
+SILENCED = 'SECRET_KEY = "dev-only-not-for-production-8f2a"  # coach: ignore[RC501]\n'
+FROM_ENV = 'import os\n\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
+
+
+def test_silencing_a_security_lesson_in_a_commit_is_not_a_fix(
+    tmp_path: Path, shipped: Roadmap
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2024-05-01T10:00:00Z", "Settings", {"config.py": SECRET})
+    commit(repo, "2024-05-02T10:00:00Z", "Hush", {"config.py": SILENCED})
+    fixed = commit(repo, "2024-05-03T10:00:00Z", "Secret from env", {"config.py": FROM_ENV})
+    found = at(replay_history(str(repo), shipped))
+    assert found["sec.lesson-fixed"] == (fixed, "2024-05-03T10:00:00Z")
+
+
+def test_a_lesson_silenced_from_the_start_is_never_fixed(tmp_path: Path, shipped: Roadmap) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, "2024-05-01T10:00:00Z", "Settings", {"config.py": SILENCED})
+    commit(repo, "2024-05-02T10:00:00Z", "Secret from env", {"config.py": FROM_ENV})
+    assert "sec.lesson-fixed" not in at(replay_history(str(repo), shipped))

@@ -39,19 +39,25 @@ def add_to_context(context: WorkspaceContext, facts: FileFacts) -> None:
 
 
 def select_findings(
-    found: list[LessonFinding], facts: FileFacts, disabled: set[str], hints: str
+    found: list[LessonFinding],
+    facts: FileFacts,
+    disabled: set[str],
+    hints: str,
+    silenced: list[LessonFinding] | None = None,
 ) -> list[LessonFinding]:
     """Drop silenced and disabled lessons; keep security lessons; cap learning hints.
 
     `hints` governs learning hints only ("all" shows them, "milestones" and "off" hide
     them): a security warning stays until it is fixed, silenced on its line or its code
-    is disabled, because hiding it would hide a real risk."""
+    is disabled, because hiding it would hide a real risk. Security warnings hidden that
+    way are added to `silenced` when given: the progress log keeps them open, since
+    silencing a lesson is not fixing it."""
     kept = []
     for finding in found:
-        if finding.code in disabled:
-            continue
         ignored = facts.ignores.get(finding.span.line, [])
-        if finding.code in ignored or "ALL" in ignored:
+        if finding.code in disabled or finding.code in ignored or "ALL" in ignored:
+            if silenced is not None and finding.severity == "warning":
+                silenced.append(finding)
             continue
         kept.append(finding)
     security = [f for f in kept if f.severity == "warning"]
