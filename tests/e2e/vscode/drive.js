@@ -493,14 +493,15 @@ async function scenario() {
   await check('a milestone hover links the checkpoint page, and the link opens it', async () => {
     await openFile('app.py');
     const line = activeEditor().locator('.view-line', { hasText: '@app.route("/")' }).first();
-    const link = page.locator('.monaco-hover a', { hasText: 'Open the checkpoint page' }).first();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Open the checkpoint page' }).first();
+    const link = hover.locator('a', { hasText: 'Open the checkpoint page' }).first();
     for (let attempt = 1; ; attempt++) {
       await page.mouse.move(1, 1);
       await line.locator('span span').first().hover();
       if (await link.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
       if (attempt === 3) throw new Error('no hover with a page link on the route line');
     }
-    const hoverText = (await page.locator('.monaco-hover', { has: link }).first().innerText()).trim();
+    const hoverText = (await hover.innerText()).trim();
     tooltipsSeen.push({ where: 'milestone hover', text: hoverText });
     await link.click();
     await checkpointPage(routeTitle);
@@ -589,8 +590,7 @@ async function scenario() {
     const rows = await stepRowInfo();
     const idle = rows.find((r) => r.state === 'not started');
     if (!idle) throw new Error('no step left unstarted');
-    const step = stepRows().filter({ hasText: idle.text }).first();
-    if ((await step.getAttribute('aria-expanded')) === 'false') await step.locator('.monaco-tl-twistie').click();
+    await expandStep(idle.text);
     // The first checkpoint row under that step.
     const title = await waitFor(`a checkpoint under "${idle.text}"`, async () => treeRows().evaluateAll((rows, stepText) => {
       const at = rows.findIndex((r) => r.getAttribute('aria-level') === '1' && r.innerText.replace(/\s+/g, ' ').trim() === stepText);
