@@ -166,7 +166,8 @@ async function collectToasts() {
 
 /** Hovers something and returns the text of the tooltip it shows, as rendered. */
 async function tooltipOf(target, mustContain) {
-  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain }).first();
+  // Hovers shown before stay in the DOM, hidden: only a visible one counts.
+  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain, visible: true }).first();
   for (let attempt = 1; ; attempt++) {
     await page.mouse.move(1, 1);
     await page.waitForTimeout(300);
@@ -493,7 +494,7 @@ async function scenario() {
   await check('a milestone hover links the checkpoint page, and the link opens it', async () => {
     await openFile('app.py');
     const line = activeEditor().locator('.view-line', { hasText: '@app.route("/")' }).first();
-    const hover = page.locator('.monaco-hover').filter({ hasText: 'Open the checkpoint page' }).first();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Open the checkpoint page', visible: true }).first();
     const link = hover.locator('a', { hasText: 'Open the checkpoint page' }).first();
     for (let attempt = 1; ; attempt++) {
       await page.mouse.move(1, 1);
