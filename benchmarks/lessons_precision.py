@@ -50,8 +50,8 @@ QUIET_CASES = (
     "Quiet cases added for issue 14 (`app/accounts.py`: names a token is kept under, two "
     "just-submitted passwords compared with each other; `polls/tests.py`: Django's test "
     "module): before the rule changes, roadmap-coach flagged 9 of their 11 look-alikes "
-    "(RC501×6, RC504×3) and found all 4 of their problems; now it flags none of the "
-    "look-alikes and still finds the 4. They were written together with those changes, so "
+    "(RC501×6, RC504×3) and found all 6 of their problems; now it flags none of the "
+    "look-alikes and still finds the 6. They were written together with those changes, so "
     "they guard against regressions rather than measure accuracy."
 )
 SECTION = "## Lessons: precision and recall against bandit"

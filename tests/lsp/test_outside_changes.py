@@ -194,3 +194,59 @@ async def test_files_git_ignores_or_under_node_modules_stay_out(
             "models.py", lambda s: "basics.class" in s["milestones"], timeout=SOON_S
         )
         assert stats["files"] == before["files"] + 1  # models.py only
+
+
+MAKE_COURSE = """[step]
+id = "course"
+number = 12
+title = "Our course"
+
+[[checkpoint]]
+id = "course.make"
+title = "A Makefile"
+teaches = "make runs the project's tasks."
+[[checkpoint.detect]]
+file = ["Makefile"]
+"""
+
+
+async def test_a_roadmap_with_new_file_names_is_watched_for_them_too(
+    workspace: Path, store: Path, tmp_path: Path
+) -> None:
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "12-course.toml").write_text(MAKE_COURSE)
+    async with coach(workspace, store, editor="visual-studio-code") as session:
+        gone: list[types.Unregistration] = []
+
+        @session.client.feature(types.CLIENT_UNREGISTER_CAPABILITY)
+        def on_unregister(params: types.UnregistrationParams) -> None:
+            gone.extend(params.unregisterations)
+
+        await session.settled()
+
+        def watched() -> list[list[str]]:
+            return [
+                [w["globPattern"] for w in r.register_options["watchers"]]
+                for r in session.registrations
+                if r.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+            ]
+
+        assert len(watched()) == 1 and "**/Makefile" not in watched()[0]
+        session.client.workspace_did_change_configuration(
+            types.DidChangeConfigurationParams(
+                settings={"roadmapCoach": {"roadmapPaths": [str(course)]}}
+            )
+        )
+        await session.wait_for("a second registration", lambda: len(watched()) == 2)
+        assert [g.id for g in gone] == ["roadmap-coach/watch"]
+        assert "**/Makefile" in watched()[1]
+        (workspace / "Makefile").write_text("test:\n\tpytest\n")
+        session.client.workspace_did_change_watched_files(
+            types.DidChangeWatchedFilesParams(
+                changes=[
+                    types.FileEvent(uri=session.uri("Makefile"), type=types.FileChangeType.Created)
+                ]
+            )
+        )
+        await session.wait_stats("course.make", lambda s: "course.make" in s["milestones"])

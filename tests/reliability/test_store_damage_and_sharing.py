@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from coach_runner import coach, isolated_env, run_cli, server_command
@@ -25,6 +27,17 @@ def filled_store(path: Path, events: int = 300) -> bytes:
         for i in range(events):
             store.record_milestone(f"m.n{i}", "step", "T" * 200, "/ws", f"f{i}.py", i)
     return path.read_bytes()
+
+
+def repo_of(root: Path) -> Path:
+    """A Git repository holding the Flask app in one commit."""
+    root.mkdir()
+    (root / "app.py").write_text(APP)
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent)}
+    who = ["-c", "user.name=Learner", "-c", "user.email=learner@example.com"]
+    for args in (["init", "-q"], ["add", "app.py"], [*who, "commit", "-q", "-m", "app"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+    return root
 
 
 def aside_files(folder: Path) -> list[Path]:
@@ -71,7 +84,7 @@ def test_every_command_moves_a_damaged_store_aside_and_carries_on(tmp_path: Path
     }
     commands = {
         "scan": ["scan", ".", "--format", "json"],
-        "history": ["history", ".", "--record"],
+        "history": ["history", str(repo_of(tmp_path / "repo")), "--record"],
         "export": ["export", "--format", "jsonl"],
     }
     for name, data_bytes in damaged.items():
@@ -85,8 +98,11 @@ def test_every_command_moves_a_damaged_store_aside_and_carries_on(tmp_path: Path
         assert moved and moved[0].read_bytes() == data_bytes, name
         if name == "scan":
             assert done.returncode == 0 and json.loads(done.stdout)["milestones"]
-        if name == "export":
-            assert done.returncode == 0 and json.loads(done.stdout.splitlines()[-1])["events"] == 0
+        if name == "history":
+            assert done.returncode == 0
+        if name == "export":  # the fresh store holds nothing: said so, nothing written
+            assert done.returncode == 1 and done.stdout == ""
+            assert "holds no events" in done.stderr
 
 
 async def test_the_server_moves_a_damaged_store_aside_says_so_and_keeps_recording(

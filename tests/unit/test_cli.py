@@ -85,7 +85,9 @@ def test_scan_json_has_the_documented_shape(
     example: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = scan_json(capsys, example)
-    assert set(report) == {"schema", "root", "milestones", "lessons", "skipped", "steps"}
+    assert set(report) == {
+        "schema", "root", "milestones", "lessons", "skipped", "steps", "stepsComplete", "nextUp",
+    }  # fmt: skip
     assert report["schema"] == 1
     assert report["root"] == str(example.resolve())
     assert report["skipped"] == []

@@ -15,7 +15,7 @@ from typing import Any
 
 from roadmap_coach.analysis.file_roles import is_test_path
 
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 
 
 @dataclass(slots=True)

@@ -31,26 +31,17 @@ from roadmap_coach.analysis.facts_codec import decode, encode, error_of
 from roadmap_coach.analysis.facts_map import FactsMap
 from roadmap_coach.analysis.files import analyze_bytes, content_digest, file_kind
 from roadmap_coach.analysis.git_facts import open_repo, read_git
+from roadmap_coach.analysis.listing_rules import (
+    SKIP_DIRS,
+    VENV_MARKER,
+    may_be_listed,
+    never_listed,
+)
+from roadmap_coach.analysis.listing_rules import skip_dir as _skip_dir
+
+__all__ = ["SKIP_DIRS", "VENV_MARKER", "may_be_listed", "never_listed"]
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
-VENV_MARKER = "pyvenv.cfg"
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        "build",
-        "dist",
-        "site-packages",
-    }
-)
 # A file modified this recently may change again within the same mtime tick, so its
 # stat is not trusted to stand for its content (Git's "racy" rule).
 _RACY_NS = 2_000_000_000
@@ -397,10 +388,6 @@ def _is_utf8(name: str) -> bool:
     return True
 
 
-def _skip_dir(name: str) -> bool:
-    return name in SKIP_DIRS or name.endswith(".egg-info")
-
-
 def _git_candidates(root: str) -> list[str] | None:
     """Tracked plus untracked-not-ignored paths, or None when Git cannot say."""
     repo, _ = open_repo(root)
@@ -557,29 +544,3 @@ def analyze_file(
         return entry
     outcome = _facts_for(entry, cache, max_bytes)
     return decode(outcome[0]) if isinstance(outcome, tuple) else outcome
-
-
-def never_listed(root: str, rel: str) -> bool:
-    """Is `rel` in a place a scan never lists (a virtualenv, `site-packages`, caches,
-    build output)? Lets the language server ignore a library file the learner opened
-    with go-to-definition. Costs a `stat` per parent folder."""
-    parts = rel.split("/")
-    if any(_skip_dir(part) for part in parts[:-1]):
-        return True
-    folder = os.path.realpath(root)
-    for part in parts[:-1]:
-        folder = os.path.join(folder, part)
-        if os.path.isfile(os.path.join(folder, VENV_MARKER)):
-            return True
-    return False
-
-
-def may_be_listed(root: str, rel: str) -> bool:
-    """Could a scan list `rel`? False for what the listing always leaves out (VCS folders,
-    virtualenvs but their `pyvenv.cfg`, `node_modules`, caches, build output), so a file
-    watcher can drop those events before anything is read. (Whether Git ignores it is
-    known only by listing.) Costs a `stat` per parent folder."""
-    parts = rel.split("/")
-    if parts[-1] == VENV_MARKER:
-        parts = parts[:-1]  # the marker itself is listed: judge the venv's own folder
-    return not parts or not never_listed(root, "/".join(parts))

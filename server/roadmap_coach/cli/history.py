@@ -41,8 +41,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise UsageError(f"not a folder: {args.path}")
     workspace = str(root.resolve())
     repo, why = open_repo(workspace)
-    if repo is None:
+    if repo is None and why == "not a Git repository":
         raise UsageError(f"{args.path}: {why}; history needs the learner's Git repository")
+    if repo is None:  # a repository that cannot be read (or no git): the work cannot be done
+        print(f"roadmap-coach: {args.path}: {why}", file=sys.stderr)
+        return EXIT_FAILED
     repo.close()
     roadmap = load(args.roadmap or [])
     store = None

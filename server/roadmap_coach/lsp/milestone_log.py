@@ -10,6 +10,7 @@ once; it never crashes over the store.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -250,7 +251,10 @@ class MilestoneLog:
             full = state.loads > 0
             self._synced_loads = state.loads if full else self._synced_loads
             paths = set(state.lessons) | set(state.silenced)
-            paths |= self.lesson_paths() if full else set()
+            if full:
+                # A file the scan left out but still on disk (too large now, ignored) is
+                # neither fixed nor removed: its lessons stay as they were.
+                paths |= {p for p in self.lesson_paths() if not self._on_disk_only(state, p)}
             for path in paths - set(lessons):
                 lessons[path] = state.lessons.get(path, [])
                 silenced[path] = state.silenced.get(path, [])
@@ -260,6 +264,11 @@ class MilestoneLog:
             if sha is not None:
                 self.commit_evidence(state.milestones, at_head)
         return new, fixed
+
+    def _on_disk_only(self, state: WorkspaceState, path: str) -> bool:
+        if state.facts(path) is not None or not self.workspace:
+            return False
+        return os.path.lexists(os.path.join(self.workspace, *path.split("/")))
 
     def _at_head(self, state: WorkspaceState, sha: str | None) -> CommitOf:
         if self._head_content is None or self._head_content.root != (self.workspace or None):

@@ -77,6 +77,7 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
     @server.feature(types.INITIALIZED)
     async def initialized(ls: CoachServer, params: types.InitializedParams) -> None:
         try:
+            watcher.start_early()  # the server's own watcher, when the client cannot watch
             await config.start()
             await watcher.start()
             scanner.start()

@@ -5,8 +5,8 @@
 - a **service** module is imported by a routes module, holds no routes itself, and has
   a public function or method that calls the ORM session or a repository
   (`session.commit()`, `repo.list()`, `Order.objects.create()`, `uow.batches.add()`);
-  a module that defines the repositories is the data-access layer, not the service
-  layer;
+  a module that defines the repositories, or sends SQL text itself, is the data-access
+  layer, not the service layer;
 - a **models** module defines classes (ORM models or plain domain classes) and is
   imported by the service or routes module.
 
@@ -25,13 +25,13 @@ from roadmap_coach.rules.matchers import Context, Evidence
 from roadmap_coach.rules.patterns import matches
 
 # calls that read or write stored data: the ORM session, Django managers, Flask-SQLAlchemy
-# queries, a DB-API cursor, a repository or a unit of work
+# queries, a repository or a unit of work (raw SQL makes a module data access instead)
 DATA_ACCESS = (
     "*session.add", "*session.add_all", "*session.commit", "*session.query", "*session.execute",
     "*session.get", "*session.delete", "*session.scalars", "*session.scalar", "*session.flush",
     "*session.refresh", "*session.merge",
     "*.objects.*", "*.query.filter*", "*.query.get*", "*.query.all", "*.query.first",
-    "*.query.order_by", "*cursor.execute", "*.executemany",
+    "*.query.order_by",
     "*repo.*", "*repository.*", "*_repo.*", "*_repository.*", "*repos.*",
     "*uow.*", "*unit_of_work.*", "*Repository",
 )  # fmt: skip
@@ -78,6 +78,11 @@ class _Module:
     part: LayerPart
     routes: list[Evidence]
     imports: set[str]
+    raw_sql: bool = False  # sends SQL statements itself: data access
+
+    @property
+    def data_access(self) -> bool:
+        return self.part.defines_repository or self.raw_sql
 
 
 def _modules(contributions: Sequence[object]) -> dict[str, _Module]:
@@ -92,7 +97,8 @@ def _modules(contributions: Sequence[object]) -> dict[str, _Module]:
             {(e.path, e.span.line): e for e in values.get("http_methods", {}).values()}.values(),
             key=lambda e: e.span.line,
         )
-        module = _Module(part, routes, {name for name, _ in getattr(c, "imports", [])})
+        imports = {name for name, _ in getattr(c, "imports", [])}
+        module = _Module(part, routes, imports, bool(values.get("sql_verbs")))
         for name in import_names(part.module):
             found.setdefault(name, module)
     return found
@@ -119,7 +125,7 @@ def _pairs(
         for service in _imported(routes, modules):
             if service.routes or not service.part.data_functions:
                 continue
-            if service.part.defines_repository and not repositories:
+            if service.data_access and not repositories:
                 continue
             pairs.append((routes, service))
     return modules, pairs
@@ -139,12 +145,12 @@ def split(contributions: Sequence[object]) -> list[Evidence]:
     """A route, a service (or repository) function and a model class, from three modules."""
     modules, pairs = _pairs(contributions, repositories=True)
     # a service module speaks for the split better than the repositories it calls
-    for routes, service in sorted(pairs, key=lambda p: p[1].part.defines_repository):
+    for routes, service in sorted(pairs, key=lambda p: p[1].data_access):
         for owner in (service, routes):
             for models in _imported(owner, modules):
                 if models in (routes, service) or models.routes or not models.part.classes:
                     continue
-                if models.part.defines_repository:
+                if models.data_access:
                     continue  # the data-access layer, not the models
                 return [routes.routes[0], service.part.data_functions[0], models.part.classes[0]]
     return []

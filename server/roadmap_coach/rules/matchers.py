@@ -121,10 +121,10 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
             if not value_matches(pattern, arg):
                 return False
     if cond.get("sql") or cond.get("placeholders"):
-        text = statement_text(_first_sql_arg(call))
+        first = _first_sql_arg(call)
+        text = statement_text(first)
         if sql_verb(text) is None:
             return False
-        first = _first_sql_arg(call)
         if cond.get("placeholders") and not (
             has_placeholders(text)
             and (len(call.args) + len(call.kwargs) >= 2 or binds_values(first))

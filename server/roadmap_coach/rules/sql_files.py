@@ -95,12 +95,12 @@ def _python(f: FileFacts, ctx: Context) -> SqlPart | None:
         first = call.args[0] if call.args else call.kwargs.get("sql_path")
         for text in _texts(first):
             part.folders.append((text.strip("/"), Evidence(f.path, call.span, call.function)))
+    if not (part.runs_sql or part.aiosql):
+        return None  # naming a file is not loading it
     for arg, function in literal_values(f):
         text = arg.value if arg.kind == "str" else None
         if text and text.lower().endswith(".sql") and arg.span is not None:
             part.references.append((text, Evidence(f.path, arg.span, function)))
-    if part.references and not (part.runs_sql or part.aiosql):
-        part.references = []  # naming a file is not loading it
     return part if part.references or part.aiosql else None
 
 

@@ -5,12 +5,14 @@ is never the evidence (`tests/fixtures/evidence-lines/shop`)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from learner_projects import Repo, engine, fixture, git_environment, line_of, milestones
 
+from roadmap_coach.cli import main
 from roadmap_coach.progress.history import replay_history
 
 SHOP = fixture("evidence-lines", "shop")
@@ -62,6 +64,19 @@ def test_scan_points_at_the_line_that_shows_each_milestone(shop: Path) -> None:
     found = milestones(shop)
     for checkpoint, lines in expected(shop).items():
         assert found[checkpoint] == lines, checkpoint
+
+
+def test_the_scan_command_reports_the_same_lines(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "store.sqlite3")
+    assert main(["scan", str(shop), "--format", "json", "--no-cache", "--store", store]) == 0
+    report = json.loads(capsys.readouterr().out)
+    shown = {
+        m["id"]: [f"{e['path']}:{e['line']}" for e in m["evidence"]] for m in report["milestones"]
+    }
+    for checkpoint, lines in expected(shop).items():
+        assert shown[checkpoint] == lines, checkpoint
 
 
 def test_no_file_milestone_falls_back_to_a_comment_on_line_1(shop: Path) -> None:

@@ -69,3 +69,19 @@ def test_a_module_named_services_that_no_route_imports_or_that_touches_no_data_i
         },
     )
     assert "pattern.service-layer" not in milestones(tmp_path)
+
+
+def test_a_module_of_raw_sql_functions_is_data_access_not_a_service_layer(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/db.py": "def add_book(session, title):\n"
+            '    session.execute("INSERT INTO books (title) VALUES (:t)", {"t": title})\n'
+            "    session.commit()\n",
+            "app/routes.py": "from flask import Blueprint, request\n\nfrom app import db\n\n"
+            'bp = Blueprint("books", __name__)\n\n\n@bp.post("/books")\ndef add():\n'
+            '    db.add_book(None, request.form["title"])\n    return "", 201\n',
+        },
+    )
+    assert "pattern.service-layer" not in milestones(tmp_path)

@@ -171,7 +171,7 @@ def test_editor_state_follows_a_name_defined_in_another_file_like_scan(tmp_path:
 def test_every_matcher_kind_and_condition_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     names = set(schema.MATCHERS) | {c for conds in schema.MATCHERS.values() for c in conds}
-    names |= schema.GIT_FACTS | schema.AGGREGATES | schema.HISTORY_FACTS | schema.LAYERS
+    names |= schema.GIT_FACTS | schema.AGGREGATES | schema.HISTORY_FACTS
     missing = sorted(n for n in names if f"`{n}" not in text)
     assert missing == []
 

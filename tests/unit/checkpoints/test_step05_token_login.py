@@ -44,3 +44,20 @@ def test_fastapi_json_login_through_the_learners_own_helpers_counts(tmp_path: Pa
         },
     )
     assert milestones(tmp_path)["sec.login"] == ["app/main.py:16"]  # def login(body: Credentials)
+
+
+def test_model_check_password_then_jwt_encode_in_a_route_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "app.py": "import jwt\nfrom flask import Flask, abort, request\n\nfrom users import User\n\n"
+            "app = Flask(__name__)\n\n\n"
+            '@app.post("/token")\ndef token():\n'
+            '    user = User.find(request.form["email"])\n'
+            '    if user is None or not user.check_password(request.form["password"]):\n'
+            "        abort(401)\n"
+            '    return {"token": jwt.encode({"sub": user.email}, "k", algorithm="HS256")}\n',
+            "users.py": "class User:\n    @classmethod\n    def find(cls, email):\n        return None\n",
+        },
+    )
+    assert milestones(tmp_path)["sec.login"] == ["app.py:10"]

@@ -87,3 +87,16 @@ def test_escape_in_a_plain_helper_module_and_a_csp_comment_do_not_count(tmp_path
         },
     )
     assert "sec.xss" not in milestones(tmp_path)
+
+
+def test_django_template_filter_that_escapes_counts(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "blog/templatetags/blog_extras.py": "from django import template\n"
+            "from django.utils.html import escape\nfrom django.utils.safestring import mark_safe\n\n"
+            "register = template.Library()\n\n\n@register.filter\ndef shout(value):\n"
+            '    return mark_safe("<strong>%s</strong>" % escape(value).upper())\n',
+        },
+    )
+    assert milestones(tmp_path)["sec.xss"] == ["blog/templatetags/blog_extras.py:9"]

@@ -77,3 +77,21 @@ def test_env_url_routed_class_and_calls_all_load_and_their_bad_shapes_are_report
     calls_line = lines.index('calls_all = [["a"], 3]') + 1
     assert out[1].startswith(f"{path}:{calls_line}:")
     assert "calls_all" in out[1]
+
+
+def test_layer_and_sql_file_load_and_their_mistakes_point_at_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = course(
+        tmp_path / "good", ['layer = "service"', 'layer = "split"', 'sql_file = ["SELECT"]']
+    )
+    assert check(capsys, good) == (0, [])
+    bad = course(tmp_path / "bad", ['layer = "services"', "sql_file = 7"])
+    path = bad / "12-extras.toml"
+    lines = path.read_text().splitlines()
+    code, out = check(capsys, bad)
+    assert code == 1 and len(out) == 2
+    layer_line = lines.index('layer = "services"') + 1
+    assert out[0].startswith(f"{path}:{layer_line}:")
+    assert "unknown layer fact 'services'" in out[0] and "split" in out[0]
+    assert out[1].startswith(f"{path}:{lines.index('sql_file = 7') + 1}:") and "sql_file" in out[1]

@@ -133,6 +133,7 @@ async def debug_stats(
         "milestoneNotifications": server.client_features.rich,
         "watching": watcher.registered,
         "watchMode": watcher.mode,
+        "watchReady": watcher.mode == "client" or bool(watcher.disk and watcher.disk.ready),
         "pollSeconds": watcher.poll_interval,
         "scan": scanner.last_result,
         "settings": {

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from lsprotocol import types
@@ -37,7 +37,7 @@ from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.features.disk_watcher import Batch, DiskWatcher
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.positions import uri_to_rel
-from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.roadmap.models import Problem, Roadmap
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class Watcher:
         open_paths: Callable[[], set[str]],
         can_watch: Callable[[], bool],
         register_watch: Callable[[types.RegistrationParams], Awaitable[Any]],
+        unregister_watch: Callable[[types.UnregistrationParams], Awaitable[Any]],
         rescan: Callable[[], object],
     ) -> None:
         self.pipeline = pipeline
@@ -88,6 +89,8 @@ class Watcher:
         self._open_paths = open_paths  # files whose editor buffer is newer than the disk
         self._can_watch = can_watch  # the client registers file watchers dynamically
         self._register_watch = register_watch  # client/registerCapability
+        self._unregister_watch = unregister_watch  # client/unregisterCapability
+        self._globs: list[str] = []
         self._rescan = rescan  # start a whole-workspace scan
         self.registered = False
         self.disk: DiskWatcher | None = None
@@ -113,28 +116,69 @@ class Watcher:
             return "server"
         return "poll"
 
+    def start_early(self) -> None:
+        """Start the server's own watcher at once when the client will not watch (the
+        child process is then watching before the scan lists the files)."""
+        if not self._can_watch():
+            self._start_own()
+
+    def _start_own(self) -> None:
+        root = self._root()
+        if root is not None and self.disk is None:
+            self.disk = DiskWatcher(
+                root,
+                self.on_disk,
+                ignored=self._not_listed.__contains__,
+                on_ready=self._watching,
+            )
+            self.disk.start()
+
+    def _watching(self) -> None:
+        """The server's watcher is ready: files made since a finished scan listed them
+        (the moments before it watched) are looked at once."""
+        if self.pipeline.stats["scans"] > 0:
+            self.changed([""])
+
     async def start(self) -> None:
         root = self._root()
         if self._can_watch() and not self.registered:
-            watchers = [
-                types.FileSystemWatcher(glob_pattern=g) for g in watch_globs(self.pipeline.roadmap)
-            ]
-            registration = types.Registration(
-                id=REGISTRATION_ID,
-                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
-            )
-            try:
-                await self._register_watch(types.RegistrationParams(registrations=[registration]))
-                self.registered = True
-            except Exception as exc:  # the client said no: the server watches
-                log.info("file watching not registered: %s", exc)
-        if root is not None and not self.registered and self.disk is None:
-            self.disk = DiskWatcher(root, self.on_disk, ignored=self._not_listed.__contains__)
-            self.disk.start()
+            await self._register()
+        if not self.registered and self.disk is None:
+            self._start_own()
         self.poll_interval = POLL_S if self.mode == "poll" else BACKSTOP_S
         if root is not None and self._poller is None:
             self._poller = asyncio.ensure_future(self._poll())
+
+    async def _register(self) -> None:
+        globs = watch_globs(self.pipeline.roadmap)
+        watchers = [types.FileSystemWatcher(glob_pattern=g) for g in globs]
+        registration = types.Registration(
+            id=REGISTRATION_ID,
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )
+        try:
+            await self._register_watch(types.RegistrationParams(registrations=[registration]))
+            self.registered, self._globs = True, globs
+        except Exception as exc:  # the client said no: the server watches
+            log.info("file watching not registered: %s", exc)
+
+    async def roadmap_changed(self) -> None:
+        """A roadmap with other file names (`roadmapPaths`): the client watches those too."""
+        if not self.registered or watch_globs(self.pipeline.roadmap) == self._globs:
+            return
+        gone = types.Unregistration(
+            id=REGISTRATION_ID, method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        )
+        try:
+            await self._unregister_watch(types.UnregistrationParams(unregisterations=[gone]))
+        except Exception as exc:
+            log.info("file watching not unregistered: %s", exc)
+            return
+        self.registered = False
+        await self._register()
+        if not self.registered:
+            self._start_own()
 
     def stop(self) -> None:
         if self.disk is not None:
@@ -159,6 +203,7 @@ class Watcher:
         self.changed(paths)
 
     def changed(self, paths: Iterable[str]) -> None:
+        """Paths changed on disk ("" = the whole workspace: compare it with the listing)."""
         for path in paths:
             if path == ".git" or path.startswith(".git/"):
                 self._git_dirty = True
@@ -200,7 +245,7 @@ class Watcher:
             if path in listed:
                 state.put_disk(path, analyze_file(root, path))
                 continue
-            prefix = path + "/"
+            prefix = path + "/" if path else ""
             if os.path.isdir(full):
                 # a folder moved or checked out: the files in it nobody reported
                 for new in sorted(p for p in listed if p.startswith(prefix)):
@@ -268,9 +313,17 @@ def register(server: CoachServer, pipeline: Pipeline, *, rescan: Callable[[], ob
         open_paths=lambda: set(documents.open_uris),
         can_watch=lambda: server.client_features.watch_dynamic,
         register_watch=server.client_register_capability_async,
+        unregister_watch=server.client_unregister_capability_async,
         rescan=rescan,
     )
     server.on_stop.append(watcher.stop)
+
+    def roadmap_changed(roadmap: Roadmap, problems: Sequence[Problem]) -> None:
+        task = asyncio.ensure_future(watcher.roadmap_changed())
+        watcher._tasks.add(task)
+        task.add_done_callback(watcher._tasks.discard)
+
+    pipeline.listen.roadmap.append(roadmap_changed)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(

@@ -168,8 +168,11 @@ def _names_a_key(text: str, name_words: tuple[str, ...]) -> bool:
     """`INTERNAL_RESET_SESSION_TOKEN = "_password_reset_token"`, `SESSION_KEY =
     "_auth_user_id"`: the value is the name a token is kept under (in a session, a
     cookie, a header), not the token. An identifier made of words, and either private
-    (`_…`) or stored under a name that says where it is kept."""
-    if not _KEY_NAME_RE.match(text):
+    (`_…`) or stored under a name that says where it is kept, for a name ending in
+    `TOKEN` or `KEY`."""
+    # only a token or a key has a name it is kept under; `COOKIE_SECRET = "keyboardcat"`
+    # and `SESSION_PASSWORD = "…"` are the secret itself
+    if not name_words or name_words[-1] not in ("token", "key") or not _KEY_NAME_RE.match(text):
         return False
     return text.startswith("_") or bool(_SLOT_WORDS.intersection(name_words[:-1]))
 

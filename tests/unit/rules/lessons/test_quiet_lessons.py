@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from lesson_corpus import scan
+from lesson_workspace import Workspace
 
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import collect_workspace
@@ -120,3 +121,25 @@ def test_extras_are_read_from_every_kind_of_dependency_file() -> None:
         "Pipfile", b'[packages]\n"python-jose" = { version = "*", extras = ["cryptography"] }\n'
     )
     assert pipfile.extras == ["python-jose[cryptography]"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "imported"),
+    [
+        ("Flask-Bcrypt==1.0.1", "import bcrypt"),  # brought along by the extension
+        ("uvicorn[standard]==0.30.1", "import uvloop"),  # an extra
+        ("social-auth-app-django==5.4.1", "from social_django.models import UserSocialAuth"),
+        ("django-rest-knox==4.2.0", "from knox.auth import TokenAuthentication"),
+        ("pyTelegramBotAPI==4.19.0", "import telebot"),
+        ("google-api-python-client==2.130.0", "from googleapiclient.discovery import build"),
+        ("tortoise-orm==0.21.3", "from tortoise import fields"),
+    ],
+)
+def test_well_known_name_differences_are_declared(declared: str, imported: str) -> None:
+    workspace = Workspace({"requirements.txt": declared + "\n", "app.py": imported + "\n"})
+    assert workspace.findings("RC901") == []
+
+
+def test_an_extra_that_is_not_asked_for_does_not_provide_its_package() -> None:
+    workspace = Workspace({"requirements.txt": "passlib==1.7.4\n", "app.py": "import bcrypt\n"})
+    assert [f.path for f in workspace.findings("RC901")] == ["app.py"]

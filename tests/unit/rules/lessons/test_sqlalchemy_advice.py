@@ -14,7 +14,7 @@ from lesson_workspace import Workspace
 from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.lsp.hover import hover_markdown, lesson_pages
 from roadmap_coach.roadmap.loader import load_roadmap
-from roadmap_coach.rules.engine import Engine, Findings
+from roadmap_coach.rules.engine import Engine, Findings, Milestone
 from roadmap_coach.rules.lessons import all_lessons
 
 SHOP = Path(__file__).resolve().parents[3] / "fixtures" / "sqlalchemy" / "bookshop"
@@ -85,21 +85,32 @@ def test_the_fix_gives_sqlalchemy_code_that_parses_and_clears_the_lesson(
     assert remaining == [line(REPO, 'conn.execute(text(f"SELECT')]  # the other one
 
 
+def on_line(findings: Findings, path: str, at: int) -> list[Milestone]:
+    """The milestones whose evidence is on the line (where the server puts their lens)."""
+    return [
+        m
+        for m in findings.milestones
+        if any((e.path, e.span.line) == (path, at) for e in m.evidence)
+    ]
+
+
 def test_hovers_on_a_sqlalchemy_line_speak_of_sqlalchemy(
     engine: Engine, findings: Findings
 ) -> None:
     roadmap = engine.roadmap
     pages = lesson_pages(all_lessons())
     at = line(REPO, 'session.execute(f"SELECT')
-    text = hover_markdown(roadmap, REPO, at, 30, findings.milestones, findings.lessons, pages, ())
+    here = on_line(findings, REPO, at)
+    text = hover_markdown(roadmap, REPO, at, 30, here, findings.lessons, pages, ())
     assert text is not None
-    lesson, milestone = text.split("\n\n---\n\n")
+    lesson, *milestones = text.split("\n\n---\n\n")
+    milestone = next(m for m in milestones if "Your first SQL query" in m)
     assert "`text()`" in lesson and ":name" in lesson
     assert "Milestone: Your first SQL query from Python" in milestone
     assert "SQLAlchemy" in milestone and "text()" in milestone
     assert "cursor" not in milestone and "DB-API" not in milestone
     safe = line(REPO, 'session.execute(text("SELECT * FROM book WHERE price')
-    text = hover_markdown(roadmap, REPO, safe, 0, findings.milestones, [], pages, ())
+    text = hover_markdown(roadmap, REPO, safe, 0, on_line(findings, REPO, safe), [], pages, ())
     assert text is not None and "SQLAlchemy" in text and "cursor" not in text
 
 
@@ -107,6 +118,7 @@ def test_hover_on_the_sqlite3_line_still_speaks_of_a_db_api_cursor(
     engine: Engine, findings: Findings
 ) -> None:
     at = line(LEGACY, 'cur.execute(f"SELECT')
-    text = hover_markdown(engine.roadmap, LEGACY, at, 0, findings.milestones, [], {}, ())
+    here = on_line(findings, LEGACY, at)
+    text = hover_markdown(engine.roadmap, LEGACY, at, 0, here, [], {}, ())
     assert text is not None
     assert "DB-API" in text and "cursor" in text and "SQLAlchemy" not in text
