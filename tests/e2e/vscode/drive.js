@@ -586,7 +586,7 @@ async function scenario() {
     return `menu: ${titles.join(' | ')} -> ${fixed}`;
   });
 
-  await check('clicking a checkpoint not reached yet opens its page', async () => {
+  await check('clicking a checkpoint not reached yet opens its page; its next step links the next page', async () => {
     await showRoadmapView();
     const rows = await stepRowInfo();
     const idle = rows.find((r) => r.state === 'not started');
@@ -606,7 +606,12 @@ async function scenario() {
     if (!/What it teaches/i.test(doc.text)) throw new Error(`the page does not say what it teaches: ${doc.text.slice(0, 200)}`);
     if (/Open the code that earned it/.test(doc.text)) throw new Error('an unreached checkpoint shows evidence');
     await shot('checkpoint-page-unreached');
-    return `${idle.text} -> "${title}": ${doc.text.replace(/\s+/g, ' ').slice(0, 160)}`;
+    // What comes next is a door too: its id on the page opens its page.
+    const next = doc.frame.locator('a:has(code)').first();
+    const nextId = (await next.innerText()).trim();
+    await next.click();
+    await webviewDoc(`the page of ${nextId}`, (d) => d.pageId === nextId, 20000);
+    return `${idle.text} -> "${title}" -> ${nextId}: ${doc.text.replace(/\s+/g, ' ').slice(0, 140)}`;
   });
 
   await check('a template and a blueprint complete the web-frameworks step: the view shows it complete', async () => {
