@@ -14,6 +14,24 @@ export const PAGE_COMMANDS = [OPEN_CHECKPOINT_UI, OPEN_EVIDENCE_UI];
 
 const md = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
+interface RenderEnv {
+  /** Checkpoint ids whose `code` spans become links to their pages. */
+  pages: Set<string>;
+  linked: Set<string>;
+}
+
+// The page names what comes next by id (`api.request-json`): that code span opens its page.
+const renderCode = md.renderer.rules.code_inline!;
+md.renderer.rules.code_inline = (tokens, idx, options, env: RenderEnv, self) => {
+  const html = renderCode(tokens, idx, options, env, self);
+  const id = tokens[idx].content;
+  if (!env?.pages?.has(id)) {
+    return html;
+  }
+  env.linked.add(id);
+  return `<a href="${escapeHtml(commandUri(OPEN_CHECKPOINT_UI, [id]))}" title="Open its page">${html}</a>`;
+};
+
 export function commandUri(command: string, args: unknown[]): string {
   return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
 }
@@ -40,7 +58,7 @@ export function pageFromProgress(progress: Progress | undefined, id: string): Ex
       parts.push('', '## Example', '', cp.example.trim());
     }
     if (next.length > 0) {
-      parts.push('', '## Try next', '', ...next.map((n) => `- ${n.achieved ? '✓ ' : ''}${escapeMarkdown(plainLine(n.title))}`));
+      parts.push('', '## Try next', '', ...next.map((n) => `- ${n.achieved ? '✓ ' : ''}${escapeMarkdown(plainLine(n.title))} (\`${n.id}\`)`));
     }
     if (cp.links.length > 0) {
       parts.push('', '## Read more', '', ...cp.links.map((l) => `- <${l}>`));
@@ -72,14 +90,15 @@ function link(href: string, text: string): string {
   return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
 }
 
-/** The links under the page: the code that earned it, and the pages of what comes next. */
-function actions(page: ExplainPage): string {
+/** The links under the page: the code that earned it, and the pages of what comes next that
+ * the page's own text did not link already. */
+function actions(page: ExplainPage, linked: Set<string>): string {
   const items: string[] = [];
   if (page.achieved && page.evidence) {
     const evidence: Evidence = page.evidence;
     items.push(link(commandUri(OPEN_EVIDENCE_UI, [evidence]), `Open the code that earned it (${evidencePlace(evidence)})`));
   }
-  for (const n of page.next ?? []) {
+  for (const n of (page.next ?? []).filter((x) => !linked.has(x.id))) {
     items.push(link(commandUri(OPEN_CHECKPOINT_UI, [n.id]), `${n.achieved ? '✓ ' : ''}Next: ${plainLine(n.title)}`));
   }
   if (page.url) {
@@ -104,7 +123,8 @@ a { color: var(--vscode-textLink-foreground); }
 
 /** The whole HTML document of a page; `csp` is the webview's Content Security Policy. */
 export function pageHtml(page: ExplainPage, csp: string): string {
-  const body = md.render(page.markdown);
+  const env: RenderEnv = { pages: new Set((page.next ?? []).map((n) => n.id)), linked: new Set() };
+  const body = md.render(page.markdown, env);
   return [
     '<!DOCTYPE html><html lang="en"><head>',
     `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`,
@@ -113,7 +133,7 @@ export function pageHtml(page: ExplainPage, csp: string): string {
     `<style>${STYLE}</style>`,
     `</head><body data-page-kind="${escapeHtml(page.kind)}" data-page-id="${escapeHtml(page.id)}">`,
     body,
-    actions(page),
+    actions(page, env.linked),
     '</body></html>',
   ].join('\n');
 }

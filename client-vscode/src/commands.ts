@@ -11,13 +11,12 @@ import { Evidence, SERVER_COMMAND_EXPORT, SERVER_COMMAND_RECHECK, SERVER_COMMAND
 import { defaultExportName, FORMATS } from './report';
 import type { ReportPanel } from './reportPanel';
 import { CheckpointRow, whatNext } from './roadmapModel';
-import { OPEN_EVIDENCE, openEvidence, RoadmapView, VIEW_ID } from './roadmapView';
+import { OPEN_EVIDENCE, openEvidence, VIEW_ID } from './roadmapView';
 import type { WalkthroughTicks } from './walkthrough';
 
 export interface CommandDeps {
   context: vscode.ExtensionContext;
   coach: CoachClient;
-  view: RoadmapView;
   report: ReportPanel;
   walkthrough: WalkthroughTicks;
   pages: CheckpointPanel;

@@ -50,7 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         view.setMessage('The roadmap-coach language server is not running. See the notification or “Show server log”.');
       }
     }),
-    ...registerCommands({ context, coach, view, report, walkthrough, pages, log }),
+    ...registerCommands({ context, coach, report, walkthrough, pages, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       const action = configChangeAction((section) => e.affectsConfiguration(section));
       if (action === 'restart') {

@@ -21,7 +21,7 @@ test('an unreached checkpoint has a page too: what it teaches, example, next and
   assert.match(html, /<h2>What it teaches<\/h2>/);
   assert.match(html, /<pre><code class="language-python">class Shop:/);
   assert.match(html, /<a href="https:\/\/docs\.python\.org\/3\/tutorial\/classes\.html">/);
-  assert.match(html, /✓ Next: First Flask route/, 'what comes next links its page, ticked when reached');
+  assert.match(html, /<li>✓ First Flask route \(<a href="command:roadmapCoach\.openCheckpoint\?%5B%22web\.flask-route%22%5D"/, 'what comes next links its page, ticked when reached');
   assert.doesNotMatch(html, /Open the code/);
 });
 
@@ -65,4 +65,16 @@ test('a lens passes its evidence line on to the page request', () => {
   assert.equal(evidenceLineOf(undefined, undefined), undefined);
   assert.equal(evidenceLineOf('db.py', -1), undefined);
   assert.equal(evidenceLineOf('db.py', '25'), undefined);
+});
+
+test('what comes next, named by id on the server page, links that page (no second link below)', () => {
+  const html = pageHtml({
+    kind: 'checkpoint', id: 'api.json-response', title: 'A route that returns JSON',
+    next: [{ id: 'api.request-json', title: 'Reading a JSON request body', achieved: false }, { id: 'api.status-codes', title: 'An explicit status code', achieved: true }],
+    markdown: '# A route that returns JSON\n\n## Try next\n\n- Reading a JSON request body (`api.request-json`)\n- `jsonify` is not a page',
+  }, CSP);
+  assert.match(html, /<a href="command:roadmapCoach\.openCheckpoint\?%5B%22api\.request-json%22%5D" title="Open its page"><code>api\.request-json<\/code><\/a>/);
+  assert.match(html, /<code>jsonify<\/code>/, 'other code stays code');
+  assert.doesNotMatch(html, /Next: Reading a JSON request body/);
+  assert.match(html, /✓ Next: An explicit status code/, 'a next step the text did not link is linked below');
 });

@@ -28,7 +28,9 @@ async def test_sqlalchemy_lines_are_taught_with_text_and_the_fix_clears_the_less
         session.open(REPO)
         await session.wait_for("RC301", lambda: _rc301(session, REPO))
         diagnostic = next(d for d in _rc301(session, REPO) if d.range.start.line == line)
+        # plain text, as LSP messages are: no backticks
         assert "text()" in diagnostic.message and ":name" in diagnostic.message
+        assert "`" not in diagnostic.message
 
         hover = await session.hover(REPO, line, diagnostic.range.start.character + 2)
         assert hover is not None and "`text()`" in hover
@@ -42,9 +44,9 @@ async def test_sqlalchemy_lines_are_taught_with_text_and_the_fix_clears_the_less
             lens for lens in lenses or [] if lens.command and "SQL query" in lens.command.title
         )
         assert query.command is not None and query.range.start.line == line
-        page = await session.command(query.command.command, *(query.command.arguments or []))
-        explained = page["markdown"]  # the checkpoint's page (docs/protocol.md)
-        assert "SQLAlchemy" in explained and "cursor" not in explained
+        explained = await session.command(query.command.command, *(query.command.arguments or []))
+        page = explained["text"]
+        assert "SQLAlchemy" in page and "cursor" not in page
 
         actions = await session.client.text_document_code_action_async(
             types.CodeActionParams(

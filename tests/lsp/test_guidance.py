@@ -254,3 +254,44 @@ async def test_clients_that_open_pages_get_their_command_on_lenses_and_hovers(
         assert found and all(cmd == "roadmapCoach.openCheckpoint" for _, _, cmd, _ in found)
         hover = await session.hover("app.py", ROUTE_LINE, 2)
         assert hover is not None and "command:roadmapCoach.openCheckpoint?" in hover
+
+
+async def test_a_warning_that_appears_or_goes_updates_next_up_without_a_milestone(
+    workspace: Path, store: Path
+) -> None:
+    # the same milestones either way (a query, a parametrised one); only RC301 comes and goes
+    head = (
+        "import sqlite3\n\nconn = sqlite3.connect('shop.db')\n\n\n"
+        "def by_id(i):\n    return conn.execute('SELECT * FROM users WHERE id = ?', (i,))\n\n\n"
+        "def everyone(name):\n"
+    )
+    safe = head + "    return conn.execute('SELECT * FROM users')\n"
+    unsafe = head + "    return conn.execute(f\"SELECT * FROM users WHERE name = '{name}'\")\n"
+    async with coach(workspace, store, rich=True) as session:
+        session.open("db.py", safe)
+        await session.wait_for(
+            "the milestones",
+            lambda: (
+                {"db.sql-query", "sec.parametrized-sql"} <= {m["id"] for m in session.milestones}
+            ),
+        )
+        await session.settled()
+        ids = (await session.stats())["milestones"]
+        seen = len(session.progress)
+        session.change("db.py", unsafe)
+
+        def lesson_first() -> bool:
+            return any(
+                p["nextUp"] and p["nextUp"][0]["id"] == "RC301" for p in session.progress[seen:]
+            )
+
+        await session.wait_for("progress with the lesson first", lesson_first)
+        assert (await session.stats())["milestones"] == ids  # no milestone changed
+        seen = len(session.progress)
+        session.change("db.py", safe)
+        await session.wait_for(
+            "progress without it",
+            lambda: any(
+                all(i["kind"] != "lesson" for i in p["nextUp"]) for p in session.progress[seen:]
+            ),
+        )

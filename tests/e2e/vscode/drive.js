@@ -166,7 +166,8 @@ async function collectToasts() {
 
 /** Hovers something and returns the text of the tooltip it shows, as rendered. */
 async function tooltipOf(target, mustContain) {
-  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain }).first();
+  // Hovers shown before stay in the DOM, hidden: only a visible one counts.
+  const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: mustContain, visible: true }).first();
   for (let attempt = 1; ; attempt++) {
     await page.mouse.move(1, 1);
     await page.waitForTimeout(300);
@@ -493,14 +494,15 @@ async function scenario() {
   await check('a milestone hover links the checkpoint page, and the link opens it', async () => {
     await openFile('app.py');
     const line = activeEditor().locator('.view-line', { hasText: '@app.route("/")' }).first();
-    const link = page.locator('.monaco-hover a', { hasText: 'Open the checkpoint page' }).first();
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'Open the checkpoint page', visible: true }).first();
+    const link = hover.locator('a', { hasText: 'Open the checkpoint page' }).first();
     for (let attempt = 1; ; attempt++) {
       await page.mouse.move(1, 1);
       await line.locator('span span').first().hover();
       if (await link.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
       if (attempt === 3) throw new Error('no hover with a page link on the route line');
     }
-    const hoverText = (await page.locator('.monaco-hover', { has: link }).first().innerText()).trim();
+    const hoverText = (await hover.innerText()).trim();
     tooltipsSeen.push({ where: 'milestone hover', text: hoverText });
     await link.click();
     await checkpointPage(routeTitle);
@@ -584,13 +586,12 @@ async function scenario() {
     return `menu: ${titles.join(' | ')} -> ${fixed}`;
   });
 
-  await check('clicking a checkpoint not reached yet opens its page', async () => {
+  await check('clicking a checkpoint not reached yet opens its page; its next step links the next page', async () => {
     await showRoadmapView();
     const rows = await stepRowInfo();
     const idle = rows.find((r) => r.state === 'not started');
     if (!idle) throw new Error('no step left unstarted');
-    const step = stepRows().filter({ hasText: idle.text }).first();
-    if ((await step.getAttribute('aria-expanded')) === 'false') await step.locator('.monaco-tl-twistie').click();
+    await expandStep(idle.text);
     // The first checkpoint row under that step.
     const title = await waitFor(`a checkpoint under "${idle.text}"`, async () => treeRows().evaluateAll((rows, stepText) => {
       const at = rows.findIndex((r) => r.getAttribute('aria-level') === '1' && r.innerText.replace(/\s+/g, ' ').trim() === stepText);
@@ -605,7 +606,12 @@ async function scenario() {
     if (!/What it teaches/i.test(doc.text)) throw new Error(`the page does not say what it teaches: ${doc.text.slice(0, 200)}`);
     if (/Open the code that earned it/.test(doc.text)) throw new Error('an unreached checkpoint shows evidence');
     await shot('checkpoint-page-unreached');
-    return `${idle.text} -> "${title}": ${doc.text.replace(/\s+/g, ' ').slice(0, 160)}`;
+    // What comes next is a door too: its id on the page opens its page.
+    const next = doc.frame.locator('a:has(code)').first();
+    const nextId = (await next.innerText()).trim();
+    await next.click();
+    await webviewDoc(`the page of ${nextId}`, (d) => d.pageId === nextId, 20000);
+    return `${idle.text} -> "${title}" -> ${nextId}: ${doc.text.replace(/\s+/g, ' ').slice(0, 140)}`;
   });
 
   await check('a template and a blueprint complete the web-frameworks step: the view shows it complete', async () => {

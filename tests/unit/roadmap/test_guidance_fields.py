@@ -17,18 +17,16 @@ from roadmap_coach.rules.engine import Engine
 
 STEP = '[step]\nid = "extras"\nnumber = 12\ntitle = "Extras"\n'
 FENCE_RE = re.compile(r"\A```(\w+)\n(.*)\n```\Z", re.DOTALL)
-NAMED_RE = re.compile(r"\A# ([\w./-]+\.\w+|Dockerfile|Procfile)(?:\s|$)")
-# Examples that no single file can earn: a tree, shell commands, a history of fixes, or
-# a second file the snippet only mentions.
+NAMED_RE = re.compile(r"\A# (\.[\w.-]+|[\w./-]+\.\w+|Dockerfile|Procfile)(?:\s|$)")
+# Examples that no single file can earn: a tree, a history of fixes, or a second file the
+# snippet only mentions (shell examples — Git commands — are skipped by their language).
 NOT_ONE_FILE = {
     "basics.package": "a folder tree",
-    "web.django-project": "shell commands",
     "web.django-view": "two files (views.py and urls.py) in one snippet",
     "web.flask-template": "needs templates/hello.html beside it",
     "web.second-framework": "two frameworks' apps",
     "sec.lesson-fixed": "a lesson shown and then fixed over time",
     "style.layers": "a folder tree",
-    "deps.venv": "shell commands",
 }
 
 
@@ -170,7 +168,7 @@ def test_each_shipped_example_written_to_its_file_earns_its_checkpoint(tmp_path:
         lang, code = FENCE_RE.match(c.example).groups()  # type: ignore[union-attr]
         named = NAMED_RE.match(code)
         name = named.group(1) if named else ("app.py" if lang == "python" else None)
-        if c.id in NOT_ONE_FILE or c.id.startswith("git.") or name is None:
+        if c.id in NOT_ONE_FILE or lang == "sh" or name is None:  # shell: Git's own state
             continue
         folder = tmp_path / str(number)
         target = folder / name

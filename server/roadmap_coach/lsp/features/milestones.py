@@ -20,6 +20,7 @@ class Milestones:
     def __init__(self, server: CoachServer, pipeline: Pipeline) -> None:
         self.server = server
         self.pipeline = pipeline
+        self._warnings: frozenset[tuple[str, str, int]] = frozenset()
 
     def progress(self) -> dict[str, Any]:
         pipeline, documents = self.pipeline, self.server.documents
@@ -66,7 +67,11 @@ class Milestones:
                 ranked=self.ranked(),
                 warnings=guidance.warnings_for(new, pipeline.state.lessons, lessons),
             )
-        if outcome.ids_changed:
+        # nextUp starts with an open security lesson: a warning that appears, moves or goes
+        # changes the progress a client shows, even when no milestone did
+        warnings = frozenset((o.code, o.path, o.line) for o in self.open_lessons())
+        warnings_moved, self._warnings = warnings != self._warnings, warnings
+        if outcome.ids_changed or warnings_moved:
             self.send_progress()
         if (outcome.delta.milestones_changed or outcome.new) and client.code_lens_refresh:
             server.workspace_code_lens_refresh(None)
