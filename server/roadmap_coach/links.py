@@ -1,29 +1,47 @@
-"""Where the project's pages are on the web: decided here, once.
+"""Where the project's pages are: decided here, once.
 
-`PROJECT_URL` is the repository (also `[project.urls]` in pyproject.toml; a test keeps
-the two equal). A lesson's page is `docs/rules/<CODE>.md` in that repository, the page
-`make docs` writes from the lesson's docstring (a test checks that every lesson link
-names a file that exists). A fork, a mirror or a course that hosts its own copy points
-the links there with `ROADMAP_COACH_DOCS_URL` (the folder that holds `docs/`, e.g.
-`https://git.example.edu/course/roadmap-coach/-/blob/main`).
+A lesson's page is `docs/rules/<CODE>.md`, the page `make docs` writes from the lesson's
+docstring. Every link the coach shows must open, on the machine where it is shown, so by
+default a lesson link is the page on this machine: the copy installed with the package
+(`roadmap_coach/lesson_pages/`, put there by setup.py) or, in a clone, the file in
+`docs/rules/`. `roadmap-coach explain CODE` prints the same page in a terminal. A course,
+fork or mirror that hosts the pages points the links there with `ROADMAP_COACH_DOCS_URL`
+(the folder that holds `docs/`, e.g. `https://git.example.edu/course/roadmap-coach/-/blob/main`).
+
+`PROJECT_URL` is the repository's address as the package metadata gives it
+(`[project.urls]` in pyproject.toml; a test keeps the two equal). Nothing the learner reads
+links there: a link on a machine without a network must still open.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 PROJECT_URL = "https://github.com/roadmap-coach/roadmap-coach"
-DOCS_URL = f"{PROJECT_URL}/blob/main"  # files of the main branch, as the web shows them
 DOCS_URL_ENV = "ROADMAP_COACH_DOCS_URL"
 LESSON_PAGE = "docs/rules/{code}.md"  # in the repository
+_PACKAGE = Path(__file__).resolve().parent
+# the installed copy first, then a clone's docs/ (server/roadmap_coach/ -> the clone)
+PAGE_FOLDERS = (_PACKAGE / "lesson_pages", _PACKAGE.parents[1] / "docs" / "rules")
 
 
-def docs_url() -> str:
-    return (os.environ.get(DOCS_URL_ENV) or DOCS_URL).rstrip("/")
+def lesson_file(code: str) -> Path | None:
+    """The lesson's page on this machine, or None when no copy is here."""
+    for folder in PAGE_FOLDERS:
+        page = folder / f"{code}.md"
+        if page.is_file():
+            return page
+    return None
 
 
 def lesson_url(code: str) -> str | None:
-    """The lesson's page; RC000 (a lesson that failed to run) has none."""
+    """The lesson's page: hosted where `ROADMAP_COACH_DOCS_URL` says, else the file on this
+    machine; None for RC000 (a lesson that failed to run) and when no page can be opened."""
     if not code.startswith("RC") or code == "RC000":
         return None
-    return f"{docs_url()}/{LESSON_PAGE.format(code=code)}"
+    hosted = os.environ.get(DOCS_URL_ENV, "").rstrip("/")
+    if hosted:
+        return f"{hosted}/{LESSON_PAGE.format(code=code)}"
+    page = lesson_file(code)
+    return page.as_uri() if page is not None else None

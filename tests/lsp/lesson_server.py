@@ -1,15 +1,19 @@
 """The real server plus one test-only lesson, so the LSP tests can show lessons, fixes and
 `sec.lesson-fixed` on a fixture of their own: RC599 flags `DEBUG = True` (a security
-warning with a quick fix that turns it off). Run as `python lesson_server.py`."""
+warning with a quick fix that turns it off). Run as `python lesson_server.py`. Like a
+course that adds its own lessons, it hosts their pages (`COURSE_DOCS`)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.lsp.server import build_server, stop
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Edit, Fix, Lesson, LessonFinding, WorkspaceContext
+
+COURSE_DOCS = "https://course.example.test/coach"
 
 
 class DebugTrue(Lesson):
@@ -48,6 +52,7 @@ class DebugTrue(Lesson):
 
 
 if __name__ == "__main__":
+    os.environ.setdefault("ROADMAP_COACH_DOCS_URL", COURSE_DOCS)
     server = build_server(lessons=[DebugTrue(), *all_lessons()])
     try:
         server.start_io()

@@ -15,7 +15,7 @@ from lsprotocol import types
 
 SERVER = [sys.executable, str(HERE / "lesson_server.py")]
 SETTINGS = 'import os\n\nDEBUG = True\nSECRET_KEY = os.environ["SECRET_KEY"]\n'
-HREF = "https://github.com/roadmap-coach/roadmap-coach/blob/main/docs/rules/RC599.md"
+HREF = "https://course.example.test/coach/docs/rules/RC599.md"  # lesson_server.COURSE_DOCS
 UNICODE = 'x = "héllo😀"; DEBUG = True\n'
 IN_STRING = 'DEBUG = True; NOTE = """a note\nthat goes on"""\n'
 

@@ -1,13 +1,18 @@
 """Every link the coach shows resolves: a lesson's link (a diagnostic's
-`codeDescription.href`, the hover's "Lesson page") names its page `docs/rules/<CODE>.md`,
-which exists in this repository; the package metadata points at the repository; and the
-links between the repository's own pages (README, docs/) name files that exist."""
+`codeDescription.href`, the hover's "Lesson page", `explain CODE`) is the lesson's page on
+this machine, with no network needed; a wheel carries the pages; the package metadata
+points at the repository; and the links between the repository's own pages (README,
+docs/) name files that exist."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
+import zipfile
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -22,7 +27,7 @@ from roadmap_coach.rules.lessons import ALL_LESSONS, all_lessons
 from roadmap_coach.rules.lessons.base import LessonFinding
 
 REPO = Path(__file__).resolve().parents[2]
-BLOB = links.DOCS_URL + "/"
+BLOB = links.PROJECT_URL + "/blob/main/"
 # [text](target) in Markdown, not images of remote badges; targets without a scheme are
 # paths relative to the page.
 _MD_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)")
@@ -35,11 +40,22 @@ def _repo_file(url: str) -> Path:
     return REPO / url[len(BLOB) :].split("#", 1)[0]
 
 
+def _local_file(url: str) -> Path:
+    parsed = urlparse(url)
+    assert parsed.scheme == "file", url
+    return Path(unquote(parsed.path))
+
+
 @pytest.mark.parametrize("code", [lesson.code for lesson in all_lessons()])
-def test_every_lesson_link_names_its_page_in_this_repository(code: str) -> None:
+def test_every_lesson_link_opens_its_page_on_this_machine(
+    code: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(links.DOCS_URL_ENV, raising=False)
     url = links.lesson_url(code)
-    assert url == f"{BLOB}docs/rules/{code}.md"
-    assert _repo_file(url).is_file()
+    assert url is not None
+    page = _local_file(url)
+    assert page.is_file() and page.name == f"{code}.md"
+    assert page.read_text() == (REPO / "docs" / "rules" / f"{code}.md").read_text()
     finding = LessonFinding(code, "app.py", Span(0, 0, 0, 1), "hint", "m", "security")
     diagnostic = lesson_diagnostic(finding, lines_reader(["x"]), "utf-16")
     assert diagnostic.code_description is not None
@@ -48,7 +64,8 @@ def test_every_lesson_link_names_its_page_in_this_repository(code: str) -> None:
     assert lesson_page(ROADMAP, lesson).data["url"] == url  # `explain CODE`, lesson pages
 
 
-def test_the_hover_on_a_lesson_links_the_same_page() -> None:
+def test_the_hover_on_a_lesson_links_the_same_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(links.DOCS_URL_ENV, raising=False)
     finding = LessonFinding("RC301", "db.py", Span(0, 0, 0, 1), "warning", "m", "security")
     text = lesson_markdown(ROADMAP, finding, lesson_pages(all_lessons()).get("RC301"), set())
     assert f"<{links.lesson_url('RC301')}>" in text
@@ -56,6 +73,19 @@ def test_the_hover_on_a_lesson_links_the_same_page() -> None:
 
 def test_a_failed_lesson_has_no_page() -> None:
     assert links.lesson_url("RC000") is None
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_every_lesson_page(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+         "-w", str(tmp_path), str(REPO)],
+        check=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("roadmap_coach-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for lesson in all_lessons():
+        assert f"roadmap_coach/lesson_pages/{lesson.code}.md" in names, lesson.code
 
 
 def test_a_fork_points_the_links_at_its_own_copy(monkeypatch: pytest.MonkeyPatch) -> None:
