@@ -221,7 +221,7 @@ def test_the_cohort_page_shows_security_activity_and_the_re_check(
     assert "1 open</span>" in html and "1 silenced</span>" in html
     assert 'class="t">Python basics</span>' in html  # a step title in its column header
     assert "next up: A login flow" in html  # the first open checkpoint of the current step
-    assert "✓ re-checked" in html
+    assert "✓ matches" in html
     assert 'class="strip"' in html
 
 
