@@ -65,6 +65,8 @@ def test_a_log_built_from_history_shows_the_lesson_open_at_head(
     assert "`users.py:7`" in open_part and f"`{shas['first'][:10]}`" in open_part
     assert "`items.py:7`" in silenced_part and f"`{shas['silenced'][:10]}`" in silenced_part
     assert "`orders.py:7`" in fixed_part and f"`{shas['fixed'][:10]}`" in fixed_part
+    # What to fix next is the lesson the learner sees, never the silenced one.
+    assert "Fix the warning at users.py:7" in markdown and "at items.py:7" not in markdown
 
     assert main(["export", "--store", str(recorded), "--format", "html"]) == 0
     page = capsys.readouterr().out
