@@ -14,7 +14,7 @@ from roadmap_coach.progress.summary import Summary
 if TYPE_CHECKING:
     from roadmap_coach.progress.report import LearnerRow, LogFile
 
-MAX_BARS = 26  # the strip never gets wider: a long period gets bars of several weeks
+MAX_BARS = 20  # the strip never gets wider: a long period gets bars of several weeks
 _LEADING = ("Master ", "Learn ", "Choose a ", "Choose ", "Pick a ", "Pick ", "Get ", "Build ")
 
 

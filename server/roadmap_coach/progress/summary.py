@@ -412,7 +412,7 @@ def _next_items(
     latest = sorted(achieved.values(), key=lambda a: (a.time, a.seq), reverse=True)
     open_lessons = []
     for lesson in lessons:
-        if lesson.security and not lesson.fixed:
+        if lesson.security and lesson.state == "open":  # shown in the editor, not silenced
             cls = lesson_for(lesson.code)
             title = cls.title if cls is not None and cls.title else lesson.code
             open_lessons.append(OpenLesson(lesson.code, title, lesson.path, lesson.line))

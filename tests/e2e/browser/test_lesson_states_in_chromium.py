@@ -100,7 +100,7 @@ def test_cohort_page_shows_the_security_column_and_the_re_check(
     dom = shot.dom
     row = section(dom, "<tbody>", "</tbody>")
     assert "1 open</span>" in row and "1 silenced</span>" in row
-    assert "✓ re-checked" in row and "milestones re-checked at their commits" in row
+    assert "✓ matches" in row and "milestones re-checked at their commits" in row
     assert 'class="strip"' in row
     head = section(dom, "<thead>", "</thead>")
     assert ">Python basics<" in head and ">Web security<" in head

@@ -66,7 +66,7 @@ def check_artifact(log: Path, repo: Path, tmp: Path) -> None:
     assert main(["report", str(log), "--repos", str(repo.parent), "-o", str(page)]) == 0
     html = page.read_text()
     assert "1 open</span>" in html and "1 silenced</span>" in html
-    assert "✓ re-checked" in html
+    assert "✓ matches" in html
 
 
 def test_the_github_actions_workflow_leaves_a_log_that_verifies(

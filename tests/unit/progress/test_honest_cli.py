@@ -65,6 +65,8 @@ def test_a_log_built_from_history_shows_the_lesson_open_at_head(
     assert "`users.py:7`" in open_part and f"`{shas['first'][:10]}`" in open_part
     assert "`items.py:7`" in silenced_part and f"`{shas['silenced'][:10]}`" in silenced_part
     assert "`orders.py:7`" in fixed_part and f"`{shas['fixed'][:10]}`" in fixed_part
+    # What to fix next is the lesson the learner sees, never the silenced one.
+    assert "Fix the warning at users.py:7" in markdown and "at items.py:7" not in markdown
 
     assert main(["export", "--store", str(recorded), "--format", "html"]) == 0
     page = capsys.readouterr().out
@@ -221,7 +223,7 @@ def test_the_cohort_page_shows_security_activity_and_the_re_check(
     assert "1 open</span>" in html and "1 silenced</span>" in html
     assert 'class="t">Python basics</span>' in html  # a step title in its column header
     assert "next up: A login flow" in html  # the first open checkpoint of the current step
-    assert "✓ re-checked" in html
+    assert "✓ matches" in html
     assert 'class="strip"' in html
 
 
