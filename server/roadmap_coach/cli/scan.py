@@ -18,6 +18,7 @@ from roadmap_coach.progress.next_up import (
     next_up,
     step_progress,
 )
+from roadmap_coach.roadmap.markup import plain, plain_line
 from roadmap_coach.roadmap.models import Roadmap
 
 SCHEMA = 1
@@ -147,13 +148,13 @@ def _lesson_json(finding: Any) -> dict[str, Any]:
         "end_line": span.end_line + 1,
         "end_column": span.end_col + 1,
         "severity": finding.severity,
-        "message": finding.message,
+        "message": plain(finding.message),  # the words the editor shows, as plain text
         "step": finding.step,
         "fix": None,
     }
     if finding.fix is not None:
         data["fix"] = {
-            "title": finding.fix.title,
+            "title": plain_line(finding.fix.title),
             "edits": [
                 {
                     "path": edit.path,
