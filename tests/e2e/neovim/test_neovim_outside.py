@@ -4,23 +4,15 @@ watch files, so the server watches the workspace itself."""
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from nvim_runner import needs_nvim, run_scenario
 
-HERE = Path(__file__).parent
-TIMEOUT_S = 120
 APP = 'from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.route("/")\ndef index():\n    return "hello"\n'
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nvim") is None, reason="nvim is not installed (make test-neovim installs it)"
-)
+pytestmark = needs_nvim
 
 
 def _git_env(home: Path) -> dict[str, str]:
@@ -47,39 +39,7 @@ def _run(tmp_path: Path) -> tuple[dict, str]:
         check=True,
         env={**os.environ, **git_env},
     )
-    out, cache, state = tmp_path / "out.json", tmp_path / "cache", tmp_path / "state"
-    env = {
-        **os.environ,
-        **git_env,
-        "E2E_PY": sys.executable,
-        "E2E_FILE": str(workspace / "app.py"),
-        "E2E_OUT": str(out),
-        "E2E_STORE": str(tmp_path / "store.sqlite3"),
-        "XDG_CACHE_HOME": str(cache),  # Neovim's lsp.log (server stderr) lands here
-        "XDG_STATE_HOME": str(state),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-    }
-    command = ["nvim", "--headless", "-u", "NONE", "-i", "NONE", "-n", "-S"]
-    proc = subprocess.Popen(
-        [*command, str(HERE / "outside_test.lua")], cwd=workspace, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    try:
-        output, _ = proc.communicate(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        output = (output or b"") + b"\n[killed after timeout]"
-    logs = [p.read_text(errors="replace") for d in (cache, state) for p in d.rglob("lsp.log")]
-    report = (
-        f"nvim output:\n{output.decode(errors='replace')}\nlsp.log:\n{''.join(logs) or '(none)'}"
-    )
-    observed = (
-        json.loads(out.read_text()) if out.exists() else {"ok": False, "error": "no output written"}
-    )
-    return observed, report
+    return run_scenario("outside_test.lua", tmp_path, workspace, git_env)
 
 
 def test_neovim_sees_files_made_in_the_shell_and_a_commit_without_a_recheck(

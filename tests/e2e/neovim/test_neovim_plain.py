@@ -5,18 +5,10 @@ same next step as getProgress's nextUp; a lens click shows the checkpoint's page
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from nvim_runner import needs_nvim, run_scenario
 
-HERE = Path(__file__).parent
-TIMEOUT_S = 120
 # a class, a function and a Flask route: three milestones found by the first scan
 APP = """from flask import Flask
 
@@ -33,55 +25,14 @@ def index():
     return "hello"
 """
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("nvim") is None, reason="nvim is not installed (make test-neovim installs it)"
-)
+pytestmark = needs_nvim
 
 
 def run_plain(tmp_path: Path) -> tuple[dict, str]:
     workspace = tmp_path / "ws"
     workspace.mkdir()
     (workspace / "app.py").write_text(APP)
-    out = tmp_path / "out.json"
-    env = {
-        **os.environ,
-        "E2E_PY": sys.executable,
-        "E2E_FILE": str(workspace / "app.py"),
-        "E2E_OUT": str(out),
-        "E2E_STORE": str(tmp_path / "store.sqlite3"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "ROADMAP_COACH_STORE": str(tmp_path / "unused.sqlite3"),
-    }
-    command = [
-        "nvim",
-        "--headless",
-        "-u",
-        "NONE",
-        "-i",
-        "NONE",
-        "-n",
-        "-S",
-        str(HERE / "plain_test.lua"),
-    ]
-    proc = subprocess.Popen(
-        command, cwd=workspace, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        output, _ = proc.communicate(timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        output, _ = proc.communicate()
-        output = (output or b"") + b"\n[killed after timeout]"
-    logs = [p.read_text(errors="replace") for p in tmp_path.rglob("lsp.log")]
-    report = (
-        f"nvim output:\n{output.decode(errors='replace')}\nlsp.log:\n{''.join(logs) or '(none)'}"
-    )
-    observed = json.loads(out.read_text()) if out.exists() else {"ok": False, "error": "no output"}
-    return observed, report
+    return run_scenario("plain_test.lua", tmp_path, workspace)
 
 
 def test_neovim_shows_milestones_together_as_one_readable_message_and_opens_pages(
