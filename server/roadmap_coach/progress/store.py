@@ -129,7 +129,7 @@ class Store(LessonStore):
             ).fetchone()
             if taken:
                 return False
-            event = self._append(conn, MILESTONE, who, str(workspace), payload, time)
+            event = self.append(conn, MILESTONE, who, str(workspace), payload, time)
             conn.execute(
                 "INSERT INTO achieved (learner, milestone, seq) VALUES (?, ?, ?)",
                 (who, id, event.seq),
@@ -177,7 +177,7 @@ class Store(LessonStore):
         with self._write() as conn:
             cleared = conn.execute("SELECT COUNT(*) FROM achieved WHERE learner = ?", (who,))
             count = cleared.fetchone()[0]
-            event = self._append(conn, RESET, who, "", {"cleared": count}, None)
+            event = self.append(conn, RESET, who, "", {"cleared": count}, None)
             conn.execute("DELETE FROM achieved WHERE learner = ?", (who,))
             return event
 
@@ -252,18 +252,7 @@ class Store(LessonStore):
         payload: dict[str, Any],
         time: datetime | str | None,
     ) -> Event:
-        """Append inside a transaction this store opened (lesson_index uses it)."""
-        return self._append(conn, kind, learner, workspace, payload, time)
-
-    def _append(
-        self,
-        conn: sqlite3.Connection,
-        kind: str,
-        learner: str,
-        workspace: str,
-        payload: dict[str, Any],
-        time: datetime | str | None,
-    ) -> Event:
+        """Append inside a transaction this store opened (`_write`)."""
         row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (row[0] + 1, row[1]) if row else (1, GENESIS)
         event = seal(seq, utc_timestamp(time), kind, learner, workspace, payload, prev)

@@ -34,16 +34,6 @@ class LessonStore:
 
         def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
 
-        def _append(
-            self,
-            conn: sqlite3.Connection,
-            kind: str,
-            learner: str,
-            workspace: str,
-            payload: dict[str, Any],
-            time: datetime | str | None,
-        ) -> Event: ...
-
         def append(
             self,
             conn: sqlite3.Connection,
@@ -141,13 +131,7 @@ class LessonStore:
         self, workspace: str | os.PathLike[str] | None = None, learner: str | None = None
     ) -> list[tuple[str, str, str, int]]:
         """(workspace, path, code, line) of lessons still in the code but silenced."""
-        sql = "SELECT workspace, path, code, line FROM silenced_lessons WHERE learner = ?"
-        args: list[Any] = [learner or self.learner]
-        if workspace is not None:
-            sql += " AND workspace = ?"
-            args.append(str(workspace))
-        with self._read() as conn:
-            return [tuple(r) for r in conn.execute(sql + " ORDER BY seq", args)]  # type: ignore[misc]
+        return self._lessons_in("silenced_lessons", workspace, learner)
 
     # -- evidence that reached a commit later -------------------------------------
 
@@ -169,7 +153,7 @@ class LessonStore:
     ) -> Event:
         payload = {"id": id, "commit": commit, "path": path, "line": line}
         with self._write() as conn:
-            return self._append(
+            return self.append(
                 conn, EVIDENCE_COMMITTED, self.learner, str(workspace), payload, None
             )
 
@@ -177,7 +161,13 @@ class LessonStore:
         self, workspace: str | os.PathLike[str] | None = None, learner: str | None = None
     ) -> list[tuple[str, str, str, int]]:
         """(workspace, path, code, line) of lessons shown and not fixed yet."""
-        sql = "SELECT workspace, path, code, line FROM open_lessons WHERE learner = ?"
+        return self._lessons_in("open_lessons", workspace, learner)
+
+    def _lessons_in(
+        self, table: str, workspace: str | os.PathLike[str] | None, learner: str | None
+    ) -> list[tuple[str, str, str, int]]:
+        assert table in ("open_lessons", "silenced_lessons")  # never from input
+        sql = f"SELECT workspace, path, code, line FROM {table} WHERE learner = ?"
         args: list[Any] = [learner or self.learner]
         if workspace is not None:
             sql += " AND workspace = ?"
@@ -202,7 +192,7 @@ class LessonStore:
                 key,
             ).fetchone()
             payload["shown"] = row[0] if row else None
-        event = self._append(conn, kind, who, ws, payload, time)
+        event = self.append(conn, kind, who, ws, payload, time)
         if kind == LESSON_SHOWN:
             conn.execute(
                 "INSERT INTO open_lessons (learner, workspace, path, code, line, seq) "
