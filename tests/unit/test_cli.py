@@ -256,3 +256,15 @@ def test_module_entry_point_reports_its_version() -> None:
     done = cli("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("roadmap-coach ")
+
+
+def test_scan_text_names_each_line_once_when_two_places_share_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "config.py").write_text(
+        "import os\n\n"
+        "URL = os.environ.get('DATABASE_URL', '').replace('postgres://', 'postgresql://')\n"
+    )
+    assert main(["scan", str(tmp_path), "--no-cache"]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "db.server-database" in x]
+    assert line.rstrip().endswith("]  config.py:3")

@@ -192,9 +192,11 @@ def _scan_text(report: dict[str, Any], roadmap: Roadmap, has_python: bool) -> st
         out.append(f"{step.number:>2}. {step.title}  ({done}/{len(checkpoints)}, {state})")
         for c in checkpoints:
             if c.id in achieved:
-                where = ", ".join(
-                    f"{e['path']}:{e['line']}" for e in achieved[c.id]["evidence"][:3]
+                # two places on one line (two columns) read as one `path:line` here
+                places = dict.fromkeys(
+                    f"{e['path']}:{e['line']}" for e in achieved[c.id]["evidence"]
                 )
+                where = ", ".join(list(places)[:3])
                 out.append(f"    ✓ {c.title} [{c.id}]  {where}")
             else:
                 out.append(f"    · {c.title} [{c.id}]")
