@@ -2,41 +2,17 @@
 -- notification, hover, an edit and its update, a code action applied, and the server's
 -- text equal to the buffer after incremental edits. Writes what it saw to E2E_OUT as JSON.
 --   nvim --headless -u NONE -i NONE -n -S coach_test.lua
-local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
-local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
-local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
-local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
-local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '15000')
+local lib = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/e2e_lib.lua')
+local PY, FILE, STORE = lib.PY, lib.FILE, lib.STORE
 
 local v = vim.version()
 local obs = { nvim = ('%d.%d.%d'):format(v.major, v.minor, v.patch), steps = {}, milestones = {},
   progress = 0, messages = {}, log_path = vim.lsp.get_log_path() }
-local t0 = vim.loop.hrtime()
-local client, exited
+local client
 
-local function step(name) table.insert(obs.steps, { name, math.floor((vim.loop.hrtime() - t0) / 1e6) }) end
-local function check(cond, msg) if not cond then error(msg, 2) end end
--- vim.wait pumps the event loop (LSP callbacks run inside it); stop early if the server died
-local function wait(what, cond)
-  local ok = vim.wait(T, function() return exited ~= nil or cond() end, 10)
-  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
-  check(ok, 'timeout waiting for ' .. what)
-end
-local function request(method, params, bufnr)
-  local resp
-  check(client.request(method, params, function(err, result) resp = { err = err, result = result } end, bufnr),
-    method .. ': client.request returned false')
-  wait(method, function() return resp ~= nil end)
-  check(resp.err == nil, method .. ' error: ' .. vim.inspect(resp.err))
-  return resp.result
-end
-local function ours(bufnr, code)
-  local found = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.source == 'roadmap-coach' and (code == nil or d.code == code) then table.insert(found, d) end
-  end
-  return found
-end
+local function step(name) lib.step(obs, name) end
+local check, wait, ours = lib.check, lib.wait, lib.ours
+local request = lib.request
 local function buffer_text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
 end
@@ -61,10 +37,11 @@ local function run()
       ['roadmapCoach/progress'] = function() obs.progress = obs.progress + 1 end,
       ['window/showMessage'] = function(_, result) table.insert(obs.messages, result.message) end,
     },
-    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+    on_exit = lib.on_exit,
   })
   check(client_id, 'start_client failed (cmd not executable?)')
   client = vim.lsp.get_client_by_id(client_id)
+  lib.client = client
   wait('initialize', function() return client.initialized end)
   obs.sync_kind = client.resolved_capabilities.text_document_did_change -- 2 = Incremental
   step('initialized')
@@ -131,13 +108,8 @@ local function run()
   check(obs.server_text_matches, 'server text diverged:\n' .. vim.inspect(server_text) .. '\nbuffer:\n' .. buffer_text(bufnr))
   step('incremental sync')
 
-  client.stop()
-  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+  lib.stop()
   step('stopped')
 end
 
-local ok, err = xpcall(run, debug.traceback)
-obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
-vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
--- an uncaught error in a -S script leaves headless nvim running forever: always quit
-if ok then vim.cmd('qall!') else vim.cmd('cquit 1') end
+lib.finish(obs, run)

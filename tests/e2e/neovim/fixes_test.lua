@@ -4,30 +4,14 @@
 -- `flask\n` and the hint goes. `vim.ui.select` is answered by this script (it picks the
 -- fix), everything else is Neovim's own code. Writes what it saw to E2E_OUT.
 --   nvim --headless -u NONE -i NONE -n -S fixes_test.lua
-local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
-local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
-local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
-local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
-local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '15000')
+local lib = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/e2e_lib.lua')
+local PY, FILE, STORE = lib.PY, lib.FILE, lib.STORE
 
 local obs = { steps = {}, notes = {}, log_path = vim.lsp.get_log_path() }
-local t0 = vim.loop.hrtime()
-local client, exited
+local client
 
-local function step(name) table.insert(obs.steps, { name, math.floor((vim.loop.hrtime() - t0) / 1e6) }) end
-local function check(cond, msg) if not cond then error(msg, 2) end end
-local function wait(what, cond)
-  local ok = vim.wait(T, function() return exited ~= nil or cond() end, 10)
-  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
-  check(ok, 'timeout waiting for ' .. what)
-end
-local function ours(bufnr, code)
-  local found = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.source == 'roadmap-coach' and (code == nil or d.code == code) then table.insert(found, d) end
-  end
-  return found
-end
+local function step(name) lib.step(obs, name) end
+local check, wait, ours = lib.check, lib.wait, lib.ours
 
 -- `vim.lsp.buf.code_action()` at (row, col 0): the titles offered, in order; `pick` chooses one.
 local function code_action_at(row, pick)
@@ -66,10 +50,11 @@ local function run()
     root_dir = vim.fn.fnamemodify(FILE, ':h'),
     init_options = { debounceMs = 0, storePath = STORE },
     flags = { debounce_text_changes = 0 },
-    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+    on_exit = lib.on_exit,
   })
   check(client_id, 'start_client failed (cmd not executable?)')
   client = vim.lsp.get_client_by_id(client_id)
+  lib.client = client
   wait('initialize', function() return client.initialized end)
 
   vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
@@ -100,11 +85,7 @@ local function run()
   wait('RC901 to go once requirements.txt is written', function() return #ours(bufnr, 'RC901') == 0 end)
   step('hint gone')
 
-  client.stop()
-  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+  lib.stop()
 end
 
-local ok, err = xpcall(run, debug.traceback)
-obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
-vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
-if ok then vim.cmd('qall') else vim.cmd('cquit 1') end
+lib.finish(obs, run, 'qall')

@@ -2,31 +2,16 @@
 -- `:!` and a `git commit` reach the server without a recheck. A plain client (no custom
 -- notifications), as a learner's own config would start it. Writes what it saw to E2E_OUT.
 --   nvim --headless -u NONE -i NONE -n -S outside_test.lua
-local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
-local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
-local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
-local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
-local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '15000')
+local lib = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/e2e_lib.lua')
+local PY, FILE, STORE = lib.PY, lib.FILE, lib.STORE
+local T = lib.T
 local SOON = 5000 -- what the learner is promised: a change outside the editor shows this soon
 
 local obs = { steps = {}, messages = {}, log_path = vim.lsp.get_log_path() }
-local t0 = vim.loop.hrtime()
-local client, exited
+local client
 
-local function step(name) table.insert(obs.steps, { name, math.floor((vim.loop.hrtime() - t0) / 1e6) }) end
-local function check(cond, msg) if not cond then error(msg, 2) end end
-local function wait(what, cond, ms)
-  local ok = vim.wait(ms or T, function() return exited ~= nil or cond() end, 10)
-  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
-  check(ok, 'timeout waiting for ' .. what)
-end
-local function ours(bufnr, code)
-  local found = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.source == 'roadmap-coach' and (code == nil or d.code == code) then table.insert(found, d) end
-  end
-  return found
-end
+local function step(name) lib.step(obs, name) end
+local check, wait, ours = lib.check, lib.wait, lib.ours
 -- the server's current milestones, asked the way a learner's :lua would
 local function milestones(bufnr)
   local resp
@@ -60,10 +45,11 @@ local function run()
     handlers = {
       ['window/showMessage'] = function(_, result) table.insert(obs.messages, result.message) end,
     },
-    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+    on_exit = lib.on_exit,
   })
   check(client_id, 'start_client failed (cmd not executable?)')
   client = vim.lsp.get_client_by_id(client_id)
+  lib.client = client
   wait('initialize', function() return client.initialized end)
   obs.can_watch = vim.tbl_get and vim.tbl_get(client.config.capabilities or {}, 'workspace',
     'didChangeWatchedFiles', 'dynamicRegistration') or false
@@ -95,12 +81,8 @@ local function run()
   obs.scans_after = stats and stats.scans -- no recheck: the one scan at start
   obs.final = stats and stats.milestones
 
-  client.stop()
-  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+  lib.stop()
   step('stopped')
 end
 
-local ok, err = xpcall(run, debug.traceback)
-obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
-vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
-if ok then vim.cmd('qall!') else vim.cmd('cquit 1') end
+lib.finish(obs, run)

@@ -3,30 +3,16 @@
 -- the same next step as getProgress's nextUp; a code lens click shows the checkpoint's
 -- page; `roadmap-coach explain` prints it from the editor's shell. Writes E2E_OUT (JSON).
 --   nvim --headless -u NONE -i NONE -n -S plain_test.lua
-local PY = assert(os.getenv('E2E_PY'), 'E2E_PY')
-local FILE = assert(os.getenv('E2E_FILE'), 'E2E_FILE')
-local OUT = assert(os.getenv('E2E_OUT'), 'E2E_OUT')
-local STORE = assert(os.getenv('E2E_STORE'), 'E2E_STORE')
-local T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '20000')
+local lib = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/e2e_lib.lua')
+local PY, FILE, STORE = lib.PY, lib.FILE, lib.STORE
+lib.T = tonumber(os.getenv('E2E_TIMEOUT_MS') or '20000')
 
 local v = vim.version()
 local obs = { nvim = ('%d.%d.%d'):format(v.major, v.minor, v.patch) }
-local client, exited
+local client
 
-local function check(cond, msg) if not cond then error(msg, 2) end end
-local function wait(what, cond)
-  local ok = vim.wait(T, function() return exited ~= nil or cond() end, 10)
-  check(exited == nil, 'server exited while waiting for ' .. what .. ': ' .. vim.inspect(exited))
-  check(ok, 'timeout waiting for ' .. what)
-end
-local function request(method, params, bufnr)
-  local resp
-  check(client.request(method, params, function(err, result) resp = { err = err, result = result } end, bufnr),
-    method .. ': client.request returned false')
-  wait(method, function() return resp ~= nil end)
-  check(resp.err == nil, method .. ' error: ' .. vim.inspect(resp.err))
-  return resp.result
-end
+local check, wait, ours = lib.check, lib.wait, lib.ours
+local request = lib.request
 -- what the learner reads with :messages
 local function messages() return vim.fn.execute('messages') end
 local function count(haystack, needle)
@@ -46,10 +32,11 @@ local function run()
     root_dir = vim.fn.fnamemodify(FILE, ':h'),
     init_options = { debounceMs = 0, storePath = STORE },
     flags = { debounce_text_changes = 0 },
-    on_exit = function(code, signal) exited = { code = code, signal = signal } end,
+    on_exit = lib.on_exit,
   })
   check(client_id, 'start_client failed (cmd not executable?)')
   client = vim.lsp.get_client_by_id(client_id)
+  lib.client = client
   wait('initialize', function() return client.initialized end)
 
   vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
@@ -91,11 +78,7 @@ local function run()
   obs.explain = vim.fn.system({ PY, '-m', 'roadmap_coach', 'explain', 'web.flask-route', '--store', STORE })
   obs.explain_status = vim.v.shell_error
 
-  client.stop()
-  check(vim.wait(T, function() return exited ~= nil end, 10), 'server did not exit after stop()')
+  lib.stop()
 end
 
-local ok, err = xpcall(run, debug.traceback)
-obs.ok, obs.error, obs.exit = ok, (not ok) and tostring(err) or nil, exited
-vim.fn.writefile({ vim.fn.json_encode(obs) }, OUT)
-if ok then vim.cmd('qall!') else vim.cmd('cquit 1') end
+lib.finish(obs, run)
