@@ -25,31 +25,19 @@ local function run()
   vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
   local capabilities = vim.lsp.protocol.make_client_capabilities()
   capabilities.experimental = { roadmapCoach = { milestoneNotifications = true } }
-  local client_id = vim.lsp.start_client({
-    name = 'roadmap-coach',
-    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
-    root_dir = vim.fn.fnamemodify(FILE, ':h'),
+  local client_id
+  client, client_id = lib.start({
     capabilities = capabilities,
-    init_options = { debounceMs = 0, storePath = STORE },
-    flags = { debounce_text_changes = 0 }, -- 0.7's default is 150 ms
     handlers = {
       ['roadmapCoach/milestone'] = function(_, result) table.insert(obs.milestones, result) end,
       ['roadmapCoach/progress'] = function() obs.progress = obs.progress + 1 end,
       ['window/showMessage'] = function(_, result) table.insert(obs.messages, result.message) end,
     },
-    on_exit = lib.on_exit,
   })
-  check(client_id, 'start_client failed (cmd not executable?)')
-  client = vim.lsp.get_client_by_id(client_id)
-  lib.client = client
-  wait('initialize', function() return client.initialized end)
   obs.sync_kind = client.resolved_capabilities.text_document_did_change -- 2 = Incremental
   step('initialized')
 
-  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.bo[bufnr].filetype = 'python' -- -u NONE: no filetype detection
-  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed') -- sends didOpen
+  local bufnr = lib.open(client_id)
   local uri = vim.uri_from_bufnr(bufnr)
 
   wait('the RC502 diagnostic', function() return #ours(bufnr, 'RC502') >= 1 end)

@@ -45,6 +45,31 @@ function M.step(obs, name)
   table.insert(obs.steps, { name, math.floor((vim.loop.hrtime() - t0) / 1e6) })
 end
 
+-- Starts the server as docs/editors.md's Neovim 0.7 set-up does; `config` adds to it.
+function M.start(config)
+  local id = vim.lsp.start_client(vim.tbl_extend('force', {
+    name = 'roadmap-coach',
+    cmd = { M.PY, '-m', 'roadmap_coach', 'serve' },
+    root_dir = vim.fn.fnamemodify(M.FILE, ':h'),
+    init_options = { debounceMs = 0, storePath = M.STORE },
+    flags = { debounce_text_changes = 0 }, -- 0.7's default is 150 ms
+    on_exit = M.on_exit,
+  }, config or {}))
+  M.check(id, 'start_client failed (cmd not executable?)')
+  M.client = vim.lsp.get_client_by_id(id)
+  M.wait('initialize', function() return M.client.initialized end)
+  return M.client, id
+end
+
+-- Opens E2E_FILE as a Python buffer attached to the server (that sends didOpen).
+function M.open(client_id)
+  vim.cmd('edit ' .. vim.fn.fnameescape(M.FILE))
+  local bufnr = vim.api.nvim_get_current_buf()
+  vim.bo[bufnr].filetype = 'python' -- -u NONE: no filetype detection
+  M.check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  return bufnr
+end
+
 function M.stop()
   M.client.stop()
   M.check(vim.wait(M.T, function() return M.exited ~= nil end, 10), 'server did not exit after stop()')

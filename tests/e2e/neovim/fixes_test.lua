@@ -44,23 +44,10 @@ local function run()
   vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
   local notify = vim.notify
   vim.notify = function(msg, ...) table.insert(obs.notes, msg); return notify(msg, ...) end
-  local client_id = vim.lsp.start_client({
-    name = 'roadmap-coach',
-    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
-    root_dir = vim.fn.fnamemodify(FILE, ':h'),
-    init_options = { debounceMs = 0, storePath = STORE },
-    flags = { debounce_text_changes = 0 },
-    on_exit = lib.on_exit,
-  })
-  check(client_id, 'start_client failed (cmd not executable?)')
-  client = vim.lsp.get_client_by_id(client_id)
-  lib.client = client
-  wait('initialize', function() return client.initialized end)
+  local client_id
+  client, client_id = lib.start()
 
-  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.bo[bufnr].filetype = 'python'
-  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  local bufnr = lib.open(client_id)
   wait('RC502 and RC901', function() return #ours(bufnr, 'RC502') == 1 and #ours(bufnr, 'RC901') == 1 end)
   local rc502 = ours(bufnr, 'RC502')[1]
   obs.rc502 = { lnum = rc502.lnum, col = rc502.col }

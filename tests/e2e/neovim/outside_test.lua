@@ -37,27 +37,17 @@ end
 
 local function run()
   vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
-  local client_id = vim.lsp.start_client({
-    name = 'roadmap-coach',
-    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
-    root_dir = vim.fn.fnamemodify(FILE, ':h'),
+  local client_id
+  client, client_id = lib.start({
     init_options = { storePath = STORE },
     handlers = {
       ['window/showMessage'] = function(_, result) table.insert(obs.messages, result.message) end,
     },
-    on_exit = lib.on_exit,
   })
-  check(client_id, 'start_client failed (cmd not executable?)')
-  client = vim.lsp.get_client_by_id(client_id)
-  lib.client = client
-  wait('initialize', function() return client.initialized end)
   obs.can_watch = vim.tbl_get and vim.tbl_get(client.config.capabilities or {}, 'workspace',
     'didChangeWatchedFiles', 'dynamicRegistration') or false
 
-  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.bo[bufnr].filetype = 'python'
-  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  local bufnr = lib.open(client_id)
   wait('the RC901 hint (flask not in requirements)', function() return #ours(bufnr, 'RC901') >= 1 end)
   local stats
   wait('the first scan', function()

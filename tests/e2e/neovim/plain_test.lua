@@ -26,23 +26,10 @@ end
 
 local function run()
   vim.lsp.set_log_level(os.getenv('E2E_LOG_LEVEL') or 'warn')
-  local client_id = vim.lsp.start_client({
-    name = 'roadmap-coach',
-    cmd = { PY, '-m', 'roadmap_coach', 'serve' },
-    root_dir = vim.fn.fnamemodify(FILE, ':h'),
-    init_options = { debounceMs = 0, storePath = STORE },
-    flags = { debounce_text_changes = 0 },
-    on_exit = lib.on_exit,
-  })
-  check(client_id, 'start_client failed (cmd not executable?)')
-  client = vim.lsp.get_client_by_id(client_id)
-  lib.client = client
-  wait('initialize', function() return client.initialized end)
+  local client_id
+  client, client_id = lib.start()
 
-  vim.cmd('edit ' .. vim.fn.fnameescape(FILE))
-  local bufnr = vim.api.nvim_get_current_buf()
-  vim.bo[bufnr].filetype = 'python'
-  check(vim.lsp.buf_attach_client(bufnr, client_id), 'buf_attach_client failed')
+  local bufnr = lib.open(client_id)
   local uri = vim.uri_from_bufnr(bufnr)
 
   wait('the milestones message', function() return messages():find('milestones:', 1, true) ~= nil end)
