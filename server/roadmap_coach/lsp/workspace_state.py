@@ -192,6 +192,7 @@ class WorkspaceState:
         delta = Delta()
         if self._context is None:
             self._context = self.engine.context((e.facts for e in self.entries.values()), self.git)
+            self._context.complete = self.loads > 0  # RC901 waits for the first scan
             self._all_dirty = True
         every = self._all_dirty or force
         targets = (

@@ -52,6 +52,9 @@ class WorkspaceContext:
     requirement_lines: dict[str, list[str]] = field(default_factory=dict)
     # what a lesson works out once per workspace rather than once per file, by lesson code
     memo: dict[str, Any] = field(default_factory=dict)
+    # every file of the workspace is in: False in the editor until its first scan ends, when
+    # only open buffers are known and "nothing declares X" could be untrue
+    complete: bool = True
 
 
 class Lesson:

@@ -68,6 +68,8 @@ class UndeclaredDependency(Lesson):
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
         if facts.kind != "python" or facts.error or facts.path.endswith("setup.py"):
             return
+        if not context.complete:
+            return  # the requirements files may not have been read yet
         if not context.requirement_files and ({"setup.py", "setup.cfg"} & context.paths):
             return  # declared in setup.py/setup.cfg, which this lesson does not read
         declared = context.memo.get(self.code)

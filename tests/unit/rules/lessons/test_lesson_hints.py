@@ -6,6 +6,10 @@ from __future__ import annotations
 import pytest
 from lesson_workspace import Workspace
 
+from roadmap_coach.analysis.facts import GitFacts
+from roadmap_coach.rules.lessons import all_lessons
+from roadmap_coach.rules.lessons.context import build_context
+
 
 def codes_in(
     files: dict[str, str | bytes], code: str, tracked: list[str] | None = None
@@ -265,3 +269,14 @@ def test_examples_and_look_alike_names_are_not_a_lesson(tracked: list[str]) -> N
 
 def test_untracked_env_files_are_not_a_lesson() -> None:
     assert Workspace({".env": "", "app.py": ""}, tracked=["app.py"]).findings("RC1001") == []
+
+
+def test_no_requirements_hint_before_the_workspace_is_read() -> None:
+    # In the editor, a buffer opened before the first scan ends is analysed with only the
+    # open buffers known: "no requirements.txt lists flask" could be untrue then.
+    facts = Workspace({"app.py": "import flask\n"}).facts()
+    context = build_context(facts.values(), GitFacts())
+    lesson = next(each for each in all_lessons() if each.code == "RC901")
+    assert [f.code for f in lesson.check(facts["app.py"], context)] == ["RC901"]
+    context.complete = False
+    assert list(lesson.check(facts["app.py"], context)) == []
