@@ -7,7 +7,7 @@ server keeps one result per file and recomputes only the file that changed;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
@@ -292,8 +292,10 @@ class Engine:
         disabled: Iterable[str] = (),
         hints: str = "all",
         complete: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> Findings:
-        """Milestones and lessons of a workspace from its files' records."""
+        """Milestones and lessons of a workspace from its files' records; `progress(n)`
+        after each record's lessons (the milestones follow the last one)."""
         results = {
             path: FileResult(record.evidence, record.contribution)
             for path, record in records.items()
@@ -301,8 +303,10 @@ class Engine:
         context = self.context((r.slim for r in records.values() if r.slim is not None), git)
         context.complete = complete
         lessons: list[LessonFinding] = []
-        for record in records.values():
+        for done, record in enumerate(records.values(), 1):
             lessons.extend(self.record_lessons(record, context, disabled, hints))
+            if progress is not None and done % 256 == 0:
+                progress(done)
         return Findings(self.combine(results, git), lessons)
 
     def record_lessons(
