@@ -238,17 +238,17 @@ def test_unknown_option_exits_2() -> None:
     assert cli("scan", "--colour").returncode == 2
 
 
-def test_scan_fills_the_facts_cache_but_records_no_progress(
+def test_scan_fills_the_records_cache_but_records_no_progress(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write(tmp_path / "ws", {"app.py": FLASK_APP})
     store = tmp_path / "store.db"
-    for _ in range(2):  # the second run reads the facts cache
+    for _ in range(2):  # the second run reads the records cache
         assert main(["scan", str(root), "--format", "json", "--store", str(store)]) == 0
         report = json.loads(capsys.readouterr().out)
         assert "web.flask-route" in {m["id"] for m in report["milestones"]}
     with sqlite3.connect(store) as db:
-        assert db.execute("SELECT count(*) FROM facts_cache").fetchone() == (1,)  # app.py
+        assert db.execute("SELECT count(*) FROM records").fetchone() == (1,)  # app.py
         assert db.execute("SELECT count(*) FROM events").fetchone() == (0,)
 
 

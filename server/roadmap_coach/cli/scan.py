@@ -11,7 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from roadmap_coach.cli.common import EXIT_OK, UsageError, load, progress_printer
+from roadmap_coach.cli.common import EXIT_OK, UsageError, load
+from roadmap_coach.cli.progress_bar import phase_bar
 from roadmap_coach.progress.next_up import (
     OpenLesson,
     latest_first,
@@ -32,26 +33,35 @@ def register(sub: Any) -> None:
         "--roadmap", action="append", metavar="DIR", help="an extra course roadmap folder"
     )
     scan.add_argument("--no-cache", action="store_true", help="analyse every file afresh")
-    scan.add_argument("--store", help="progress store file (holds the facts cache)")
+    scan.add_argument("--store", help="progress store file (holds the records cache)")
     scan.set_defaults(func=cmd_scan)
 
 
 def scan_report(
-    root: str, roadmap: Roadmap, *, use_cache: bool = True, store: str | None = None
+    root: str,
+    roadmap: Roadmap,
+    *,
+    use_cache: bool = True,
+    store: str | None = None,
+    workers: int | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """The JSON document of `scan` (docs/cli.md; the LSP gives the same findings), and
-    whether the folder holds any Python file."""
-    from roadmap_coach.analysis.workspace import collect_workspace
+    whether the folder holds any Python file. `workers`: see `evaluate_workspace`."""
+    from roadmap_coach.progress.evaluation import evaluate_workspace, fold_workspace
     from roadmap_coach.rules.engine import Engine
 
-    cache = _open_cache(store) if use_cache else None
+    engine = Engine(roadmap)
+    cache = _open_cache(store, engine) if use_cache else None
+    bar = phase_bar("scanning")
     try:
-        ws = collect_workspace(root, cache=cache, progress=progress_printer("scanning"))
+        ws = evaluate_workspace(root, engine, cache=cache, progress=bar, workers=workers)
+        findings = fold_workspace(ws, engine, cache=cache, progress=bar)
     finally:
+        if bar is not None:
+            bar.finish()
         if cache is not None:
             cache.close()
-    findings = Engine(roadmap).evaluate(ws)
-    python_files = any(f.kind == "python" for f in ws.files.values())
+    python_files = ws.has_python
     achieved = {m.id: m for m in findings.milestones}
     steps = [
         {
@@ -130,12 +140,12 @@ def _git_problem(error: str | None) -> list[dict[str, str]]:
     return [{"path": ".git", "reason": error}]
 
 
-def _open_cache(store: str | None) -> Any:
-    """The facts cache in the progress store; one that cannot be opened costs a
+def _open_cache(store: str | None, engine: Any) -> Any:
+    """The records cache in the progress store; one that cannot be opened costs a
     re-parse of every file (with a line on stderr), never the scan."""
-    from roadmap_coach.progress.cache import open_cache
+    from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
 
-    return open_cache(store)
+    return open_records_cache(store, fingerprint(engine))
 
 
 def _lesson_json(finding: Any) -> dict[str, Any]:

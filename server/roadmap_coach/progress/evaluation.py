@@ -101,6 +101,7 @@ def evaluate_workspace(
     report("listing", 0, 1)
     entries, skipped = _list(root_real, max_bytes)
     report("listing", 1, 1)
+    report("analysis", 0, 0)
     git = read_git(root_real)
     counters = Counters(listed=len(entries))
     stats = cache.stats(root_real) if cache is not None else {}
@@ -131,7 +132,6 @@ def evaluate_workspace(
             )
             run = _Run(root_real, engine, cache, _quiet, workers, max_bytes, entries, stats)
             found._load = lambda: run.evaluate(ids, Counters())[0]
-            report("analysis", 1, 1)
             return found
     run = _Run(root_real, engine, cache, report, workers, max_bytes, entries, stats)
     records, skips, wskey, inputs = run.evaluate(ids, counters)
@@ -228,6 +228,7 @@ class _Run:
         self.max_bytes = max_bytes
         self.entries = entries
         self.stats = stats
+        self.progress = _Counter(report, "analysis", 0)
 
     def evaluate(
         self, ids: dict[int, str], counters: Counters
@@ -250,6 +251,8 @@ class _Run:
         if self.cache is not None and todo:
             known = self.cache.known_ids(entries[i].path for i in todo if i not in ids)
         jobs = [self._job(i, frozenset(known.get(entries[i].path, ()))) for i in todo]
+        # each file to analyse is two steps (facts, then its record), a kept record one check
+        self.progress = _Counter(self.report, "analysis", 2 * len(jobs))
         outcomes, made = self._round_one(jobs)
         try:
             return self._finish(ids, counters, records, wskeys, outcomes, made)
@@ -303,7 +306,8 @@ class _Run:
         fingerprint = self.cache.fingerprint if self.cache is not None else ""
         inputs = _inputs(fingerprint, ((entries[i].path, ids[i]) for i in order))
         checks = [i for i in records if wskeys[i] != wskey]
-        progress = _Counter(self.report, "evaluation", len(order) - len(records) + len(checks))
+        progress = self.progress
+        progress.total = progress.done + len(order) - len(records) + len(checks)
         new_rows: list[tuple[str, str, FileRecord | bytes, str]] = []
         for index, made_record in made.records(ctx, progress.add):
             path = entries[index].path
@@ -360,7 +364,8 @@ class _Run:
     def _round_one(
         self, jobs: list[Job], *, serial: bool = False
     ) -> tuple[dict[int, Outcome], _Made]:
-        progress = _Counter(self.report, "analysis", len(jobs))
+        progress = self.progress
+        start = progress.done
         workers = 0 if serial else self.workers
         if workers is None:
             workers = record_workers.worth_a_pool(jobs)
@@ -374,7 +379,7 @@ class _Run:
             except (OSError, EOFError, RuntimeError, BrokenProcessPool):
                 if pool is not None:
                     pool.close()  # no processes to be had: this process gives the same
-                progress = _Counter(self.report, "analysis", len(jobs))
+                progress.done = start
         compact = sum(job.size for job in jobs if job.real) >= record_workers.MIN_BYTES
         analyser = Analyser(self.engine, self.max_bytes, compact=compact)
         outcomes = {}
@@ -413,7 +418,6 @@ def _remake(
 class _Counter:
     def __init__(self, report: Progress, phase: str, total: int) -> None:
         self.report, self.phase, self.total, self.done = report, phase, total, 0
-        report(phase, 0, total)
 
     def add(self, count: int) -> None:
         self.done += count

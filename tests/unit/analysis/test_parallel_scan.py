@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -90,22 +88,6 @@ def test_parallel_scan_gives_the_serial_scans_facts(
     assert reasons["fake.py"] == "binary file"
 
 
-def test_parallel_scan_fills_a_cache_that_the_serial_scan_reads(tmp_path: Path) -> None:
-    from roadmap_coach.progress.cache import open_cache
-
-    root = mixed_tree(tmp_path / "ws", copies=20)
-    old = time.time() - 60
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            os.utime(os.path.join(folder, name), (old, old))
-    store = str(tmp_path / "store.sqlite3")
-    with open_cache(store) as cache:
-        cold = collect_workspace(str(root), cache=cache, workers=2)
-    with open_cache(store) as cache:
-        warm = collect_workspace(str(root), cache=cache, workers=0)
-    assert as_plain(warm) == as_plain(cold) == as_plain(collect_workspace(str(root), workers=0))
-
-
 def test_a_small_tree_stays_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = mixed_tree(tmp_path / "ws", copies=2)
 
@@ -114,44 +96,6 @@ def test_a_small_tree_stays_in_process(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(workspace.parallel, "analyse_parallel", no_pool)
     assert collect_workspace(str(root)).files["shop/routes_0.py"].decorators
-
-
-def test_touched_but_unchanged_files_are_hashed_not_parsed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from roadmap_coach.progress.cache import open_cache
-
-    root = mixed_tree(tmp_path / "ws", copies=20)
-    # facts that may hold a secret are never cached: that file must be parsed again
-    (root / "settings.py").write_text('DB_PASSWORD = "correct-horse-battery"\n')
-    old = time.time() - 60
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            os.utime(os.path.join(folder, name), (old, old))
-    store = str(tmp_path / "store.sqlite3")
-    with open_cache(store) as cache:
-        first = collect_workspace(str(root), cache=cache, workers=2)
-    assert first.files["settings.py"].sensitive
-    later = time.time() + 5  # a checkout: every stat changes, no content does
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            os.utime(os.path.join(folder, name), (later, later))
-    handed_back: dict[str, bytes] = {}
-    real = workspace.parallel.analyse_parallel
-
-    def spying(jobs: Any, *args: Any, **kwargs: Any) -> dict[int, Any]:
-        outcomes = real(jobs, *args, **kwargs)
-        paths = {job[0]: job[1] for job in jobs}
-        handed_back.update((paths[i], o[0]) for i, o in outcomes.items() if not isinstance(o, str))
-        return outcomes
-
-    monkeypatch.setattr(workspace.parallel, "analyse_parallel", spying)
-    with open_cache(store) as cache:
-        again = collect_workspace(str(root), cache=cache, workers=2)
-    assert len(handed_back) > 40
-    assert handed_back.pop("settings.py") != b""  # parsed by a worker, not skipped
-    assert all(blob == b"" for blob in handed_back.values())  # matched the cache's digest
-    assert as_plain(again) == as_plain(first)
 
 
 def test_a_big_tree_scanned_in_one_process_keeps_compact_facts_that_read_the_same(

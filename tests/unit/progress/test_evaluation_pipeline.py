@@ -1,0 +1,167 @@
+"""`scan` gives the same JSON, byte for byte, whichever way its records were had: no
+cache, a cold or warm cache, touched files, in this process or in worker processes,
+or kept records re-checked after another file's module-level names changed. The
+work each path did is asserted through the pipeline's counters."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from roadmap_coach.cli.scan import scan_report
+from roadmap_coach.progress.evaluation import evaluate_workspace, fold_workspace
+from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+from roadmap_coach.roadmap.loader import load_roadmap
+from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.rules.engine import Engine
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+PROJECTS = [
+    "tutorials/microblog",
+    "projects/flaskr",
+    "projects/django-polls",
+    "projects/fastapi-todo",
+]
+
+
+@pytest.fixture(scope="module")
+def roadmap() -> Roadmap:
+    return load_roadmap()[0]
+
+
+def aged(root: Path, seconds: float = 120) -> None:
+    """Every file last modified `seconds` ago: old enough for its stat to be trusted."""
+    stamp = time.time() - seconds
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (stamp, stamp))
+
+
+def copy_of(project: str, tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURES / project, root)
+    aged(root)
+    return root
+
+
+def scan_json(root: Path, roadmap: Roadmap, store: Path | None, workers: int | None) -> str:
+    report, _ = scan_report(
+        str(root), roadmap, use_cache=store is not None, store=str(store), workers=workers
+    )
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def counters(root: Path, roadmap: Roadmap, store: Path, workers: int = 0) -> dict[str, int]:
+    engine = Engine(roadmap)
+    with open_records_cache(str(store), fingerprint(engine)) as cache:  # type: ignore[union-attr]
+        ws = evaluate_workspace(str(root), engine, cache=cache, workers=workers)
+        fold_workspace(ws, engine, cache=cache)
+        found = {
+            name: getattr(ws.counters, name)
+            for name in ("listed", "stat_hits", "cache_hits", "analysed", "revalidated", "remade")
+        }
+        found["decoded"] = int(ws._records is not None)
+    return found
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_scan_json_is_byte_identical_on_every_path(
+    project: str, roadmap: Roadmap, tmp_path: Path
+) -> None:
+    root = copy_of(project, tmp_path)
+    expected = scan_json(root, roadmap, None, workers=0)
+    assert '"milestones": [\n    {' in expected  # the fixture earns milestones
+
+    serial_store, pooled_store = tmp_path / "serial.sqlite3", tmp_path / "pooled.sqlite3"
+    assert scan_json(root, roadmap, None, workers=2) == expected  # pool, no cache
+    assert scan_json(root, roadmap, serial_store, workers=0) == expected  # cold, serial
+    assert scan_json(root, roadmap, pooled_store, workers=2) == expected  # cold, pool
+    assert scan_json(root, roadmap, serial_store, workers=0) == expected  # warm
+    assert scan_json(root, roadmap, pooled_store, workers=2) == expected  # warm, pool allowed
+
+    aged(root, seconds=60)  # a checkout: every stat changes, no content does
+    assert scan_json(root, roadmap, serial_store, workers=2) == expected
+    assert scan_json(root, roadmap, pooled_store, workers=0) == expected
+
+
+@pytest.mark.parametrize("project", PROJECTS)
+def test_a_warm_scan_analyses_nothing_and_decodes_no_record(
+    project: str, roadmap: Roadmap, tmp_path: Path
+) -> None:
+    root = copy_of(project, tmp_path)
+    store = tmp_path / "store.sqlite3"
+    cold = counters(root, roadmap, store, workers=2)
+    assert cold["analysed"] == cold["listed"] > 10
+    assert cold["cache_hits"] == cold["stat_hits"] == 0
+    warm = counters(root, roadmap, store)
+    python = sum(1 for f in root.rglob("*.py"))
+    assert warm["analysed"] == warm["revalidated"] == warm["remade"] == 0
+    assert python <= warm["stat_hits"] <= warm["listed"]  # read files: none read again
+    assert warm["cache_hits"] == warm["listed"]
+    assert warm["decoded"] == 0  # the stored fold answered: no record was read
+
+    aged(root, seconds=60)  # touched: each file is read and hashed, none parsed
+    touched = counters(root, roadmap, store)
+    assert touched["analysed"] == 0 and touched["stat_hits"] == 0
+    assert touched["cache_hits"] == touched["listed"]
+
+
+def test_a_module_level_edit_re_checks_the_records_that_asked_and_matches_a_cold_scan(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    root = copy_of("projects/flaskr", tmp_path)
+    store = tmp_path / "store.sqlite3"
+    before = scan_json(root, roadmap, store, workers=0)
+    db = root / "flaskr" / "db.py"
+    # a new module-level name changes the workspace key: kept records are re-checked
+    db.write_text(db.read_text() + "\nfrom flask import Blueprint as ExtraBlueprint\n")
+    aged(root, seconds=30)
+    work = counters(root, roadmap, store)
+    assert work["analysed"] == 1
+    assert work["revalidated"] + work["remade"] == work["listed"] - 1
+    assert work["revalidated"] > 0
+    after = scan_json(root, roadmap, store, workers=0)
+    assert after == scan_json(root, roadmap, None, workers=0)  # as a cold scan of the edit
+    assert before != after or work["revalidated"] == work["listed"] - 1
+
+
+def test_a_record_that_no_longer_stands_is_made_again(roadmap: Roadmap, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "__init__.py").write_text(
+        "from flask_sqlalchemy import SQLAlchemy\ndb = SQLAlchemy()\n"
+    )
+    (root / "app" / "models.py").write_text(
+        "from app import db\n\nclass User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    aged(root)
+    store = tmp_path / "store.sqlite3"
+    scan_json(root, roadmap, store, workers=0)
+    # `db` is no longer SQLAlchemy: what models.py earned must be worked out again
+    (root / "app" / "__init__.py").write_text("db = object()\n")
+    aged(root, seconds=30)
+    work = counters(root, roadmap, store)
+    assert work["analysed"] == 1 and work["remade"] == 1
+    assert scan_json(root, roadmap, store, workers=0) == scan_json(root, roadmap, None, 0)
+
+
+def test_every_file_is_cached_including_one_with_a_secret(roadmap: Roadmap, tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    secret = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    (root / "settings.py").write_text(f'API_KEY = "{secret}"\n')
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    aged(root)
+    store = tmp_path / "store.sqlite3"
+    first = scan_json(root, roadmap, store, workers=0)
+    assert '"path": "settings.py"' in first  # the hard-coded secret is taught
+    warm = counters(root, roadmap, store)
+    assert warm["analysed"] == 0 and warm["stat_hits"] == 2
+    assert secret.encode() not in store.read_bytes()
+    for side in store.parent.glob("store.sqlite3-*"):
+        assert secret.encode() not in side.read_bytes()
