@@ -379,7 +379,7 @@ class _Loader:
                 at_line, col = text.key(key, line - 1, end)
                 self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
                 return None
-        if isinstance(value, str) and kind not in ("git", "aggregate", "history", "layer"):
+        if isinstance(value, str) and shape != "fact":  # a fact stays one string
             value = (value,)
         elif isinstance(value, list):  # tuples: hashable, so compiled patterns are cached
             value = tuple(value)
