@@ -7,7 +7,8 @@ workspace as a whole, and the shape of its value. The loader checks clauses agai
 it so a course author gets `file:line: unknown matcher` instead of a silent miss;
 `rules.registry` requires exactly one implementation of each declared kind (per file
 in `rules.matchers`, workspace-wide in `rules.workspace_kinds`) when the engine is
-imported, and the kinds tables of docs/checkpoints.md are tested against it.
+imported, and one reader in `progress.derived` of each kind declared `from_log`; the
+kinds tables of docs/checkpoints.md are tested against it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Kind:
     value: ValueShape = "patterns"
     facts: frozenset[str] = frozenset()  # what a `fact` value may name
     fact_noun: str = ""  # what one of them is called in a problem: "unknown git fact 'x'"
+    # also met from the learner's recorded log, across workspaces and time
+    # (`progress.derived`), not only from the tree being evaluated
+    from_log: bool = False
 
     @property
     def per_file(self) -> bool:
@@ -95,11 +99,19 @@ KINDS: tuple[Kind, ...] = (
     Kind("layer", WORKSPACE, _NONE, value="fact", facts=_LAYERS, fact_noun="layer fact"),
     Kind("sql_file", WORKSPACE, _NONE),
     Kind("aggregate", WORKSPACE, _REQUIRE, value="fact", facts=_AGGREGATES, fact_noun="aggregate"),
-    Kind("achieved", WORKSPACE, frozenset({"min"}), value="ids"),
+    Kind("achieved", WORKSPACE, frozenset({"min"}), value="ids", from_log=True),
     Kind("git", WORKSPACE, _NONE, value="fact", facts=_GIT, fact_noun="git fact"),
     Kind("all", WORKSPACE, _NONE, value="alternatives"),
-    # read from the learner's recorded history by the progress log, not from the tree
-    Kind("history", WORKSPACE, _NONE, value="fact", facts=_HISTORY, fact_noun="history fact"),
+    # read from the learner's recorded log only, never from the tree
+    Kind(
+        "history",
+        WORKSPACE,
+        _NONE,
+        value="fact",
+        facts=_HISTORY,
+        fact_noun="history fact",
+        from_log=True,
+    ),
 )
 KIND: dict[str, Kind] = {k.name: k for k in KINDS}
 

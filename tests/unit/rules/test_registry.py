@@ -80,7 +80,7 @@ def test_two_implementations_of_one_kind_stop_the_engine_import() -> None:
     )
     assert run.returncode != 0 and "imported" not in run.stdout
     assert (
-        "matcher kind `call` has 2 implementations "
+        "matcher kind `call` has 2 implementations per file "
         "(rules.matchers.match_call, __main__.match_call_again): keep exactly one"
     ) in run.stderr
 
