@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+from roadmap_coach.progress import derived
 from roadmap_coach.progress.derived import LOG_MATCHERS
 from roadmap_coach.roadmap.schema import KINDS
 from roadmap_coach.rules.registry import LOG, Registry, problems
@@ -20,9 +21,10 @@ def import_derived_after(setup: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_each_kind_declared_from_the_log_has_one_reader() -> None:
+def test_each_kind_declared_from_the_log_has_one_reader_and_is_documented() -> None:
     readers = sorted(name for name, _ in LOG_MATCHERS.registered)
     assert readers == sorted(k.name for k in KINDS if k.from_log) == ["achieved", "history"]
+    assert all(f"`{name}" in (derived.__doc__ or "") for name in readers)
 
 
 def test_a_log_kind_without_a_reader_stops_the_import() -> None:
