@@ -178,7 +178,7 @@ class Engine:
             minimum = int(matcher.conditions.get("min_count", 1))
             return hits if len(hits) >= minimum else []
         view = WorkspaceView(
-            [r.contribution for r in results.values()],
+            lambda: [r.contribution for r in results.values()],
             git,
             achieved,
             lambda part_key, part: self._combine_one(part_key, part, results, git, achieved),

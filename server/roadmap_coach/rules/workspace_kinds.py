@@ -9,7 +9,6 @@ alternatives' results; never a file's facts. The per-file kinds are in `rules.ma
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from roadmap_coach.analysis.facts import GitFacts, Span
 from roadmap_coach.analysis.modules import import_names, with_import_names
@@ -22,15 +21,31 @@ from roadmap_coach.rules.patterns import as_tuple
 from roadmap_coach.rules.registry import workspace_kind
 
 
-@dataclass(frozen=True, slots=True)
 class WorkspaceView:
-    """What a workspace-wide matcher may read."""
+    """What a workspace-wide matcher may read. What every file contributed is gathered on
+    first use: `git`, `achieved` and `all` never need it."""
 
-    contributions: Sequence[Contribution]  # one per file
-    git: GitFacts
-    achieved: Mapping[str, list[Evidence]]  # checkpoints achieved so far, in dependency order
-    # the evidence of another alternative (`all`'s parts): (its evidence key, its matcher)
-    combine: Callable[[str, Matcher], list[Evidence]]
+    __slots__ = ("_contributions", "_gather", "achieved", "combine", "git")
+
+    def __init__(
+        self,
+        gather: Callable[[], Sequence[Contribution]],  # one contribution per file
+        git: GitFacts,
+        achieved: Mapping[str, list[Evidence]],  # achieved so far, in dependency order
+        # the evidence of another alternative (`all`'s parts): (its evidence key, matcher)
+        combine: Callable[[str, Matcher], list[Evidence]],
+    ) -> None:
+        self._gather = gather
+        self._contributions: Sequence[Contribution] | None = None
+        self.git = git
+        self.achieved = achieved
+        self.combine = combine
+
+    @property
+    def contributions(self) -> Sequence[Contribution]:
+        if self._contributions is None:
+            self._contributions = self._gather()
+        return self._contributions
 
 
 @workspace_kind("all")
