@@ -102,7 +102,7 @@ def http_methods(f: FileFacts, out: Contribution, ctx: Context | None = None) ->
     # A routes module may import only its blueprint (`from app.api import bp`): its
     # decorators still count when their names lead to a web framework across files.
     web = _imports_web(f)
-    if not web and (ctx is None or not ctx.symbols):
+    if not web and (ctx is None or not ctx.knows_names()):
         return
     classes = {cls.qualname for cls in f.classes}
     for dec in f.decorators:

@@ -17,10 +17,12 @@ from roadmap_coach.rules import registry
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
-from roadmap_coach.rules.lessons.context import add_to_context, build_context, select_findings
+from roadmap_coach.rules.lessons.context import build_context, select_findings
 from roadmap_coach.rules.matchers import Context, Evidence, has_inputs, run_matcher
 from roadmap_coach.rules.patterns import as_tuple
+from roadmap_coach.rules.records import FileRecord, answers_digest, slim_facts
 from roadmap_coach.rules.registry import WORKSPACE_MATCHERS
+from roadmap_coach.rules.symbols import Symbols, signature
 from roadmap_coach.rules.workspace_kinds import WorkspaceView
 
 # Both kinds of matchers have registered by now: every declared kind is implemented once.
@@ -207,24 +209,109 @@ class Engine:
                 found.append(_lesson_failure(lesson, facts, exc))
         return select_findings(found, facts, set(disabled), hints, silenced)
 
+    # -- records: the file's part, made once, folded many times -----------------------
+    def record(self, facts: FileFacts, ctx: Context) -> FileRecord:
+        """Everything the rules take from one file; `ctx` is the workspace's (its
+        paths and module-level names), and the questions asked of it are kept."""
+        ctx.indexes.pop(facts.path, None)  # built again under recording
+        ctx.asked = asked = {}
+        try:
+            result = self.file_result(facts, ctx)
+        finally:
+            ctx.asked = None
+            ctx.indexes.pop(facts.path, None)  # memory stays flat in the number of files
+        questions = tuple(asked)
+        found: list[tuple[int, LessonFinding]] = []
+        for position, lesson in enumerate(self.lessons):
+            if lesson.reads_workspace:
+                continue
+            try:
+                found.extend((position, f) for f in lesson.check(facts, _NO_CONTEXT))
+            except Exception as exc:  # one broken lesson must not hide the others
+                found.append((position, _lesson_failure(lesson, facts, exc)))
+        return FileRecord(
+            path=facts.path,
+            kind=facts.kind,
+            digest=facts.digest,
+            error=facts.error,
+            summary=signature(facts),
+            evidence=result.evidence,
+            contribution=result.contribution,
+            lessons=found,
+            slim=slim_facts(facts),
+            asked=questions,
+            answers=answers_digest([asked[q] for q in questions]),
+        )
+
+    def still_valid(self, record: FileRecord, ctx: Context) -> bool:
+        """Would `record` be made the same under `ctx`? (Its own questions, answered again.)"""
+        if not record.asked:
+            return True
+        return answers_digest([ctx.answer(q) for q in record.asked]) == record.answers
+
+    @staticmethod
+    def matcher_context(records: Mapping[str, FileRecord]) -> Context:
+        """The workspace's paths and module-level names, from records alone."""
+        symbols = Symbols()
+        for record in records.values():
+            symbols.add_summary(record.summary)
+        return Context(frozenset(records), symbols)
+
+    def fold(
+        self,
+        records: Mapping[str, FileRecord],
+        git: GitFacts,
+        *,
+        disabled: Iterable[str] = (),
+        hints: str = "all",
+        complete: bool = True,
+    ) -> Findings:
+        """Milestones and lessons of a workspace from its files' records."""
+        results = {
+            path: FileResult(record.evidence, record.contribution)
+            for path, record in records.items()
+        }
+        context = self.context((r.slim for r in records.values() if r.slim is not None), git)
+        context.complete = complete
+        lessons: list[LessonFinding] = []
+        for record in records.values():
+            lessons.extend(self.record_lessons(record, context, disabled, hints))
+        return Findings(self.combine(results, git), lessons)
+
+    def record_lessons(
+        self,
+        record: FileRecord,
+        context: WorkspaceContext,
+        disabled: Iterable[str] = (),
+        hints: str = "all",
+        silenced: list[LessonFinding] | None = None,
+    ) -> list[LessonFinding]:
+        """`lessons_for`, from a record: its own findings plus the workspace lessons."""
+        slim = record.slim
+        if slim is None:
+            return []
+        found = list(record.lessons)
+        for position, lesson in enumerate(self.lessons):
+            if not lesson.reads_workspace:
+                continue
+            try:
+                found.extend((position, f) for f in lesson.check(slim, context))
+            except Exception as exc:  # one broken lesson must not hide the others
+                found.append((position, _lesson_failure(lesson, slim, exc)))
+        found.sort(key=lambda item: item[0])  # lesson order, as `lessons_for` gives them
+        return select_findings([f for _, f in found], slim, set(disabled), hints, silenced)
+
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"
     ) -> Findings:
-        # Two passes, each reading a file's facts once (a big tree keeps them encoded):
-        # first what every file may need to know of the others, then the file itself.
         ctx = Context(frozenset(ws.files))
-        context = WorkspaceContext(tracked=set(ws.git.tracked))
         for facts in ws.files.values():
             ctx.symbols.add_file(facts)
-            add_to_context(context, facts)
-        results: dict[str, FileResult] = {}
-        lessons: list[LessonFinding] = []
-        for path, facts in ws.files.items():
-            results[path] = self.file_result(facts, ctx)
-            lessons.extend(self.lessons_for(facts, context, disabled, hints))
-            ctx.indexes.pop(path, None)  # memory stays flat in the number of files
-        milestones = self.combine(results, ws.git)
-        return Findings(milestones, lessons)
+        records = {path: self.record(facts, ctx) for path, facts in ws.files.items()}
+        return self.fold(records, ws.git, disabled=disabled, hints=hints)
+
+
+_NO_CONTEXT = WorkspaceContext()  # what a file-only lesson is given (it reads none of it)
 
 
 def _enclosed(function: str | None, functions: set[str]) -> bool:

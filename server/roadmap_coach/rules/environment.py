@@ -78,7 +78,7 @@ def _python_reads(f: FileFacts, ctx: Context, use: EnvUse) -> None:
         elif first is None and matches(_DATABASE_URL_READERS, *names):
             use.reads.setdefault("database_url", Evidence(f.path, call.span, call.function))
     for cls in f.classes:
-        lineage = [*cls.bases, *ctx.symbols.lineage(cls.qbases)]
+        lineage = [*cls.bases, *ctx.lineage(cls.qbases)]
         if matches(_SETTINGS_BASES, *lineage):
             # pydantic settings read each field from the variable of its name, any case
             for name, value in cls.attrs.items():

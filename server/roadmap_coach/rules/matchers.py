@@ -44,13 +44,17 @@ class Context:
     """What a per-file matcher may know beyond its file: the workspace's paths, and
     names followed across its modules (`from app import db` -> `SQLAlchemy()`).
 
-    Build it with `Context.of(files)`; a file's result then depends on the other
-    files' module-level names too, so rebuild it when `Symbols` changes."""
+    Build it with `Context.of(files)`. Matchers ask it only through its methods, and
+    while `asked` is a dict every question and its answer are noted there: a file's
+    result depends on the rest of the workspace through those answers alone, so a
+    kept result stands in another workspace when the same questions get the same
+    answers (`rules.records`)."""
 
     paths: frozenset[str] = frozenset()
     symbols: Symbols = field(default_factory=Symbols)
     indexes: dict[str, FileIndex] = field(default_factory=dict, repr=False, compare=False)
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    asked: dict[tuple[str, ...], object] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, files: Mapping[str, FileFacts]) -> Context:
@@ -66,13 +70,69 @@ class Context:
     def names(self, *names: str) -> tuple[str, ...]:
         """`names` plus what each stands for across the workspace."""
         if not self.symbols:
-            return names
-        known = self._names.get(names)  # asked once per call for every call matcher
-        if known is None:
-            resolved = [self.symbols.resolve(n) for n in names]
-            known = names + tuple(r for r, n in zip(resolved, names, strict=True) if r != n)
-            self._names[names] = known
+            known = names
+        else:
+            known = self._names.get(names)  # asked once per call for every call matcher
+            if known is None:
+                resolved = [self.symbols.resolve(n) for n in names]
+                known = names + tuple(r for r, n in zip(resolved, names, strict=True) if r != n)
+                self._names[names] = known
+        if self.asked is not None:
+            self.asked[("names", *names)] = known
         return known
+
+    def lineage(self, bases: Iterable[str]) -> list[str]:
+        """`Symbols.lineage`: the bases, resolved, then theirs through workspace classes."""
+        key = tuple(bases)
+        found = self.symbols.lineage(key)
+        if self.asked is not None:
+            self.asked[("lineage", *key)] = tuple(found)
+        return found
+
+    def is_resource(self, qname: str) -> bool:
+        found = self.symbols.is_resource(qname)
+        if self.asked is not None:
+            self.asked[("resource", qname)] = found
+        return found
+
+    def workspace_class(self, qname: str) -> str | None:
+        """`qname` resolved, when that names a class defined in the workspace."""
+        resolved = self.symbols.resolve(qname)
+        found = resolved if resolved in self.symbols.bases else None
+        if self.asked is not None:
+            self.asked[("class", qname)] = found
+        return found
+
+    def knows_names(self) -> bool:
+        """Does the workspace define any module-level name at all?"""
+        found = bool(self.symbols)
+        if self.asked is not None:
+            self.asked[("symbols",)] = found
+        return found
+
+    def has_path(self, patterns: tuple[str, ...]) -> bool:
+        """Does any workspace path match one of `patterns`?"""
+        found = any(path_matches(patterns, p) for p in self.paths)
+        if self.asked is not None:
+            self.asked[("path", *patterns)] = found
+        return found
+
+    def answer(self, question: tuple[str, ...]) -> object:
+        """The answer this context gives to a question another context noted."""
+        kind, args = question[0], question[1:]
+        if kind == "names":
+            return self.names(*args)
+        if kind == "lineage":
+            return tuple(self.lineage(args))
+        if kind == "resource":
+            return self.is_resource(args[0])
+        if kind == "class":
+            return self.workspace_class(args[0])
+        if kind == "symbols":
+            return self.knows_names()
+        if kind == "path":
+            return self.has_path(args)
+        raise ValueError(f"unknown question {kind!r}")
 
 
 # -- condition helpers ----------------------------------------------------------------
@@ -138,7 +198,7 @@ def args_hold(matcher: Matcher, call: Call | Decorator, ctx: Context) -> bool:
         if first is None or first.kind != "str" or not first.value:
             return False
         wanted = tuple(p.replace("{}", first.value) for p in as_tuple(cond["arg_file"]))
-        if not any(path_matches(wanted, p) for p in ctx.paths):
+        if not ctx.has_path(wanted):
             return False
     return True
 
@@ -202,7 +262,7 @@ def _classes(m: Matcher, f: FileFacts, ctx: Context, *, by_base: bool) -> list[E
     for cls in f.classes:
         # bases as written, as resolved, and their own bases through workspace classes:
         # `class User(UserBase, table=True)` is a SQLModel when `UserBase(SQLModel)` is
-        lineage = [*cls.bases, *ctx.symbols.lineage(cls.qbases)]
+        lineage = [*cls.bases, *ctx.lineage(cls.qbases)]
         if by_base and not matches(m.value, *lineage):
             continue
         if not by_base and not matches(m.value, cls.name):
@@ -298,14 +358,14 @@ def _in_routed_class(patterns: object, fn: Function, f: FileFacts, ctx: Context)
     that is registered as a route: a `*.route(...)` decorator on the class
     (`@ns.route("/todos")`) or `api.add_resource(Cls, "/todos")` anywhere."""
     cls = next((c for c in f.classes if c.qualname == fn.cls), None) if fn.cls else None
-    if cls is None or not matches(patterns, *cls.bases, *ctx.symbols.lineage(cls.qbases)):
+    if cls is None or not matches(patterns, *cls.bases, *ctx.lineage(cls.qbases)):
         return False
     if any(
         d.target == cls.qualname and d.is_call and d.name.rsplit(".", 1)[-1] == "route"
         for d in f.decorators
     ):
         return True
-    return ctx.symbols.is_resource(f"{f.module}.{cls.qualname}" if f.module else cls.qualname)
+    return ctx.is_resource(f"{f.module}.{cls.qualname}" if f.module else cls.qualname)
 
 
 def _is_factory(fn: Function, f: FileFacts, ctx: Context) -> bool:
@@ -330,8 +390,8 @@ def _workspace_class(name: str, f: FileFacts, ctx: Context) -> str | None:
     file reads unresolved, so the file's module is tried too)."""
     local = f"{f.module}.{name}" if f.module and "." not in name else name
     for candidate in (name, local):
-        resolved = ctx.symbols.resolve(candidate)
-        if resolved in ctx.symbols.bases:
+        resolved = ctx.workspace_class(candidate)
+        if resolved is not None:
             return resolved
     return None
 
@@ -389,7 +449,7 @@ def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context)
             continue
         for name in _annotation_names(annotation):
             local = f"{f.module}.{name}" if f.module else name
-            if matches(patterns, *ctx.symbols.lineage([local])):
+            if matches(patterns, *ctx.lineage([local])):
                 return True
     return False
 

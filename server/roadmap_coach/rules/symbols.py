@@ -32,7 +32,7 @@ class Symbols:
     # classes handed to `api.add_resource(TodoList, "/todos")` (Flask-RESTful/RESTX), as
     # the registering file resolved them
     resources: set[str] = field(default_factory=set)
-    _resolved: dict[str, str] = field(default_factory=dict)
+    _resolved: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_files(cls, files: Iterable[FileFacts]) -> Symbols:
@@ -42,30 +42,33 @@ class Symbols:
         return table
 
     def add_file(self, facts: FileFacts) -> None:
-        if facts.kind == "python" and facts.module:
-            for module in import_names(facts.module):
-                self._add(module, facts)
+        self.add_summary(signature(facts))
 
-    def _add(self, module: str, facts: FileFacts) -> None:
-        for imp in facts.imports:
-            if imp.name == "*":
+    def add_summary(self, summary: Summary | None) -> None:
+        """One file's module-level names (`signature`): what the table needs of it."""
+        if summary is None or not summary.module:
+            return
+        for module in import_names(summary.module):
+            self._add(module, summary)
+
+    def _add(self, module: str, summary: Summary) -> None:
+        for imp_module, name, alias in summary.imports:
+            if name == "*":
                 continue
-            if imp.name:
-                target = f"{imp.module}.{imp.name}" if imp.module else imp.name
-                self._bind(f"{module}.{imp.alias or imp.name}", target)
-            elif imp.alias:
-                self._bind(f"{module}.{imp.alias}", imp.module)
+            if name:
+                target = f"{imp_module}.{name}" if imp_module else name
+                self._bind(f"{module}.{alias or name}", target)
+            elif alias:
+                self._bind(f"{module}.{alias}", imp_module)
             else:  # `import schemas` binds `schemas`; `import a.b` binds `a`
-                head = imp.module.split(".")[0]
+                head = imp_module.split(".")[0]
                 self._bind(f"{module}.{head}", head)
-        for assign in facts.assigns:
-            value = assign.value
-            plain = assign.target.isidentifier()
-            if assign.scope == "module" and plain and value.kind in _BINDING_KINDS and value.value:
-                self._bind(f"{module}.{assign.target}", value.value)
-        for klass in facts.classes:
-            self.bases[f"{module}.{klass.qualname}"] = tuple(klass.qbases)
-        self.resources.update(registered_resources(facts))
+        for target, _kind, value in summary.binds:
+            if target.isidentifier() and value:
+                self._bind(f"{module}.{target}", value)
+        for qualname, qbases in summary.classes:
+            self.bases[f"{module}.{qualname}"] = qbases
+        self.resources.update(summary.resources)
 
     def _bind(self, name: str, target: str) -> None:
         if name != target:
@@ -135,10 +138,22 @@ def registered_resources(facts: FileFacts) -> list[str]:
     return found
 
 
-def signature(facts: FileFacts) -> tuple[object, ...]:
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What one Python file gives the table (its module-level names), kept in the file's
+    record so the table is rebuilt without the file's facts."""
+
+    module: str | None
+    imports: tuple[tuple[str, str | None, str | None], ...]  # (module, name, alias)
+    binds: tuple[tuple[str, str, str | None], ...]  # module-level (target, value kind, value)
+    classes: tuple[tuple[str, tuple[str, ...]], ...]  # (qualname, resolved bases)
+    resources: tuple[str, ...]
+
+
+def signature(facts: FileFacts) -> Summary | None:
     """What a file gives the table: equal signatures mean other files' results stand."""
     if facts.kind != "python":
-        return ()
+        return None
     imports = tuple((i.module, i.name, i.alias) for i in facts.imports)
     names = tuple(
         (a.target, a.value.kind, a.value.value)
@@ -146,4 +161,4 @@ def signature(facts: FileFacts) -> tuple[object, ...]:
         if a.scope == "module" and a.value.kind in _BINDING_KINDS
     )
     classes = tuple((c.qualname, tuple(c.qbases)) for c in facts.classes)
-    return (facts.module, imports, names, classes, tuple(registered_resources(facts)))
+    return Summary(facts.module, imports, names, classes, tuple(registered_resources(facts)))

@@ -66,6 +66,9 @@ class Lesson:
     severity: ClassVar[str] = "information"
     security: ClassVar[bool] = False
     quick_fix: ClassVar[str] = ""  # what the quick fix does, when the lesson offers one
+    # reads the `WorkspaceContext` (other files, Git): runs in the engine's fold on the
+    # file's slim facts (`rules.records`), never on the full facts
+    reads_workspace: ClassVar[bool] = False
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError

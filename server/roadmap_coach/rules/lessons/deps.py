@@ -60,6 +60,7 @@ class UndeclaredDependency(Lesson):
     """
 
     code = "RC901"
+    reads_workspace = True
     quick_fix = "add the package to the requirements file or `pyproject.toml`"
     step = "dependencies"
     title = "Import not declared as a dependency"

@@ -57,6 +57,7 @@ class TrackedByGit(Lesson):
     """
 
     code = "RC1001"
+    reads_workspace = True
     quick_fix = "add the entry to `.gitignore`"
     step = "git"
     title = "Secrets, virtualenv or database tracked by Git"
