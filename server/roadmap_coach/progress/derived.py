@@ -1,6 +1,8 @@
 """Checkpoints met by the learner's recorded history rather than by today's code.
 
-Two kinds of detect clause read the store instead of the workspace:
+The kinds of detect clause that `roadmap.schema` declares `from_log` are read here from
+the store, each by one `@log_kind` reader (checked when this module is imported, like
+the engine's matchers):
 
 - `history = "lesson-fixed"`: a security lesson (RC3xx/RC5xx) that was shown was
   later fixed, in any workspace (the code changed; silencing it or deleting its file
@@ -14,15 +16,23 @@ Which checkpoints those are comes from the roadmap, so a course author can add m
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from roadmap_coach.progress.chain import LESSON_FIXED, Event
 from roadmap_coach.progress.store import MilestoneRecord, Store
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
+from roadmap_coach.rules import registry
 
 LESSON_FIXED_FACT = "lesson-fixed"
+
+# (checkpoint, matcher, milestones recorded so far, real fixes of security lessons)
+LogMatcher = Callable[
+    [Checkpoint, Matcher, dict[str, MilestoneRecord], list[Event]], "Derived | None"
+]
+LOG_MATCHERS: registry.Registry[LogMatcher] = registry.Registry(registry.LOG)
+log_kind = LOG_MATCHERS.register
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,30 +110,52 @@ def _match(
     achieved: dict[str, MilestoneRecord],
     fixed: list[Event],
 ) -> Derived | None:
-    if matcher.kind == "history" and matcher.value == LESSON_FIXED_FACT and fixed:
-        first = min(fixed, key=lambda e: (e.time, e.seq))
-        line = first.payload.get("line")
-        return Derived(
-            checkpoint,
-            first.time,
-            first.workspace,
-            str(first.payload.get("path", "")),
-            line if isinstance(line, int) else None,
-            None,
-        )
-    if matcher.kind == "achieved":
-        wanted = [achieved[cid] for cid in matcher.value if cid in achieved]
-        minimum = int(matcher.conditions.get("min", len(matcher.value)))
-        if minimum < 1 or len(wanted) < minimum:
-            return None
-        # The evidence is the achievement that completed the set.
-        completing = sorted(wanted, key=lambda r: (r.time, r.seq))[minimum - 1]
-        return Derived(
-            checkpoint,
-            completing.time,
-            completing.workspace,
-            completing.path,
-            completing.line,
-            completing.commit,
-        )
-    return None
+    read = LOG_MATCHERS.implementations.get(matcher.kind)
+    return None if read is None else read(checkpoint, matcher, achieved, fixed)
+
+
+@log_kind("history")
+def _lesson_fixed(
+    checkpoint: Checkpoint,
+    matcher: Matcher,
+    achieved: dict[str, MilestoneRecord],
+    fixed: list[Event],
+) -> Derived | None:
+    if matcher.value != LESSON_FIXED_FACT or not fixed:
+        return None
+    first = min(fixed, key=lambda e: (e.time, e.seq))
+    line = first.payload.get("line")
+    return Derived(
+        checkpoint,
+        first.time,
+        first.workspace,
+        str(first.payload.get("path", "")),
+        line if isinstance(line, int) else None,
+        None,
+    )
+
+
+@log_kind("achieved")
+def _achieved_anywhere(
+    checkpoint: Checkpoint,
+    matcher: Matcher,
+    achieved: dict[str, MilestoneRecord],
+    fixed: list[Event],
+) -> Derived | None:
+    wanted = [achieved[cid] for cid in matcher.value if cid in achieved]
+    minimum = int(matcher.conditions.get("min", len(matcher.value)))
+    if minimum < 1 or len(wanted) < minimum:
+        return None
+    # The evidence is the achievement that completed the set.
+    completing = sorted(wanted, key=lambda r: (r.time, r.seq))[minimum - 1]
+    return Derived(
+        checkpoint,
+        completing.time,
+        completing.workspace,
+        completing.path,
+        completing.line,
+        completing.commit,
+    )
+
+
+registry.check(registries=[LOG_MATCHERS])

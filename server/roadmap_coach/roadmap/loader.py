@@ -356,21 +356,10 @@ class _Loader:
                 return None
             conditions[key] = value
         value = raw[kind]
-        if kind in schema.FLAGS and value is not True:
-            at_line, col = text.key(kind, line - 1, end)
-            self.problem(path, at_line, col, f"`{kind}` takes `true`")
-            return None
-        if (
-            kind not in schema.FLAGS
-            and kind not in schema.WORKSPACE_KINDS
-            and not _is_patterns(value)
-        ):
-            at_line, col = text.key(kind, line - 1, end)
-            self.problem(path, at_line, col, f"`{kind}` takes a pattern or a list of patterns")
-            return None
-        if kind == "all":
+        shape = schema.KIND[kind].value
+        if shape == "alternatives":
             if not isinstance(value, list) or not value:
-                self.problem(path, line, 1, "`all` takes a list of detect alternatives")
+                self.problem(path, line, 1, f"`{kind}` takes a list of detect alternatives")
                 return None
             parts = [
                 self.load_matcher(path, text, part, line, end, checkpoint_id) for part in value
@@ -378,59 +367,19 @@ class _Loader:
             if any(part is None for part in parts):
                 return None
             value = tuple(parts)
-        elif kind == "git" and (not isinstance(value, str) or value not in schema.GIT_FACTS):
-            at_line, col = text.key("git", line - 1, end)
-            self.problem(
-                path,
-                at_line,
-                col,
-                f"unknown git fact {value!r} (known: {', '.join(sorted(schema.GIT_FACTS))})",
-            )
-            return None
-        elif kind == "aggregate" and (not isinstance(value, str) or value not in schema.AGGREGATES):
-            at_line, col = text.key("aggregate", line - 1, end)
-            self.problem(
-                path,
-                at_line,
-                col,
-                f"unknown aggregate {value!r} (known: {', '.join(sorted(schema.AGGREGATES))})",
-            )
-            return None
-        elif kind == "history" and (
-            not isinstance(value, str) or value not in schema.HISTORY_FACTS
-        ):
-            at_line, col = text.key("history", line - 1, end)
-            self.problem(
-                path,
-                at_line,
-                col,
-                f"unknown history fact {value!r} (known: {', '.join(sorted(schema.HISTORY_FACTS))})",
-            )
-            return None
-        elif kind == "layer" and (not isinstance(value, str) or value not in schema.LAYERS):
-            at_line, col = text.key("layer", line - 1, end)
-            self.problem(
-                path,
-                at_line,
-                col,
-                f"unknown layer fact {value!r} (known: {', '.join(sorted(schema.LAYERS))})",
-            )
-            return None
-        elif kind in ("env_url", "sql_file") and not _is_patterns(value):
-            at_line, col = text.key(kind, line - 1, end)
-            self.problem(path, at_line, col, f"`{kind}` takes a pattern or a list of patterns")
-            return None
-        elif kind == "achieved" and not _is_ids(value):
-            at_line, col = text.key("achieved", line - 1, end)
-            self.problem(path, at_line, col, "`achieved` takes a checkpoint id or a list of ids")
-            return None
+        else:
+            wrong = _value_problem(schema.KIND[kind], value)
+            if wrong is not None:
+                at_line, col = text.key(kind, line - 1, end)
+                self.problem(path, at_line, col, wrong)
+                return None
         for key in ("inside", "not_inside"):
             # checked here so `finish` (and the engine) only ever see ids
             if key in conditions and not _is_ids(conditions[key]):
                 at_line, col = text.key(key, line - 1, end)
                 self.problem(path, at_line, col, f"`{key}` takes a checkpoint id or a list of ids")
                 return None
-        if isinstance(value, str) and kind not in ("git", "aggregate", "history", "layer"):
+        if isinstance(value, str) and shape != "fact":  # a fact stays one string
             value = (value,)
         elif isinstance(value, list):  # tuples: hashable, so compiled patterns are cached
             value = tuple(value)
@@ -511,6 +460,19 @@ def _is_patterns(value: Any) -> bool:
     return isinstance(value, str) or (
         isinstance(value, list) and all(isinstance(v, str) for v in value)
     )
+
+
+def _value_problem(kind: schema.Kind, value: Any) -> str | None:
+    """What is wrong with a matcher's value, or None when it has the kind's shape."""
+    if kind.value == "flag":
+        return None if value is True else f"`{kind.name}` takes `true`"
+    if kind.value == "fact":
+        if isinstance(value, str) and value in kind.facts:
+            return None
+        return f"unknown {kind.fact_noun} {value!r} (known: {', '.join(sorted(kind.facts))})"
+    if kind.value == "ids":
+        return None if _is_ids(value) else f"`{kind.name}` takes a checkpoint id or a list of ids"
+    return None if _is_patterns(value) else f"`{kind.name}` takes a pattern or a list of patterns"
 
 
 def _shape_problem(key: str, value: Any) -> str | None:

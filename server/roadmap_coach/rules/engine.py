@@ -11,19 +11,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
-from roadmap_coach.analysis.modules import import_names, with_import_names
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
-from roadmap_coach.rules import layers, sql_files
+from roadmap_coach.rules import registry
 from roadmap_coach.rules.aggregates import Contribution, contribute
-from roadmap_coach.rules.environment import joined
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import build_context, select_findings
 from roadmap_coach.rules.matchers import Context, Evidence, has_inputs, run_matcher
 from roadmap_coach.rules.patterns import as_tuple
 from roadmap_coach.rules.records import FileRecord, answers_digest, slim_facts
+from roadmap_coach.rules.registry import WORKSPACE_MATCHERS
 from roadmap_coach.rules.symbols import Symbols, signature
+from roadmap_coach.rules.workspace_kinds import WorkspaceView
+
+# Both kinds of matchers have registered by now: every declared kind is implemented once.
+registry.check()
 
 MAX_EVIDENCE = 10
 
@@ -172,47 +175,17 @@ class Engine:
         git: GitFacts,
         achieved: Mapping[str, list[Evidence]],
     ) -> list[Evidence]:
-        kind = matcher.kind
-        if kind not in WORKSPACE_KINDS:
+        if matcher.kind not in WORKSPACE_KINDS:  # per file: the files' evidence, unioned
             hits = [e for r in results.values() for e in r.evidence.get(key, [])]
             minimum = int(matcher.conditions.get("min_count", 1))
             return hits if len(hits) >= minimum else []
-        if kind == "all":
-            parts = [
-                self._combine_one(f"{key}.{i}", part, results, git, achieved)
-                for i, part in enumerate(matcher.value)
-            ]
-            return [p[0] for p in parts] if all(parts) else []
-        if kind == "git":
-            return _git_evidence(matcher.value, git)
-        if kind == "achieved":
-            done = [cid for cid in matcher.value if cid in achieved]
-            minimum = int(matcher.conditions.get("min", len(matcher.value)))
-            return [achieved[cid][0] for cid in done] if len(done) >= minimum else []
-        contributions = [r.contribution for r in results.values()]
-        if kind == "aggregate":
-            return _aggregate(matcher, contributions)
-        if kind == "workspace_base":
-            defined = {name for c in contributions for name in c.classes}
-            if matcher.conditions.get("abstract"):
-                defined = {name for c in contributions for name in c.abstract}
-            defined = with_import_names(defined)
-            return [ev for c in contributions for base, ev in c.bases if base in defined]
-        if kind == "package_import":
-            return _package_imports(contributions)
-        if kind == "module_instance":
-            return _module_instances(contributions)
-        if kind == "env_url":
-            return joined(matcher.value, (c.env for c in contributions))
-        if kind == "sql_file":
-            return sql_files.evidence(matcher.value, [c.sql for c in contributions])
-        if kind == "layer":
-            return (
-                layers.services(contributions)
-                if matcher.value == "service"
-                else layers.split(contributions)
-            )
-        return []
+        view = WorkspaceView(
+            lambda: [r.contribution for r in results.values()],
+            git,
+            achieved,
+            lambda part_key, part: self._combine_one(part_key, part, results, git, achieved),
+        )
+        return WORKSPACE_MATCHERS.implementations[matcher.kind](key, matcher, view)
 
     # -- lessons ------------------------------------------------------------------
     def context(self, files: Iterable[FileFacts], git: GitFacts) -> WorkspaceContext:
@@ -350,87 +323,6 @@ def _enclosed(function: str | None, functions: set[str]) -> bool:
     if function is None:
         return False
     return any(function == f or function.startswith(f + ".") for f in functions)
-
-
-def _git_evidence(fact: str, git: GitFacts) -> list[Evidence]:
-    if not git.is_repo:
-        return []
-    here = Evidence(".git", Span(0, 0, 0, 0))
-    if fact == "repo":
-        return [here]
-    if fact == "commit":
-        return [here] if git.commits > 0 else []
-    if fact == "branch":
-        return [here] if len(git.branches) >= 2 else []
-    if fact == "merge":
-        return [here] if git.merges else []
-    if fact == "conflict-merge":
-        return [here] if git.conflict_merges else []
-    if fact == "remote":
-        return [here] if git.remotes else []
-    if fact == "pull-request":
-        return [here] if git.pull_requests else []
-    if fact == "upstream":
-        return [here] if git.upstream else []
-    return []
-
-
-def _aggregate(matcher: Matcher, contributions: Sequence[Contribution]) -> list[Evidence]:
-    seen: dict[str, Evidence] = {}
-    for contribution in contributions:
-        for value, evidence in contribution.values.get(matcher.value, {}).items():
-            seen.setdefault(value, evidence)
-    if matcher.value == "sql_verbs":  # statements of the .sql files the code loads
-        for sql, _ in sql_files.loaded(c.sql for c in contributions):
-            for verb, evidence in sql.statements:
-                seen.setdefault(verb, evidence)
-    hits = []
-    for required in matcher.conditions.get("require", []):
-        options = as_tuple(required)
-        found = next((seen[o] for o in options if o in seen), None)
-        if found is None:
-            return []
-        hits.append(found)
-    return hits
-
-
-def _package_imports(contributions: Sequence[Contribution]) -> list[Evidence]:
-    packages = with_import_names({c.package for c in contributions if c.package})
-    if not packages:
-        return []
-    hits = []
-    for c in contributions:
-        own = {p for name in import_names(c.module) for p in _prefixes(name)} if c.module else set()
-        for module, evidence in c.imports:
-            # a package imported from outside itself (its own modules don't count)
-            if any(p in packages and p not in own for p in _prefixes(module)):
-                hits.append(evidence)
-    return hits
-
-
-def _prefixes(dotted: str) -> set[str]:
-    """`a.b.c` -> {"a", "a.b", "a.b.c"}: set lookups instead of a scan of every package."""
-    parts = dotted.split(".")
-    return {".".join(parts[: i + 1]) for i in range(len(parts))}
-
-
-def _module_instances(contributions: Sequence[Contribution]) -> list[Evidence]:
-    """`settings = Settings()` at module level, of a workspace class, imported by another
-    module: one shared instance, the Pythonic singleton. Library objects shared the same
-    way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
-    classes = with_import_names({name for c in contributions for name in c.classes})
-    importers: dict[str, set[int]] = {}
-    for index, c in enumerate(contributions):
-        for name, _ in c.imports:
-            importers.setdefault(name, set()).add(index)
-    hits = []
-    for index, owner in enumerate(contributions):
-        for name, made_by, evidence in owner.instances:
-            if made_by in classes and any(
-                importers.get(alias, set()) - {index} for alias in with_import_names({name})
-            ):
-                hits.append(evidence)
-    return hits
 
 
 def _lesson_failure(lesson: Lesson, facts: FileFacts, exc: Exception) -> LessonFinding:

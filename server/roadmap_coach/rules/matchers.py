@@ -1,7 +1,8 @@
 """Per-file matchers: each turns a `FileFacts` into evidence for one detect alternative.
 
-Workspace-wide kinds (`git`, `aggregate`, `achieved`, `workspace_base`,
-`package_import`, `all`) are combined in `rules.engine`; everything here reads
+Each `@kind("name")` function implements one kind that `roadmap.schema.KINDS` declares
+per file; the workspace-wide kinds are in `rules.workspace_kinds`, and `rules.registry`
+checks that the two together implement every declared kind once. Everything here reads
 one file's facts and nothing else.
 """
 
@@ -9,14 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Function, Span
 from roadmap_coach.roadmap.models import Matcher
+from roadmap_coach.roadmap.schema import KINDS
 from roadmap_coach.rules.index import FileIndex
 from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
+from roadmap_coach.rules.registry import FILE_MATCHERS, kind
 from roadmap_coach.rules.sql_shape import binds_values, has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
 
@@ -207,6 +210,7 @@ def _spans(items: Iterable[tuple[Span, str | None]], path: str) -> list[Evidence
 # -- the matchers -------------------------------------------------------------------
 
 
+@kind("import")
 def match_import(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
     for imp in f.imports:
@@ -218,6 +222,7 @@ def match_import(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(hits, f.path)
 
 
+@kind("call")
 def match_call(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
         (
@@ -229,6 +234,7 @@ def match_call(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     )
 
 
+@kind("decorator")
 def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
         (
@@ -240,10 +246,12 @@ def match_decorator(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     )
 
 
+@kind("class_base")
 def match_class_base(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _classes(m, f, ctx, by_base=True)
 
 
+@kind("class")
 def match_class(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _classes(m, f, ctx, by_base=False)
 
@@ -446,6 +454,7 @@ def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context)
     return False
 
 
+@kind("function")
 def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(
         (
@@ -457,6 +466,7 @@ def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     )
 
 
+@kind("returns")
 def match_returns(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
     for fn in f.functions:
@@ -466,14 +476,17 @@ def match_returns(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(hits, f.path)
 
 
+@kind("attribute")
 def match_attribute(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(((a.span, a.function) for a in f.attributes if matches(m.value, a.qname)), f.path)
 
 
+@kind("subscript")
 def match_subscript(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(((s.span, None) for s in f.subscripts if matches(m.value, s.qname)), f.path)
 
 
+@kind("assign")
 def match_assign(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     cond = m.conditions
     hits = []
@@ -509,6 +522,7 @@ def _item_span(patterns: object, value: Arg) -> Span | None:
 _BROAD = ("Exception", "BaseException", "builtins.Exception", "builtins.BaseException")
 
 
+@kind("handler")
 def match_handler(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
     for h in f.handlers:
@@ -520,6 +534,7 @@ def match_handler(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return _spans(hits, f.path)
 
 
+@kind("lambda")
 def match_lambda(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, Span(line, 0, line, 0)) for line in f.lambdas]
 
@@ -560,6 +575,7 @@ def _text(arg: Arg) -> str | None:
     return statement_text(arg) if arg.parts else None
 
 
+@kind("literal")
 def match_literal(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
     for arg, fn in _literals(f):
@@ -580,6 +596,7 @@ def _line_span(f: FileFacts, line: int) -> Span:
     return Span(line, 0, line, width)
 
 
+@kind("file")
 def match_file(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not path_matches(m.value, f.path):
         return []
@@ -608,6 +625,7 @@ def _toml_key_line(f: FileFacts, key: str) -> int | None:
     return None
 
 
+@kind("toml_key")
 def match_toml_key(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if f.toml is None:
         return []
@@ -618,6 +636,7 @@ def match_toml_key(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
+@kind("requirement")
 def match_requirement(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = [name for name in f.requirements if matches(m.value, name)]
     if not hits:
@@ -626,6 +645,7 @@ def match_requirement(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, _line_span(f, min(lines) if lines else f.first_line))]
 
 
+@kind("pinned")
 def match_pinned(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not f.pinned:
         return []
@@ -633,46 +653,9 @@ def match_pinned(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     return [Evidence(f.path, _line_span(f, line))]
 
 
-PER_FILE: dict[str, Callable[[Matcher, FileFacts, Context], list[Evidence]]] = {
-    "import": match_import,
-    "call": match_call,
-    "decorator": match_decorator,
-    "class": match_class,
-    "class_base": match_class_base,
-    "function": match_function,
-    "returns": match_returns,
-    "attribute": match_attribute,
-    "subscript": match_subscript,
-    "assign": match_assign,
-    "handler": match_handler,
-    "lambda": match_lambda,
-    "literal": match_literal,
-    "file": match_file,
-    "toml_key": match_toml_key,
-    "requirement": match_requirement,
-    "pinned": match_pinned,
-}
-
-
-# The facts each kind reads: a file without any of them cannot match, whatever the patterns.
-_INPUTS: dict[str, tuple[str, ...]] = {
-    "import": ("imports",),
-    "call": ("calls",),
-    "decorator": ("decorators",),
-    "class": ("classes",),
-    "class_base": ("classes",),
-    "function": ("functions",),
-    "returns": ("functions",),
-    "attribute": ("attributes",),
-    "subscript": ("subscripts",),
-    "assign": ("assigns",),
-    "handler": ("handlers",),
-    "lambda": ("lambdas",),
-    "literal": ("calls", "assigns", "functions"),
-    "toml_key": ("toml",),
-    "requirement": ("requirements",),
-    "pinned": ("pinned",),
-}
+# The facts each kind reads (declared in the schema): a file without any of them cannot
+# match, whatever the patterns.
+_INPUTS: dict[str, tuple[str, ...]] = {k.name: k.inputs for k in KINDS if k.inputs}
 
 
 def has_inputs(m: Matcher, f: FileFacts) -> bool:
@@ -683,7 +666,7 @@ def has_inputs(m: Matcher, f: FileFacts) -> bool:
 def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     if not file_conditions_hold(m, f):
         return []
-    found = PER_FILE[m.kind](m, f, ctx)
+    found = FILE_MATCHERS.implementations[m.kind](m, f, ctx)
     if "in_function" in m.conditions:
         wanted = m.conditions["in_function"]
         found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
