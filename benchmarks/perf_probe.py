@@ -118,39 +118,34 @@ def floor(root: str, workers: int) -> dict[str, object]:
 
 
 def scan(root: str, store: str | None, workers: int | None) -> dict[str, object]:
-    from roadmap_coach.analysis.workspace import collect_workspace
-    from roadmap_coach.progress.cache import open_cache
+    from roadmap_coach.progress.evaluation import evaluate_workspace, fold_workspace
+    from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+    from roadmap_coach.roadmap.loader import load_roadmap
+    from roadmap_coach.rules.engine import Engine
 
     start, cpu = time.perf_counter(), time.process_time()
-    cache = open_cache(store) if store else None
+    engine = Engine(load_roadmap()[0])
+    cache = open_records_cache(store, fingerprint(engine)) if store else None
     try:
-        ws = collect_workspace(root, cache=cache, workers=workers)
+        ws = evaluate_workspace(root, engine, cache=cache, workers=workers)
+        fold_workspace(ws, engine, cache=cache)
     finally:
         if cache is not None:
             cache.close()
-    from roadmap_coach.progress.cache import VERSION
-
     wall, used = time.perf_counter() - start, time.process_time() - cpu
-    # after the clock: facts that may hold a secret are never cached, so they are parsed
-    # on every scan; how many there are explains a warm scan's time
-    rss = vm_hwm_kib()  # before the count below decodes every file's facts once more
-    python = sensitive = sensitive_bytes = 0
-    for path in ws.files:
-        if path.endswith(".py"):
-            facts = ws.files[path]  # decoded one at a time, then dropped
-            python += 1
-            if facts.sensitive:
-                sensitive += 1
-                sensitive_bytes += facts.size
+    counters = ws.counters
     return {
-        "rss_kib": rss,
-        "sensitive": sensitive,
-        "sensitive_mib": sensitive_bytes / 2**20,
+        "rss_kib": vm_hwm_kib(),
+        "sensitive": 0,  # records hold no secret's value, so every file is cached
+        "sensitive_mib": 0.0,
         "wall_s": wall,
         "cpu_s": used,
-        "files": len(ws.files),
-        "python": python,
-        "analyser": VERSION,  # a warm run only counts against a fill by the same analyser
+        "files": len(ws.kinds),
+        "python": sum(kind == "python" for kind in ws.kinds.values()),
+        "analysed": counters.analysed,
+        "cache_hits": counters.cache_hits,
+        "stat_hits": counters.stat_hits,
+        "analyser": fingerprint(engine),  # a warm run only counts against a fill by the same one
     }
 
 
