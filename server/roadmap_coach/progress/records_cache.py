@@ -6,8 +6,8 @@ Tables (created here, in the store's file):
 - `records`: encoded records by `(path, id)`, where `id` is the content digest
   (`analysis.files.content_digest`, for `scan` and the server), a Git blob id (for
   `history`), or `other:<size>` for files known by name only; the cache does not care
-  which. Each row carries the `fingerprint` it was made under (analyser + rules source,
-  roadmap, lessons, Python version: `fingerprint`), the workspace key it was last made
+  which. Each row carries the `fingerprint` it was made under (analyser, roadmap
+  loader and rules source, roadmap, lessons, Python version: `fingerprint`), the workspace key it was last made
   or validated under (`wskey`, see `progress.evaluation`) and when it was last used.
   A row of another fingerprint is never returned.
 - `record_stat`: per workspace root and file, the (size, mtime_ns) last seen and the
@@ -116,14 +116,18 @@ def _source_digest(package: str) -> str:
     return digest.hexdigest()
 
 
+# whose source a record depends on: the roadmap's loader and schema decide what the
+# matchers are given, as much as the analyser and the rules decide what they find
+SOURCE_PACKAGES = ("roadmap_coach.analysis", "roadmap_coach.roadmap", "roadmap_coach.rules")
 _SOURCES: dict[str, str] = {}
 
 
 def fingerprint(engine: Engine) -> str:
-    """Changes whenever a record could: the analyser's and the rules' source, the
-    roadmap (shipped and course checkpoints), the lessons, the Python version."""
+    """Changes whenever a record could: the analyser's, the roadmap loader's and the
+    rules' source, the roadmap (shipped and course checkpoints), the lessons, the
+    Python version."""
     if not _SOURCES:
-        for package in ("roadmap_coach.analysis", "roadmap_coach.rules"):
+        for package in SOURCE_PACKAGES:
             _SOURCES[package] = _source_digest(package)
     digest = hashlib.blake2b(digest_size=12)
     for package in sorted(_SOURCES):
