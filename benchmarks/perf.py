@@ -77,8 +77,13 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return min(runs, key=lambda r: r["wall_s"])
 
 
-def timed(argv: list[str], timeout_s: float | None = None) -> dict[str, Any]:
-    return proc_tree.run(argv, timeout_s=timeout_s).to_json()
+def timed(
+    argv: list[str], timeout_s: float | None = None, ok: tuple[int, ...] = (0,)
+) -> dict[str, Any]:
+    """A whole command; `ok`: the exit codes of a run that did its work."""
+    got = proc_tree.run(argv, timeout_s=timeout_s).to_json()
+    got["ok"] = got["returncode"] in ok and not got["timed_out"]
+    return got
 
 
 def floor(*args: str) -> dict[str, Any]:
@@ -123,7 +128,7 @@ def linters(tree: Path, limit_s: float) -> dict[str, Any]:
     if bandit:
         say("bandit")
         argv = [bandit, "-r", "-q", "-f", "json", "-o", os.devnull, str(tree)]
-        out["bandit"] = timed(argv, limit_s)
+        out["bandit"] = timed(argv, limit_s, ok=(0, 1))  # 1: it found something
     else:
         out["bandit"] = {"skipped": "not installed (the `bench` extra)"}
     if ruff:
@@ -138,7 +143,11 @@ def linters(tree: Path, limit_s: float) -> dict[str, Any]:
 def serve(tree: Path) -> dict[str, Any]:
     say("serve: new store, then reopened")
     coach = tool("roadmap-coach") or "roadmap-coach"
-    got = lsp_scan.new_and_reopened([coach, "serve"], tree, WORK / "serve-store.sqlite3")
+    try:
+        got = lsp_scan.new_and_reopened([coach, "serve"], tree, WORK / "serve-store.sqlite3")
+    except (TimeoutError, OSError) as exc:  # a server that never ends its scan: say so
+        failed = {"skipped": f"failed: {type(exc).__name__} {exc}"}
+        return {"serve_new": failed, "serve_reopened": failed}
     return {"serve_new": got["new"], "serve_reopened": got["reopened"]}
 
 

@@ -59,15 +59,18 @@ class Row:
 def _secs(run: dict[str, Any] | None) -> str:
     if not run:
         return "not run"
+    if "skipped" in run:
+        return str(run["skipped"])
     if run.get("timed_out"):
         return f"> {run['wall_s']:.0f} s (stopped)"
-    if run.get("returncode", 0) not in (0, 1):  # 1: findings, for the linters
-        return f"{run['wall_s']:.2f} s (exit {run['returncode']})"
+    if not run.get("ok", True):
+        return f"failed (exit {run['returncode']}) after {run['wall_s']:.2f} s"
     return f"{run['wall_s']:.2f} s"
 
 
 def _ratio(run: dict[str, Any] | None, base: float) -> float | None:
-    if not run or run.get("timed_out") or not base:
+    """`run`'s wall time over `base`; None when it did not do its work."""
+    if not run or "skipped" in run or run.get("timed_out") or not run.get("ok", True) or not base:
         return None
     return float(run["wall_s"]) / base
 
@@ -84,7 +87,7 @@ def _ratio_row(what: str, run: dict[str, Any] | None, base: float, limit: float)
 
 
 def _mib_row(what: str, run: dict[str, Any] | None, limit: float) -> Row:
-    if not run:
+    if not run or "peak_tree_mib" not in run:
         return Row(what, "not run", "", f"≤ {limit:g} MiB", None)
     tree, single = run["peak_tree_mib"], run["peak_single_mib"]
     shown = f"{tree:.0f} MiB (largest process {single:.0f} MiB, {_processes(run['processes'])})"
@@ -230,8 +233,6 @@ def render(log: dict[str, Any]) -> str:
 def _tool_line(label: str, run: dict[str, Any] | None, base: float) -> str:
     if not run:
         return f"| {label} | not run | | | |"
-    if run.get("skipped"):
-        return f"| {label} | {run['skipped']} | | | |"
     cpu = f"{run['cpu_s']:.2f} s" if "cpu_s" in run else ""
     rss = f"{run['peak_tree_mib']:.0f} MiB" if "peak_tree_mib" in run else ""
     return f"| {label} | {_secs(run)} | {cpu} | {_x(_ratio(run, base))} | {rss} |"
@@ -239,7 +240,7 @@ def _tool_line(label: str, run: dict[str, Any] | None, base: float) -> str:
 
 def _serve_lines(runs: dict[str, Any]) -> list[str]:
     new, again = runs.get("serve_new"), runs.get("serve_reopened")
-    if not new or not again:
+    if not new or not again or "skipped" in new or "skipped" in again:
         return []
     return [
         "",

@@ -209,6 +209,13 @@ def test_a_row_that_did_not_finish_is_not_met_and_shows_its_limit() -> None:
     assert (row.measured, row.ratio, row.met) == ("> 1800 s (stopped)", "n/a", None)
 
 
+def test_a_command_that_failed_is_not_counted_as_a_time() -> None:
+    failed = {"wall_s": 0.3, "cpu_s": 0.2, "returncode": 1, "ok": False, "peak_tree_mib": 20.0,
+              "peak_single_mib": 20.0, "processes": 1, "timed_out": False}  # fmt: skip
+    row = perf_render.rows(_log(history=failed))[5]
+    assert (row.measured, row.ratio, row.met) == ("failed (exit 1) after 0.30 s", "n/a", None)
+
+
 def test_writing_the_section_replaces_the_old_one_and_keeps_the_others(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text(
