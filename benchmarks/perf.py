@@ -165,7 +165,9 @@ def _measure(
 ) -> dict[str, Any]:
     """One edit kind through lsp_latency.measure, whatever edit kinds it offers yet."""
     accepts = inspect.signature(lsp_latency.measure).parameters
-    if "edit" in accepts:
+    if edit == "inline":
+        pass  # its default: a character typed into a string literal
+    elif "edit" in accepts:
         kw["edit"] = edit
     elif edit == "line":
         kw["new_lines"] = True
@@ -173,7 +175,7 @@ def _measure(
         return {"skipped": f"lsp_latency.measure has no `{edit}` edit yet"}
     try:
         return lsp_latency.measure(argv, workspace, app, keystrokes=n, **kw)
-    except (TimeoutError, OSError) as exc:
+    except (TimeoutError, OSError, ValueError, KeyError) as exc:
         return {"skipped": f"failed: {type(exc).__name__} {exc}"}
 
 
