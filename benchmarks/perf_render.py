@@ -147,6 +147,25 @@ def _load(values: Any) -> str:
     return str(values)
 
 
+def _busy(m: dict[str, Any], end: Any) -> str:
+    """What the load means for the figures: a shared machine inflates every wall time."""
+    loads = [v for v in (*(m["load"] if isinstance(m["load"], list) else []),
+                         *(end if isinstance(end, list) else [])) if isinstance(v, float | int)]  # fmt: skip
+    worst = max(loads[:1] + loads[3:4], default=0.0)  # the 1-minute averages
+    if worst > m["cores"]:
+        return (
+            f". **The machine was overloaded (1-minute load up to {worst:.1f} on {m['cores']} "
+            "cores, other jobs running): wall times here are inflated and not final numbers; "
+            "compare ratios within this run, and CPU seconds, which move least.**"
+        )
+    if worst > 0.5 * m["cores"]:
+        return (
+            " — the machine was busy, so wall times are inflated; ratios of runs made in the"
+            " same run are the figures to compare, and CPU seconds are steadier."
+        )
+    return "."
+
+
 def render(log: dict[str, Any]) -> str:
     m, inputs, floors, runs = log["machine"], log["inputs"], log["floors"], log["runs"]
     base = floors["parse1"]["wall_s"]
@@ -164,13 +183,7 @@ def render(log: dict[str, Any]) -> str:
         "",
         f"Machine: {m['cpu']}; {m['cores']} cores; {m['memory_mib']} MiB RAM; {m['os']}; "
         f"Python {m['python']}. Load average (1/5/15 min) at the start {_load(m['load'])}, "
-        f"at the end {_load(log.get('load_end', '?'))}"
-        + (
-            " — the machine was busy, so wall times are inflated; ratios of runs made in the"
-            " same run are the figures to compare, and CPU seconds are steadier."
-            if isinstance(m["load"], list) and m["load"][0] > 0.5 * m["cores"]
-            else "."
-        ),
+        f"at the end {_load(log.get('load_end', '?'))}{_busy(m, log.get('load_end'))}",
         "",
         f"Inputs: scans on `{inputs['tree']}` ({inputs['tree_source']}; {inputs['py_files']} "
         f".py files); `history` on {inputs.get('history_source', 'nothing')}. Every row is a "

@@ -193,7 +193,7 @@ def test_the_section_names_the_machine_the_inputs_and_every_tool() -> None:
         "3.00 / 2.00",
     ):
         assert fact in text
-    assert "the machine was busy" in text  # load 3.0 on 2 cores
+    assert "overloaded (1-minute load up to 3.0 on 2 cores" in text
     for tool in ("`bandit -r`", "`ruff check --select S`", "| pylsp |", "2823 .py files"):
         assert tool in text
     assert "2261 commits" in text and "3059 unique .py blobs" in text
