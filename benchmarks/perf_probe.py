@@ -150,19 +150,19 @@ def scan(root: str, store: str | None, workers: int | None) -> dict[str, object]
 
 
 def history(root: str) -> dict[str, object]:
-    from roadmap_coach.progress import tree_walk
+    from roadmap_coach.progress import blob_records
     from roadmap_coach.progress.history import replay_history
     from roadmap_coach.roadmap.loader import load_roadmap
 
     roadmap, _ = load_roadmap(None)
     analysed: list[str] = []
-    real = tree_walk.analyze_bytes
+    real = blob_records.analyze_bytes
 
     def counting(path: str, data: bytes) -> object:
         analysed.append(path)
         return real(path, data)
 
-    tree_walk.analyze_bytes = counting  # type: ignore[assignment]
+    blob_records.analyze_bytes = counting  # type: ignore[assignment]
     start, cpu = time.perf_counter(), time.process_time()
     result = replay_history(root, roadmap, cache=None)
     return {

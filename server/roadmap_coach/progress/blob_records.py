@@ -54,7 +54,8 @@ class Step:
     changed: set[str] = field(default_factory=set)  # listed paths with a new record
     removed: set[str] = field(default_factory=set)  # paths no longer listed
     tracked: list[str] = field(default_factory=list)  # every path in the commit's tree
-    evaluated: int = 0  # blobs analysed for this commit (new content, or a record remade)
+    evaluated: int = 0  # blobs with new content analysed for this commit
+    remade: int = 0  # records made again for this commit (see `BlobCounters.remade`)
 
 
 class BlobRecords:
@@ -79,11 +80,16 @@ class BlobRecords:
         state = _State()
         try:
             for tree in self.trees.walk(commits, start):
-                before = self.counters.evaluated + self.counters.remade
+                counted = self.counters.evaluated, self.counters.remade
                 changed = self._step(state, tree.listed, tree.changed, tree.removed)
-                evaluated = self.counters.evaluated + self.counters.remade - before
                 yield Step(
-                    tree.commit, state.records, changed, tree.removed, tree.tracked, evaluated
+                    tree.commit,
+                    state.records,
+                    changed,
+                    tree.removed,
+                    tree.tracked,
+                    self.counters.evaluated - counted[0],
+                    self.counters.remade - counted[1],
                 )
         finally:
             self.flush()
