@@ -42,9 +42,7 @@ def pool(engine: Engine) -> list[FileRecord]:
 
 
 def _from_scratch(engine: Engine, records: dict[str, FileRecord], git: GitFacts) -> list:
-    results = {
-        p: FileResult(records[p].evidence, records[p].contribution) for p in sorted(records)
-    }
+    results = {p: FileResult(records[p].evidence, records[p].contribution) for p in sorted(records)}
     return engine.combine(results, git)
 
 
