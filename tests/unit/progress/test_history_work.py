@@ -18,7 +18,7 @@ from roadmap_coach.analysis.git_facts import open_repo
 from roadmap_coach.progress.blob_records import BlobRecords
 from roadmap_coach.progress.history import GIT_EVIDENCE, replay_history
 from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
-from roadmap_coach.progress.tree_walk import TreeWalk, first_parent_commits
+from roadmap_coach.progress.tree_walk import TreeWalk, _listed, empty_tree, first_parent_commits
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import Engine
 
@@ -140,21 +140,27 @@ def test_each_commit_analyses_only_the_blobs_it_changed_and_a_second_run_none(
 
 
 def _full_evaluation(root: Path, engine: Engine) -> dict[str, tuple[str, list]]:
-    """Every commit's tree analysed from scratch (files in path order): where each
-    milestone first holds, and its evidence there."""
+    """Every commit's tree listed (`git ls-tree`) and analysed from scratch, files in path
+    order: where each milestone first holds, and its evidence there."""
     opened, _ = open_repo(str(root))
     assert opened is not None
     first: dict[str, tuple[str, list]] = {}
     try:
-        for step in TreeWalk(opened).walk(first_parent_commits(opened)):
+        for commit in first_parent_commits(opened):
+            tree = {}
+            for item in _git(root, "ls-tree", "-r", "-z", commit.sha).split("\0"):
+                if item:
+                    meta, path = item.split("\t", 1)
+                    mode, _kind, blob = meta.split()
+                    if mode not in ("160000", "120000"):
+                        tree[path] = blob
             files = {}
-            for path in sorted(step.listed):
-                data = opened.odb.stream(bytes.fromhex(step.listed[path])).read()
-                files[path] = analyze_bytes(path, data)
-            ws = WorkspaceFacts(str(root), files, GitFacts(is_repo=False, tracked=step.tracked))
-            for milestone in engine.evaluate(ws).milestones:
+            for path, blob in sorted(_listed(tree).items()):
+                files[path] = analyze_bytes(path, opened.odb.stream(bytes.fromhex(blob)).read())
+            git = GitFacts(is_repo=False, tracked=sorted(tree))
+            for milestone in engine.evaluate(WorkspaceFacts(str(root), files, git)).milestones:
                 evidence = [(e.path, e.span.line + 1) for e in milestone.evidence]
-                first.setdefault(milestone.id, (step.commit.sha, evidence))
+                first.setdefault(milestone.id, (commit.sha, evidence))
     finally:
         opened.close()
     return first
@@ -174,3 +180,22 @@ def test_milestones_commits_and_evidence_equal_a_full_evaluation_of_each_commit(
     assert replayed == expected
     assert len(expected) >= 10
     assert history.counters.revalidated + history.counters.remade > 0  # names moved across files
+
+
+def test_the_first_parent_line_read_from_one_git_log_equals_a_diff_per_commit(
+    repo: Path,
+) -> None:
+    opened, _ = open_repo(str(repo))
+    assert opened is not None
+    try:
+        commits = first_parent_commits(opened)
+        walks = [
+            [
+                (s.commit.sha, dict(s.listed), set(s.changed), set(s.removed), list(s.tracked))
+                for s in TreeWalk(opened).walk(commits, start)
+            ]
+            for start in (None, empty_tree(opened))  # one `git log`; a diff-tree each
+        ]
+    finally:
+        opened.close()
+    assert walks[0] == walks[1] and len(walks[0]) == len(commits)
