@@ -466,16 +466,19 @@ class _Pooled(_Made):
         self.pool, self.jobs, self.engine, self.max_bytes = pool, jobs, engine, max_bytes
 
     def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        seen: set[int] = set()
+        found: dict[int, bytes] = {}
         try:
             for index, blob in self.pool.records(ctx, done):
-                seen.add(index)
-                yield index, blob
+                found[index] = blob
         except (OSError, EOFError, RuntimeError):
             pass  # a worker lost: what it kept is analysed again here, the same way
         finally:
+            # the workers' memory goes back before the records are decoded here, so the
+            # two peaks do not add up; each encoded record is dropped once handed on
             self.pool.close()
-        missing = [job for job in self.jobs if job.index not in seen]
+        missing = [job for job in self.jobs if job.index not in found]
+        for index in sorted(found):
+            yield index, found.pop(index)
         if missing:
             analyser = Analyser(self.engine, self.max_bytes)
             for job in missing:
