@@ -68,7 +68,7 @@ class NamedIndex(Generic[T]):
 
 
 class FileIndex:
-    __slots__ = ("calls", "decorators", "facts")
+    __slots__ = ("_callers", "calls", "decorators", "facts")
 
     def __init__(self, facts: FileFacts, names: Callable[..., tuple[str, ...]]) -> None:
         self.facts = facts
@@ -76,3 +76,20 @@ class FileIndex:
         self.decorators: NamedIndex[Decorator] = NamedIndex(
             facts.decorators, lambda d: names(d.name, d.qname)
         )
+        # pattern list (by identity, kept alive here) -> the functions calling it
+        self._callers: dict[int, tuple[object, frozenset[str | None]]] = {}
+
+    def callers(self, patterns: str | Iterable[str]) -> frozenset[str | None]:
+        """The functions whose own body calls one of `patterns`, found once per pattern
+        list: a `calls` condition asks it for every function of the file."""
+        entry = self._callers.get(id(patterns))
+        if entry is not None and entry[0] is patterns:
+            return entry[1]
+        test = globs(patterns).test
+        found = frozenset(
+            call.function
+            for call, names in self.calls.candidates(patterns)
+            if any(name is not None and test(name) for name in names)
+        )
+        self._callers[id(patterns)] = (patterns, found)
+        return found

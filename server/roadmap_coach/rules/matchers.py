@@ -328,10 +328,7 @@ def _function_holds(m: Matcher, fn: Function, f: FileFacts, ctx: Context) -> boo
 
 def _calls_in_body(patterns: object, fn: Function, f: FileFacts, ctx: Context) -> bool:
     """The function's own body calls one of `patterns` (a nested def's calls are its own)."""
-    return any(
-        c.function == fn.qualname and matches(patterns, *names)
-        for c, names in ctx.index(f).calls.candidates(patterns)  # type: ignore[arg-type]
-    )
+    return fn.qualname in ctx.index(f).callers(patterns)  # type: ignore[arg-type]
 
 
 _INSTANCE_MAKERS = frozenset({"super.__new__", "super.__call__", "object.__new__", "type.__call__"})
