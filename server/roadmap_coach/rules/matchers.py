@@ -18,7 +18,7 @@ from roadmap_coach.analysis.facts import Arg, Call, Decorator, FileFacts, Functi
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.roadmap.schema import KINDS
 from roadmap_coach.rules.index import FileIndex
-from roadmap_coach.rules.patterns import as_tuple, matches, path_matches, value_matches
+from roadmap_coach.rules.patterns import as_tuple, globs, matches, path_matches, value_matches
 from roadmap_coach.rules.registry import FILE_MATCHERS, kind
 from roadmap_coach.rules.sql_shape import binds_values, has_placeholders, sql_verb, statement_text
 from roadmap_coach.rules.symbols import Symbols
@@ -453,11 +453,12 @@ def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context)
 
 @kind("function")
 def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
+    named = globs(m.value).test
     return _spans(
         (
             (fn.span, fn.qualname)
             for fn in f.functions
-            if matches(m.value, fn.name) and _function_holds(m, fn, f, ctx)
+            if named(fn.name) and _function_holds(m, fn, f, ctx)
         ),
         f.path,
     )
@@ -475,20 +476,23 @@ def match_returns(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
 
 @kind("attribute")
 def match_attribute(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return _spans(((a.span, a.function) for a in f.attributes if matches(m.value, a.qname)), f.path)
+    named = globs(m.value).test
+    return _spans(((a.span, a.function) for a in f.attributes if named(a.qname)), f.path)
 
 
 @kind("subscript")
 def match_subscript(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    return _spans(((s.span, None) for s in f.subscripts if matches(m.value, s.qname)), f.path)
+    named = globs(m.value).test
+    return _spans(((s.span, None) for s in f.subscripts if named(s.qname)), f.path)
 
 
 @kind("assign")
 def match_assign(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     cond = m.conditions
     hits = []
+    named = globs(m.value).test
     for a in f.assigns:
-        if not matches(m.value, a.target):
+        if not named(a.target):
             continue
         if "value" in cond and not value_matches(cond["value"], a.value):
             continue

@@ -86,7 +86,11 @@ def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
     if patterns is None:
         return False
     test = globs(patterns).test
-    return any(name is not None and test(name) for name in names)
+    # a loop, not `any(...)`: this runs for every name of every file
+    for name in names:  # noqa: SIM110
+        if name is not None and test(name):
+            return True
+    return False
 
 
 def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:
@@ -119,24 +123,50 @@ def describe(arg: Arg | None) -> str:
     return arg.kind
 
 
+class _ValuePlan:
+    """A `value_matches` pattern list taken apart once: what a value may be, and not be."""
+
+    __slots__ = ("anything", "items", "kinds", "negated", "none", "positive")
+
+    def __init__(self, pats: tuple[str, ...]) -> None:
+        self.none = "none" in pats
+        negated = tuple(p[1:] for p in pats if p.startswith("!"))
+        self.negated = compile_globs(negated) if negated else None
+        positive = tuple(p for p in pats if not p.startswith("!")) or ("*",)
+        self.anything = "*" in positive
+        self.kinds = frozenset(positive)
+        self.positive = compile_globs(positive)
+        self.items = tuple(p[5:] for p in positive if p.startswith("item:"))
+
+
+# by identity, like `_COMPILED`: pattern lists live as long as their roadmap
+_VALUE_PLANS: dict[int, tuple[object, _ValuePlan]] = {}
+
+
+def _value_plan(pattern: str | Iterable[str]) -> _ValuePlan:
+    entry = _VALUE_PLANS.get(id(pattern))
+    if entry is not None and entry[0] is pattern:
+        return entry[1]
+    if len(_VALUE_PLANS) > 50_000:
+        _VALUE_PLANS.clear()
+    plan = _ValuePlan(as_tuple(pattern))
+    _VALUE_PLANS[id(pattern)] = (pattern, plan)
+    return plan
+
+
 def value_matches(pattern: str | Iterable[str], arg: Arg | None) -> bool:
     """`*` = present; a bare kind (`str`, `int`) matches any value of that kind."""
-    pats = as_tuple(pattern)
+    plan = _value_plan(pattern)
     if arg is None:
-        return "none" in pats
+        return plan.none
+    if plan.negated is None and (plan.anything or arg.kind in plan.kinds):
+        return True
     descriptor = describe(arg)
-    if any(p.startswith("!") and compile_globs((p[1:],)).match(descriptor) for p in pats):
+    if plan.negated is not None and plan.negated.match(descriptor):
         return False
-    pats = tuple(p for p in pats if not p.startswith("!")) or ("*",)
-    for pat in pats:
-        if pat == "*" or pat == arg.kind:
-            return True
-        if compile_globs((pat,)).match(descriptor):
-            return True
-        if (
-            arg.items
-            and pat.startswith("item:")
-            and any(value_matches(pat[5:], i) for i in arg.items)
-        ):
-            return True
-    return False
+    if plan.anything or arg.kind in plan.kinds or plan.positive.match(descriptor):
+        return True
+    items = arg.items
+    if not items or not plan.items:
+        return False
+    return any(value_matches(sub, item) for sub in plan.items for item in items)
