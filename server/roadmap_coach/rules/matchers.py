@@ -54,6 +54,10 @@ class Context:
     symbols: Symbols = field(default_factory=Symbols)
     indexes: dict[str, FileIndex] = field(default_factory=dict, repr=False, compare=False)
     _names: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # every class matcher asks it of every class: walked once per base list
+    _lineages: dict[tuple[str, ...], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     asked: dict[tuple[str, ...], object] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -84,7 +88,9 @@ class Context:
     def lineage(self, bases: Iterable[str]) -> list[str]:
         """`Symbols.lineage`: the bases, resolved, then theirs through workspace classes."""
         key = tuple(bases)
-        found = self.symbols.lineage(key)
+        found = self._lineages.get(key)
+        if found is None:
+            found = self._lineages[key] = self.symbols.lineage(key)
         if self.asked is not None:
             self.asked[("lineage", *key)] = tuple(found)
         return found
