@@ -667,7 +667,13 @@ _INPUTS: dict[str, tuple[str, ...]] = {k.name: k.inputs for k in KINDS if k.inpu
 
 def has_inputs(m: Matcher, f: FileFacts) -> bool:
     fields = _INPUTS.get(m.kind)
-    return fields is None or any(getattr(f, name) for name in fields)
+    if fields is None:
+        return True
+    # a loop, not `any(...)`: asked of every matcher for every file
+    for name in fields:  # noqa: SIM110
+        if getattr(f, name):
+            return True
+    return False
 
 
 def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:

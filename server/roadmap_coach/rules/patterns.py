@@ -93,18 +93,39 @@ def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
     return False
 
 
+class _PathPlan:
+    """A path pattern list split once: globs on the file name, globs on the whole path."""
+
+    __slots__ = ("name", "path")
+
+    def __init__(self, pats: tuple[str, ...]) -> None:
+        plain = tuple(p for p in pats if "/" not in p)
+        nested = tuple(p for p in pats if "/" in p)
+        self.name = compile_globs(plain) if plain else None
+        self.path = (
+            compile_globs(nested + tuple(p[3:] for p in nested if p.startswith("**/")))
+            if nested
+            else None
+        )
+
+
+# by identity, like `_COMPILED`: every file is tested against the same few lists
+_PATH_PLANS: dict[int, tuple[object, _PathPlan]] = {}
+
+
 def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:
     """A glob without '/' matches the file name in any folder; with '/', the whole path."""
-    pats = as_tuple(patterns)
-    base = path.rsplit("/", 1)[-1]
-    plain = tuple(p for p in pats if "/" not in p)
-    nested = tuple(p for p in pats if "/" in p)
-    if plain and compile_globs(plain).match(base):
+    entry = _PATH_PLANS.get(id(patterns))
+    if entry is not None and entry[0] is patterns:
+        plan = entry[1]
+    else:
+        if len(_PATH_PLANS) > 50_000:
+            _PATH_PLANS.clear()
+        plan = _PathPlan(as_tuple(patterns))
+        _PATH_PLANS[id(patterns)] = (patterns, plan)
+    if plan.name is not None and plan.name.match(path.rsplit("/", 1)[-1]):
         return True
-    if nested:
-        regex = compile_globs(nested + tuple(p[3:] for p in nested if p.startswith("**/")))
-        return bool(regex.match(path))
-    return False
+    return plan.path is not None and bool(plan.path.match(path))
 
 
 def describe(arg: Arg | None) -> str:
