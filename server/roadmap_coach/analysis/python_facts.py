@@ -180,7 +180,7 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     before = memo.blocks[region.a]
     module.names, module.built = dict(before.names), dict(before.built)
     try:
-        walker.walk_statements(body, region.a)
+        walker.walk_statements(body)
     except RecursionError:
         return False
     later = memo.blocks[region.b + 1] if region.b + 1 < len(memo.blocks) else None
@@ -428,14 +428,13 @@ class _Walker:
             for stmt in tree.body:
                 self.visit(stmt)
             return
-        self.walk_statements(tree.body, 0)
+        self.walk_statements(tree.body)
 
-    def walk_statements(self, body: list[ast.stmt], index: int) -> None:
-        """Walk top-level statements (the first is the module's `index`th), noting each
-        as a block to re-walk alone later."""
+    def walk_statements(self, body: list[ast.stmt]) -> None:
+        """Walk top-level statements, noting each as a block to re-walk alone later."""
         assert self.blocks is not None
         module = self.scopes[0]
-        for number, stmt in enumerate(body, index):
+        for stmt in body:
             before = incremental.lens(self.facts)
             names, built = dict(module.names), dict(module.built)
             self.reads, self.binds, self.sets = set(), set(), set()
@@ -450,7 +449,7 @@ class _Walker:
                     frozenset(self.reads),
                     frozenset(self.binds),
                     frozenset(self.sets),
-                    incremental.head_of(stmt, number),
+                    incremental.head_of(stmt),
                 )
             )
         self.reads = self.binds = self.sets = None

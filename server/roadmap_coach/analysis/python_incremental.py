@@ -20,7 +20,6 @@ The facts are the same as a full analysis gives (tested with random edit sequenc
 from __future__ import annotations
 
 import ast
-import dataclasses
 import threading
 import warnings
 from collections import OrderedDict
@@ -49,7 +48,7 @@ class Block:
     reads: frozenset[str]  # module names it may have looked up (a superset)
     binds: frozenset[str]  # module names it bound
     sets: frozenset[str]  # module built strings it set or dropped
-    head: str = ""  # "doc" (the module docstring) or "future" (`from __future__`)
+    head: str = ""  # "doc" (a string statement: the docstring if first) or "future"
     sensitive: bool = False  # its records may hold a secret's value
 
 
@@ -103,13 +102,12 @@ def lens(facts: FileFacts) -> tuple[int, ...]:
     return tuple(len(getattr(facts, name)) for name in LIST_FIELDS)
 
 
-def head_of(stmt: ast.stmt, index: int) -> str:
+def head_of(stmt: ast.stmt) -> str:
     if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__":
         return "future"
     value = getattr(stmt, "value", None)
     if (
-        index == 0
-        and isinstance(stmt, ast.Expr)
+        isinstance(stmt, ast.Expr)
         and isinstance(value, ast.Constant)
         and isinstance(value.value, str)
     ):
@@ -125,8 +123,9 @@ def first_line(stmt: ast.stmt) -> int:
 def preamble_end(blocks: list[Block]) -> int:
     """As `python_facts._preamble_end`, from the blocks (0-based line)."""
     end = 0
-    for block in blocks:
-        if block.head:
+    for index, block in enumerate(blocks):
+        # a string statement is the docstring only when it comes first
+        if block.head == "future" or (index == 0 and block.head == "doc"):
             end = block.last
             continue
         return block.first - 1
@@ -164,14 +163,10 @@ def changed_region(memo: Memo, lines: list[str]) -> Region | None:
     if not blocks:
         return None
     limit = min(len(old), len(lines))
-    top = 0
-    while top < limit and old[top] == lines[top]:
-        top += 1
+    top = _same_run(old, lines, 0, 1, limit)
     if top == len(old) == len(lines):
         return None  # same text: nothing to gain over the full path's own shortcuts
-    tail = 0
-    while tail < limit - top and old[-1 - tail] == lines[-1 - tail]:
-        tail += 1
+    tail = _same_run(old, lines, -1, -1, limit - top)
     delta = len(lines) - len(old)
     last_changed = len(old) - tail  # 1-based, in old lines
     if last_changed <= top:  # lines only inserted: they may belong to the line above
@@ -184,7 +179,7 @@ def changed_region(memo: Memo, lines: list[str]) -> Region | None:
             a = index
         else:
             break
-    if blocks[a].first >= top + 1 and a > 0 and _may_continue(lines[top]):
+    if blocks[a].first >= top + 1 and a > 0 and top < len(lines) and _may_continue(lines[top]):
         a -= 1  # an indented line right above a statement may join the one before it
     b = len(blocks) - 1
     for index in range(len(blocks)):
@@ -201,6 +196,26 @@ def changed_region(memo: Memo, lines: list[str]) -> Region | None:
     if end < last_changed:
         return None
     return Region(a, b, start, end + delta, delta)
+
+
+def _same_run(a: list[str], b: list[str], start: int, step: int, limit: int) -> int:
+    """How many lines are equal from `start` on (0 forwards, -1 backwards), at most
+    `limit`: whole chunks are compared at C speed first."""
+    count, chunk = 0, 64
+    while count + chunk <= limit:
+        if step > 0:
+            same = a[count : count + chunk] == b[count : count + chunk]
+        else:
+            same = (
+                a[len(a) - count - chunk : len(a) - count]
+                == b[len(b) - count - chunk : len(b) - count]
+            )
+        if not same:
+            break
+        count += chunk
+    while count < limit and a[start + step * count] == b[start + step * count]:
+        count += 1
+    return count
 
 
 def _may_continue(line: str) -> bool:
@@ -310,13 +325,17 @@ def splice(
     moved = tuple(n - (b - a) for n, a, b in zip(new, start, stop, strict=True))
     for block, (names, built) in zip(later, moved_names, strict=True):
         out.append(
-            dataclasses.replace(
-                block,
-                first=block.first + d,
-                last=block.last + d,
-                lens=tuple(x + m for x, m in zip(block.lens, moved, strict=True)),
-                names=names,
-                built=built,
+            Block(
+                block.first + d,
+                block.last + d,
+                tuple(x + m for x, m in zip(block.lens, moved, strict=True)),
+                names,
+                built,
+                block.reads,
+                block.binds,
+                block.sets,
+                block.head,
+                block.sensitive,
             )
         )
     return out

@@ -233,13 +233,18 @@ def apply(text: str, op: tuple[str, float, str]) -> str:
     return "\n".join(lines)
 
 
+DECODER = (Path(sys.modules["ast"].__file__).parent / "json" / "decoder.py").read_text("utf-8")
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(line_edits())
-def test_random_line_edits_give_the_full_analysis_facts(ops: list[tuple[str, float, str]]) -> None:
+@given(st.sampled_from([APP, DECODER]), line_edits())
+def test_random_line_edits_give_the_full_analysis_facts(
+    source: str, ops: list[tuple[str, float, str]]
+) -> None:
     python_incremental.MEMOS.put("shop/app.py", None)
     for _ in range(2):
-        analyze_python("shop/app.py", APP)
-    text = APP
+        analyze_python("shop/app.py", source)
+    text = source
     for op in ops:
         text = apply(text, op)
         assert analyze_python("shop/app.py", text) == full("shop/app.py", text)
