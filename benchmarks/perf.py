@@ -39,7 +39,7 @@ FLOORS = str(Path(__file__).parent / "floors.py")
 BIN = Path(sys.executable).parent
 PY = sys.executable
 DJANGO = "django==5.2.*"
-EDITS = ("inline", "line", "remove-line")
+EDITS = lsp_latency.EDITS
 PYLSP_OFF = [
     "autopep8", "flake8", "jedi_completion", "jedi_definition", "jedi_hover", "jedi_references",
     "jedi_signature_help", "jedi_symbols", "mccabe", "preload", "pycodestyle", "pydocstyle",

@@ -19,6 +19,8 @@ EDIT_NAMES = {
     "inline": "a character typed inside a line",
     "line": "a line inserted",
     "remove-line": "a line removed",
+    "module-line": "a statement added at module level",
+    "import-line": "an import added at the top (every statement below moves)",
 }
 
 
