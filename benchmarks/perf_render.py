@@ -191,7 +191,10 @@ def render(log: dict[str, Any]) -> str:
         "and output), timed from start to exit; the server from writing `initialize` to reading "
         "the `end` of its scan's `$/progress`. The floor is a fresh `python benchmarks/floors.py` "
         "process timed the same way. Where a row was run more than once the fastest is kept "
-        f"({log.get('rounds', 1)} round(s)).",
+        f"({log.get('rounds', 1)} round(s)). Memory of a command is that of its whole process "
+        "tree at its peak (the sum of the proportional set sizes, so pages a forkserver's "
+        "workers share are counted once, sampled every 20 ms; benchmarks/proc_tree.py), with "
+        "the largest single process's exact peak beside it.",
         "",
         "| row | measured | vs floor | target | |",
         "|---|---|---:|---|---|",
@@ -202,7 +205,7 @@ def render(log: dict[str, Any]) -> str:
         )
     lines += ["", "### Floors and the other tools on the same inputs", ""]
     lines += [
-        "| command | wall | CPU | vs floor | peak RSS (all processes) |",
+        "| command | wall | CPU (all processes) | vs floor | peak memory (all processes) |",
         "|---|---:|---:|---:|---:|",
     ]
     p1, p2 = floors["parse1"], floors.get("parse2")
