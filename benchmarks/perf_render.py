@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import perf_profile
+
 SECTION = "## Performance: scans, server, history, keystrokes"
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+PROFILED = {
+    "scan_cold": "`scan --format json`, cold store",
+    "scan_warm": "`scan --format json`, warm store",
+    "history": "`history --format json`, new store",
+}
 EDIT_NAMES = {
     "inline": "a character typed inside a line",
     "line": "a line inserted",
@@ -241,6 +248,7 @@ def render(log: dict[str, Any]) -> str:
         )
     lines += _serve_lines(runs)
     lines += _keys_lines(runs.get("keys"), log.get("keys_file_lines"))
+    lines += perf_profile.render(log.get("profiles") or {}, PROFILED)
     for note in log.get("notes", []):
         lines += ["", f"- {note}"]
     return "\n".join(lines) + "\n"
