@@ -24,7 +24,9 @@ def register(sub: Any) -> None:
     history.add_argument("path", nargs="?", default=".")
     history.add_argument("--format", choices=["text", "json"], default="text")
     history.add_argument("--record", action="store_true", help="write them into the store")
-    history.add_argument("--no-cache", action="store_true", help="analyse every blob afresh")
+    history.add_argument(
+        "--no-cache", action="store_true", help="analyse every blob afresh (no records cache)"
+    )
     store_options(history)
     history.set_defaults(func=cmd_history)
 
@@ -32,9 +34,10 @@ def register(sub: Any) -> None:
 def cmd_history(args: argparse.Namespace) -> int:
     from roadmap_coach.analysis.git_facts import open_repo
     from roadmap_coach.progress.derived import record_derived
-    from roadmap_coach.progress.facts_cache import StoreFactsCache
     from roadmap_coach.progress.history import record_history, replay_history
+    from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
     from roadmap_coach.progress.store import StoreError
+    from roadmap_coach.rules.engine import Engine
 
     root = Path(args.path)
     if not root.is_dir():
@@ -48,27 +51,29 @@ def cmd_history(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     repo.close()
     roadmap = load(args.roadmap or [])
+    engine = Engine(roadmap)
     store = None
-    if args.record or not args.no_cache:
+    if args.record:  # the progress store is opened only to write into it
         try:
             store = open_store(args, workspace)
         except StoreError as exc:
-            if args.record:
-                print(f"roadmap-coach: {exc}", file=sys.stderr)
-                return EXIT_FAILED
+            print(f"roadmap-coach: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    cache = None if args.no_cache else open_records_cache(args.store, fingerprint(engine))
+    new: list[str] = []
     try:
-        cache = StoreFactsCache(store) if store is not None and not args.no_cache else None
         history = replay_history(
-            workspace, roadmap, cache=cache, progress=progress_printer("replaying")
+            workspace, roadmap, engine=engine, cache=cache, progress=progress_printer("replaying")
         )
-        new: list[str] = []
-        if store is not None and args.record and not history.error:
+        if store is not None and not history.error:
             new = record_history(store, history, workspace)
             new += record_derived(store, roadmap)
     except StoreError as exc:
         print(f"roadmap-coach: {exc}", file=sys.stderr)
         return EXIT_FAILED
     finally:
+        if cache is not None:
+            cache.close()
         if store is not None:
             store.close()
     if history.error:

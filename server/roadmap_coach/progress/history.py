@@ -1,10 +1,13 @@
 """`roadmap-coach history PATH`: when did each milestone first appear in Git history?
 
 Replays the first-parent history of HEAD from the root commit. Each commit's tree
-is known from the previous one plus `git diff-tree`, so only changed blobs are
-analysed, and facts are cached by blob id. Per commit the engine re-evaluates the
-checkpoints (only changed files' per-file results are recomputed) and the first
-commit where a milestone holds is its time. `git.*` milestones come from the
+is known from the previous one plus `git diff-tree`; only changed blobs are read and
+made into records (or found in the records cache by (path, blob id)), and kept
+records are re-checked only when the questions they asked of the workspace get new
+answers (`progress.blob_records`). The milestones are folded incrementally
+(`rules.fold`) and the first commit where a milestone holds is its time. Files are
+always taken in path order, so the evidence of a milestone never depends on hash
+order. `git.*` milestones come from the
 history itself: the root commit, the first merge, the first merged pull request,
 the first resolved conflict, the learner's first commit on a fork.
 
@@ -20,20 +23,15 @@ from typing import Any
 
 from roadmap_coach.analysis.facts import Commit, GitFacts
 from roadmap_coach.analysis.git_facts import open_repo, read_git
-from roadmap_coach.analysis.workspace import FactsCache
+from roadmap_coach.progress.blob_records import BlobCounters, BlobRecords
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
 from roadmap_coach.progress.history_lessons import LessonStep, LessonTracker, Observation
+from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.progress.store import Store
-from roadmap_coach.progress.tree_walk import (
-    LOG_FORMAT,
-    Snapshot,
-    TreeWalk,
-    first_parent_commits,
-    parse_log,
-)
-from roadmap_coach.roadmap.models import Matcher, Roadmap
-from roadmap_coach.rules.engine import Engine, FileResult, Milestone
-from roadmap_coach.rules.matchers import Context
+from roadmap_coach.progress.tree_walk import LOG_FORMAT, first_parent_commits, parse_log
+from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.rules.engine import Engine, Milestone
+from roadmap_coach.rules.fold import Fold
 
 MAX_COMMITS = 5_000
 GIT_EVIDENCE = ".git"
@@ -70,6 +68,7 @@ class History:
     commits: int = 0
     truncated: bool = False  # more than MAX_COMMITS first-parent commits; the oldest replayed
     error: str | None = None
+    counters: BlobCounters = field(default_factory=BlobCounters)  # the work done
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -90,7 +89,7 @@ def replay_history(
     roadmap: Roadmap,
     *,
     engine: Engine | None = None,
-    cache: FactsCache | None = None,
+    cache: RecordsCache | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> History:
     """Never raises for a missing or broken repository: `History.error` says why."""
@@ -145,13 +144,13 @@ def _first_evidence(evidence: list[tuple[str, int | None]]) -> tuple[str, int | 
 
 class _Replay:
     def __init__(
-        self, repo: Any, root: str, roadmap: Roadmap, engine: Engine, cache: FactsCache | None
+        self, repo: Any, root: str, roadmap: Roadmap, engine: Engine, cache: RecordsCache | None
     ) -> None:
         self.repo = repo
         self.root = root
         self.roadmap = roadmap
         self.engine = engine
-        self.walker = TreeWalk(repo, cache)
+        self.blobs = BlobRecords(repo, engine, cache)
         self.found: dict[str, Found] = {}
         self.lessons = LessonTracker(engine)
 
@@ -164,82 +163,27 @@ class _Replay:
             for c in self.roadmap.checkpoints
             for m in c.detect
         )
-        last = self._incremental(commits, wants_fixes, progress)
-        if last is not None:
-            self._catch_up(commits, last)
+        fold = Fold(self.engine)
+        for index, step in enumerate(self.blobs.walk(commits), 1):
+            for path in sorted(step.removed):
+                fold.remove(path)
+            for path in sorted(step.changed):
+                fold.put(step.records[path])
+            git = GitFacts(is_repo=False, tracked=step.tracked)
+            self._note(step.commit, fold.milestones(git))
+            self.lessons.observe(step, git)
+            if wants_fixes:
+                for fix in self.lessons.fixed_in(step.commit):
+                    self._lesson_fixed(step.commit, fix.path, fix.line - 1)
+            if progress is not None:
+                progress(index, len(commits))
         self._git_milestones(commits)
         history.milestones = sorted(self.found.values(), key=lambda f: (f.time, f.id))
         history.lessons = self.lessons.steps
         history.lessons_now = self.lessons.open_now()
         history.observations = self.lessons.observations
+        history.counters = self.blobs.counters
         return history
-
-    def _incremental(
-        self,
-        commits: list[Commit],
-        wants_fixes: bool,
-        progress: Callable[[int, int], None] | None,
-    ) -> Snapshot | None:
-        """Pass 1: per commit, re-run only the files whose content changed.
-
-        Unchanged files keep results computed with an earlier context, so a file
-        whose result depends on others (a template added later) can be missed here;
-        `_catch_up` finds those.
-        """
-        results: dict[str, FileResult] = {}
-        ctx = Context()
-        snapshot = None
-        for index, snapshot in enumerate(self.walker.walk(commits), 1):
-            for path in snapshot.removed:
-                results.pop(path, None)
-            if snapshot.changed or snapshot.removed:
-                ctx = Context.of(snapshot.facts)
-            for path in snapshot.changed:
-                results[path] = self.engine.file_result(snapshot.facts[path], ctx)
-            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
-            self._note(snapshot.commit, self.engine.combine(results, git))
-            self.lessons.observe(snapshot, git)
-            if wants_fixes:
-                for fix in self.lessons.fixed_in(snapshot.commit):
-                    self._lesson_fixed(snapshot.commit, fix.path, fix.line - 1)
-            if progress is not None:
-                progress(index, len(commits))
-        return snapshot
-
-    def _catch_up(self, commits: list[Commit], head: Snapshot) -> None:
-        """Pass 2, only for milestones that hold at HEAD but pass 1 did not place.
-
-        A smaller engine (just those checkpoints and what they build on) re-runs every
-        file whenever the context changes, which is exact and still cheap.
-        """
-        git = GitFacts(is_repo=False, tracked=head.tracked)
-        ctx = Context.of(head.facts)
-        exact = {p: self.engine.file_result(f, ctx) for p, f in head.facts.items()}
-        missed = {m.id for m in self.engine.combine(exact, git)} - set(self.found)
-        if not missed:
-            return
-        wanted = _closure(self.roadmap, missed)
-        subset = Roadmap(
-            self.roadmap.title,
-            self.roadmap.steps,
-            tuple(c for c in self.roadmap.checkpoints if c.id in wanted),
-        )
-        engine = Engine(subset, lessons=[])
-        results: dict[str, FileResult] = {}
-        signature: object = None
-        for snapshot in self.walker.walk(commits):
-            ctx = Context.of(snapshot.facts)
-            now = context_signature(ctx)
-            if now != signature:
-                results = {p: engine.file_result(f, ctx) for p, f in snapshot.facts.items()}
-                signature = now
-            else:
-                for path in snapshot.changed:
-                    results[path] = engine.file_result(snapshot.facts[path], ctx)
-            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
-            self._note(snapshot.commit, [m for m in engine.combine(results, git) if m.id in missed])
-            if missed <= set(self.found):
-                return
 
     def _note(self, commit: Commit, milestones: list[Milestone]) -> None:
         for milestone in milestones:
@@ -334,40 +278,3 @@ class _Replay:
         if len(facts.branches) >= 2:
             return first_parent[-1]  # a branch with no commits of its own: seen by now
         return None
-
-
-def _closure(roadmap: Roadmap, ids: set[str]) -> set[str]:
-    """`ids` plus every checkpoint their clauses refer to (`achieved`, `inside`)."""
-    by_id = {c.id: c for c in roadmap.checkpoints}
-    wanted: set[str] = set()
-    todo = list(ids)
-    while todo:
-        cid = todo.pop()
-        if cid in wanted or cid not in by_id:
-            continue
-        wanted.add(cid)
-        todo += [ref for m in by_id[cid].detect for ref in _references(m)]
-    return wanted
-
-
-def _references(matcher: Matcher) -> list[str]:
-    refs: list[str] = []
-    if matcher.kind == "achieved":
-        refs += list(matcher.value)
-    if matcher.kind == "all":
-        refs += [ref for part in matcher.value for ref in _references(part)]
-    for key in ("inside", "not_inside"):
-        value = matcher.conditions.get(key) or ()
-        refs += [value] if isinstance(value, str) else list(value)
-    return refs
-
-
-def context_signature(ctx: Context) -> object:
-    """Equal for two contexts under which every per-file result is the same."""
-    symbols = ctx.symbols
-    return (
-        ctx.paths,
-        sorted(symbols.names.items()),
-        sorted(symbols.bases.items()),
-        sorted(symbols.resources),
-    )

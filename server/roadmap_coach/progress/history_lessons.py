@@ -2,9 +2,9 @@
 was fixed, commit by commit, so a log built only from history shows the lessons open
 at HEAD.
 
-Each commit's changed files are re-checked; what was seen per file is an
-`Observation` (written to the store with `Store.sync_lessons`, which pairs moved
-lessons and links the events), and the same pairing here gives the `lessons` list
+Each commit's changed files are re-checked from their records (`rules.records`); what
+was seen per file is an `Observation` (written to the store with `Store.sync_lessons`,
+which pairs moved lessons and links the events), and the same pairing here gives the `lessons` list
 `history --format json` prints.
 """
 
@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roadmap_coach.analysis.facts import Commit, GitFacts
+from roadmap_coach.progress.blob_records import Step
 from roadmap_coach.progress.chain import LESSON_FIXED, LESSON_SHOWN, LESSON_SUPPRESSED
-from roadmap_coach.progress.lesson_lifecycle import by_code, plan_lessons, silenced_security
+from roadmap_coach.progress.lesson_lifecycle import by_code, plan_lessons
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
-from roadmap_coach.progress.tree_walk import Snapshot
 from roadmap_coach.rules.engine import Engine
+from roadmap_coach.rules.lessons.base import LessonFinding
 
 Lines = list[tuple[str, int]]  # (code, 1-based line)
 
@@ -72,29 +73,31 @@ class LessonTracker:
     # (one silenced from the start was never in front of the learner)
     shown: set[tuple[str, str]] = field(default_factory=set)
 
-    def observe(self, snapshot: Snapshot, git: GitFacts) -> None:
-        if not snapshot.changed and not snapshot.removed:
+    def observe(self, step: Step, git: GitFacts) -> None:
+        if not step.changed and not step.removed:
             return
-        commit = snapshot.commit
-        for path in sorted(snapshot.removed):
+        commit = step.commit
+        for path in sorted(step.removed):
             if path in self.seen:
                 self._note(commit, path, [], [], removed=True)
-        if not snapshot.changed:
+        if not step.changed:
             return
-        context = self.engine.context(snapshot.facts.values(), git)
-        for path in sorted(snapshot.changed):
-            facts = snapshot.facts[path]
+        records = step.records
+        context = self.engine.context(
+            (slim for path in sorted(records) if (slim := records[path].slim) is not None), git
+        )
+        for path in sorted(step.changed):
+            hidden: list[LessonFinding] = []
+            shown = self.engine.record_lessons(records[path], context, silenced=hidden)
             found = [
-                (f.code, f.span.line + 1)
-                for f in self.engine.lessons_for(facts, context)
-                if f.code.startswith(SECURITY_PREFIXES)
+                (f.code, f.span.line + 1) for f in shown if f.code.startswith(SECURITY_PREFIXES)
             ]
-            hidden = [
-                (f.code, f.span.line + 1)
-                for f in silenced_security(self.engine, facts, context, frozenset())
+            hidden.sort(key=lambda f: (f.span.line, f.span.col, f.code))
+            silenced = [
+                (f.code, f.span.line + 1) for f in hidden if f.code.startswith(SECURITY_PREFIXES)
             ]
-            if (found, hidden) != self.seen.get(path, ([], [])):
-                self._note(commit, path, found, hidden)
+            if (found, silenced) != self.seen.get(path, ([], [])):
+                self._note(commit, path, found, silenced)
 
     def fixed_in(self, commit: Commit) -> list[LessonStep]:
         """Real fixes made by `commit`: the code changed, the file is still there, and the

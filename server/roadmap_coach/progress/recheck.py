@@ -8,9 +8,11 @@ tree must give that checkpoint. `git.*` milestones are checked against the histo
 itself; a fixed security lesson against the commit and its parent; a checkpoint met
 by other achievements (`achieved = [...]`) against the log's own re-checked ones.
 
-Cost follows unique blobs: trees are listed per commit, but a blob's facts are
-analysed once (`TreeWalk`'s cache, as `history` uses) and a file's checkpoint
-results are reused while the matcher context is the same.
+Cost follows unique blobs: trees are listed per commit, and records are made per
+changed blob and kept while the questions they asked of the workspace get the same
+answers (`progress.blob_records`, as `history` uses), with the records cache by
+(path, blob id) when one is given; milestones are folded incrementally
+(`rules.fold`).
 """
 
 from __future__ import annotations
@@ -21,16 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from roadmap_coach.analysis.facts import Commit, FileFacts, GitFacts
+from roadmap_coach.analysis.facts import Commit, GitFacts
 from roadmap_coach.analysis.git_facts import open_repo, read_git
+from roadmap_coach.progress.blob_records import BlobRecords
 from roadmap_coach.progress.chain import EVENT_FIELDS, EVIDENCE_COMMITTED, MILESTONE
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
-from roadmap_coach.progress.history import context_signature
+from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
-from roadmap_coach.progress.tree_walk import TreeWalk, empty_tree
+from roadmap_coach.progress.tree_walk import empty_tree
 from roadmap_coach.roadmap.models import Roadmap
-from roadmap_coach.rules.engine import Engine, FileResult
-from roadmap_coach.rules.matchers import Context
+from roadmap_coach.rules.engine import Engine
+from roadmap_coach.rules.fold import Fold
+from roadmap_coach.rules.records import FileRecord
 
 GIT_EVIDENCE = ".git"
 
@@ -50,7 +54,7 @@ class Recheck:
     rechecked: int = 0  # milestones whose claim (or a later evidence-committed) re-checked
     never_committed: int = 0
     failures: list[str] = field(default_factory=list)
-    blobs: int = 0  # unique blobs analysed
+    blobs: int = 0  # blobs analysed (each unique blob once, unless the cache had it)
     commits: int = 0  # distinct commits whose trees were read
     error: str | None = None
 
@@ -108,14 +112,19 @@ def read_claims(path: str | os.PathLike[str]) -> list[Claim]:
 
 
 def recheck_log(
-    log: str | os.PathLike[str], repo_root: str, roadmap: Roadmap, *, engine: Engine | None = None
+    log: str | os.PathLike[str],
+    repo_root: str,
+    roadmap: Roadmap,
+    *,
+    engine: Engine | None = None,
+    cache: RecordsCache | None = None,
 ) -> Recheck:
     claims = read_claims(log)
     repo, error = open_repo(repo_root)
     if repo is None:
         return Recheck(error=f"{repo_root}: {error}")
     try:
-        return _Checker(repo, repo_root, roadmap, engine or Engine(roadmap)).run(claims)
+        return _Checker(repo, repo_root, roadmap, engine or Engine(roadmap), cache).run(claims)
     except Exception as exc:  # git vanished, a corrupt object: report, never crash
         return Recheck(error=f"could not read the repository ({type(exc).__name__}: {exc})")
     finally:
@@ -123,16 +132,18 @@ def recheck_log(
 
 
 class _Checker:
-    def __init__(self, repo: Any, root: str, roadmap: Roadmap, engine: Engine) -> None:
+    def __init__(
+        self, repo: Any, root: str, roadmap: Roadmap, engine: Engine, cache: RecordsCache | None
+    ) -> None:
         self.repo = repo
         self.root = root
         self.roadmap = roadmap
         self.engine = engine
-        self.walker = TreeWalk(repo)
-        self.results: dict[tuple[str, str], tuple[object, FileResult]] = {}
+        # walks start again from the empty tree: the memo keeps each blob's record
+        self.blobs = BlobRecords(repo, engine, cache, keep=True)
         self.trees: dict[str, tuple[set[str], set[str]] | None] = {}  # sha -> (paths, ids)
         self.git_ids: set[str] | None = None
-        self.facts_at: dict[str, dict[str, FileFacts]] = {}
+        self.records_at: dict[str, dict[str, FileRecord]] = {}
         self.empty: str | None = None
         self.by_id = {c.id: c for c in roadmap.checkpoints}
 
@@ -158,7 +169,7 @@ class _Checker:
         out.rechecked = len({c.id for c in milestones} & good)
         failed = {c.id for c in claims if c.commit and c.id not in good}
         out.never_committed = len({c.id for c in milestones} - good - failed)
-        out.blobs = len(self.walker.memo)
+        out.blobs = self.blobs.counters.evaluated
         out.commits = sum(1 for tree in self.trees.values() if tree is not None)
         return out
 
@@ -222,25 +233,17 @@ class _Checker:
         commits = [Commit(full, "", 1, "") for _sha, full in wanted]
         if self.empty is None:
             self.empty = empty_tree(self.repo)
-        walk = self.walker.walk(commits, self.empty)
-        for (sha, _full), snapshot in zip(wanted, walk, strict=True):
-            facts = dict(snapshot.facts)
-            ctx = Context.of(facts)
-            signature = context_signature(ctx)
-            results = {p: self._result(p, f, ctx, signature) for p, f in facts.items()}
-            git = GitFacts(is_repo=False, tracked=snapshot.tracked)
-            ids = {m.id for m in self.engine.combine(results, git)}
-            self.trees[sha] = (set(snapshot.tracked), ids)
-            self.facts_at[sha] = facts
-
-    def _result(self, path: str, facts: FileFacts, ctx: Context, signature: object) -> FileResult:
-        key = (path, facts.digest or f"{facts.kind}:{facts.size}")
-        known = self.results.get(key)
-        if known is not None and known[0] == signature:
-            return known[1]
-        result = self.engine.file_result(facts, ctx)
-        self.results[key] = (signature, result)
-        return result
+        fold = Fold(self.engine)
+        walk = self.blobs.walk(commits, self.empty)
+        for (sha, _full), step in zip(wanted, walk, strict=True):
+            for path in sorted(step.removed):
+                fold.remove(path)
+            for path in sorted(step.changed):
+                fold.put(step.records[path])
+            git = GitFacts(is_repo=False, tracked=step.tracked)
+            ids = {m.id for m in fold.milestones(git)}
+            self.trees[sha] = (set(step.tracked), ids)
+            self.records_at[sha] = dict(step.records)
 
     def _achieved(self, checkpoint_id: str, good: set[str]) -> str | None:
         checkpoint = self.by_id[checkpoint_id]
@@ -269,12 +272,13 @@ class _Checker:
     def _lessons_at(self, sha: str, path: str) -> dict[str, int]:
         if self._tree(sha) is None:
             return {}
-        facts = self.facts_at[sha]
-        if path not in facts:
+        records = self.records_at[sha]
+        if path not in records:
             return {}
-        context = self.engine.context(facts.values(), GitFacts(is_repo=False))
+        slims = (records[p].slim for p in sorted(records))
+        context = self.engine.context((s for s in slims if s is not None), GitFacts(is_repo=False))
         counts: dict[str, int] = {}
-        for finding in self.engine.lessons_for(facts[path], context):
+        for finding in self.engine.record_lessons(records[path], context):
             if finding.code.startswith(SECURITY_PREFIXES):
                 counts[finding.code] = counts.get(finding.code, 0) + 1
         return counts

@@ -1,37 +1,30 @@
-"""The first-parent history of HEAD, one commit's files (and their facts) at a time.
+"""The first-parent history of HEAD, one commit's tree (path -> blob id) at a time.
 
-Each commit's tree is the previous one plus `git diff-tree`, so only blobs that
-changed are read and analysed; facts are cached by (path, blob id). The files seen
-are those the workspace lister would list (no virtualenvs, caches or build output),
-so history and `scan` judge the same files.
+Each commit's tree is the previous one plus `git diff-tree`, so a commit costs what
+it changed. The files seen are those the workspace lister would list (no virtualenvs,
+caches or build output), so history and `scan` judge the same files. Nothing here
+reads a blob: `progress.blob_records` turns changed blobs into records.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from roadmap_coach.analysis.facts import Commit, FileFacts
-from roadmap_coach.analysis.files import analyze_bytes, file_kind
-from roadmap_coach.analysis.workspace import (
-    DEFAULT_MAX_BYTES,
-    SKIP_DIRS,
-    VENV_MARKER,
-    FactsCache,
-    cache_key,
-)
+from roadmap_coach.analysis.facts import Commit
+from roadmap_coach.analysis.workspace import SKIP_DIRS, VENV_MARKER
 
 LOG_FORMAT = "%x01%H%x00%at%x00%P"
 _SKIPPED_MODES = ("160000", "120000")  # submodules and symlinks: no content of ours
 
 
 @dataclass(slots=True)
-class Snapshot:
+class TreeStep:
     commit: Commit
-    facts: dict[str, FileFacts]  # the listed files at this commit (a live view: copy to keep)
+    listed: dict[str, str]  # path -> blob id of the files listed at this commit (a live view)
     changed: set[str] = field(default_factory=set)  # listed paths with new content
     removed: set[str] = field(default_factory=set)  # paths no longer listed
     tracked: list[str] = field(default_factory=list)  # every path in the commit's tree
@@ -73,44 +66,100 @@ def utc(stamp: str) -> str:
 
 
 class TreeWalk:
-    def __init__(self, repo: Any, cache: FactsCache | None = None) -> None:
+    """Blob ids only: what each file holds is `progress.blob_records`' business."""
+
+    def __init__(self, repo: Any) -> None:
         self.repo = repo
-        self.cache = cache
-        self.memo: dict[tuple[str, str], FileFacts] = {}  # survives walks: a second pass is cheap
 
-    def walk(self, commits: list[Commit], start: str | None = None) -> Iterator[Snapshot]:
-        """Each commit's files, from the tree-ish `start` (default: the first commit is a
-        root commit). Any commits may follow each other: each is a diff from the last."""
+    def walk(self, commits: list[Commit], start: str | None = None) -> Iterator[TreeStep]:
+        """Each commit's listed files, from the tree-ish `start` (default: the first commit
+        is a root commit). Any commits may follow each other: each is a diff from the last.
+        The first-parent line of HEAD from its root (what `first_parent_commits` gives, or
+        its oldest part) is read from one `git log` instead of a `git diff-tree` each."""
         tree: dict[str, str] = {}  # path -> blob id
-        facts: dict[str, FileFacts] = {}
         listed: dict[str, str] = {}
+        tracked: list[str] = []
         previous: str | None = start
-        for commit in commits:
-            changed, paths_moved = self._apply(tree, previous, commit.sha)
-            previous = commit.sha
-            if paths_moved:
-                listed = _listed(tree)
-            else:
-                listed.update((p, tree[p]) for p in changed if p in listed)
-            removed = set(facts) - set(listed)
-            for path in removed:
-                del facts[path]
-            fresh = {p for p in listed if p not in facts or p in changed}
-            for path in fresh:
-                facts[path] = self._facts(path, listed[path])
-            yield Snapshot(commit, facts, fresh, removed, sorted(tree))
+        diffs = self._first_parent_diffs() if start is None else None
+        try:
+            for commit in commits:
+                raw = _next_diff(diffs, commit.sha) if diffs is not None else None
+                if raw is None and diffs is not None:
+                    diffs.close()  # not the line `git log` gives: diff each commit instead
+                    diffs = None
+                changed, paths_moved = self._apply(tree, previous, commit.sha, raw)
+                previous = commit.sha
+                before = set(listed) if paths_moved else None
+                if paths_moved:
+                    listed = _listed(tree)
+                    tracked = sorted(tree)
+                else:
+                    listed.update((p, tree[p]) for p in changed if p in listed)
+                fresh = {p for p in changed if p in listed}
+                removed: set[str] = set()
+                if before is not None:
+                    fresh.update(p for p in listed if p not in before)
+                    removed = before - set(listed)
+                yield TreeStep(commit, listed, fresh, removed, tracked)
+        finally:
+            if diffs is not None:
+                diffs.close()
 
-    def _apply(self, tree: dict[str, str], previous: str | None, sha: str) -> tuple[set[str], bool]:
-        """Update `tree` to `sha`: (paths with new content, whether paths came or went)."""
-        args = ["-r", "--no-renames", "-z", "--no-commit-id"]
-        args += [previous, sha] if previous else ["--root", sha]
-        raw = self.repo.git.diff_tree(*args, stdout_as_string=False)
+    def _first_parent_diffs(self) -> Generator[tuple[str, bytes], None, None]:
+        """(commit id, raw diff against its first parent), oldest first, streamed."""
+        process = self.repo.git.log(
+            "--first-parent",
+            "--reverse",
+            "--diff-merges=first-parent",
+            "--raw",
+            "-r",
+            "--root",
+            "--no-renames",
+            "--no-abbrev",
+            "-z",
+            "--format=%x01%H",
+            "HEAD",
+            as_process=True,
+        )
+        stream = process.proc.stdout
+        try:
+            pending = b""
+            while True:
+                chunk = stream.read(1 << 16)
+                pending += chunk
+                records = pending.split(b"\x01")
+                pending = records.pop() if chunk else b""
+                for record in records:
+                    if record:
+                        sha, _, raw = record.partition(b"\0")
+                        yield sha.decode("ascii", "replace"), raw
+                if not chunk:
+                    return
+        finally:
+            stream.close()
+            process.proc.kill()
+            process.proc.wait()
+
+    def _apply(
+        self, tree: dict[str, str], previous: str | None, sha: str, raw: bytes | None = None
+    ) -> tuple[set[str], bool]:
+        """Update `tree` to `sha` (`raw`: its diff, when already read): (paths with new
+        content, whether paths came or went)."""
+        if raw is None:
+            args = ["-r", "--no-renames", "-z", "--no-commit-id"]
+            args += [previous, sha] if previous else ["--root", sha]
+            raw = self.repo.git.diff_tree(*args, stdout_as_string=False)
         items = raw.split(b"\0")
         changed: set[str] = set()
         moved = False
-        for header, path_bytes in zip(items[0::2], items[1::2], strict=False):
+        index = 0
+        while index + 1 < len(items):
+            header = items[index].lstrip(b"\n")
             if not header.startswith(b":"):
+                index += 1
                 continue
+            path_bytes = items[index + 1]
+            index += 2
             _old_mode, new_mode, _old, blob, status = header[1:].decode().split(" ")[:5]
             path = path_bytes.decode("utf-8", errors="surrogateescape")
             if status.startswith("D") or new_mode in _SKIPPED_MODES:
@@ -121,27 +170,10 @@ class TreeWalk:
             changed.add(path)
         return changed, moved
 
-    def _facts(self, path: str, blob: str) -> FileFacts:
-        memo = self.memo.get((path, blob))
-        if memo is not None:
-            return memo
-        key = cache_key(path, f"git-blob-{blob}")
-        found = self.cache.get(key) if self.cache else None
-        if found is None:
-            found = self._analyse(path, blob)
-            if self.cache is not None:
-                self.cache.put(key, found)
-        self.memo[(path, blob)] = found
-        return found
 
-    def _analyse(self, path: str, blob: str) -> FileFacts:
-        if file_kind(path) == "other":
-            return FileFacts(path=path, kind="other")  # known by name only, never read
-        binsha = bytes.fromhex(blob)
-        size = self.repo.odb.info(binsha).size
-        if size > DEFAULT_MAX_BYTES:
-            return FileFacts(path=path, kind="other", size=size, error="too large to analyse")
-        return analyze_bytes(path, self.repo.odb.stream(binsha).read())
+def _next_diff(diffs: Generator[tuple[str, bytes], None, None], sha: str) -> bytes | None:
+    found = next(diffs, None)
+    return found[1] if found is not None and found[0] == sha else None
 
 
 def _listed(tree: dict[str, str]) -> dict[str, str]:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from roadmap_coach.progress.derived import record_derived
-from roadmap_coach.progress.facts_cache import StoreFactsCache
 from roadmap_coach.progress.history import History, record_history, replay_history
+from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
 from roadmap_coach.progress.store import Store
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.roadmap.models import Roadmap
+from roadmap_coach.rules.engine import Engine
 
 ROUTE = """from flask import Flask
 
@@ -143,16 +144,24 @@ def test_a_merge_without_conflict_is_not_a_resolved_conflict(
     assert "web.flask-route" not in at  # nothing here is a route
 
 
-def test_only_changed_blobs_are_analysed_and_facts_are_cached_by_blob(
+def test_only_changed_blobs_are_analysed_and_records_are_cached_by_blob(
     learner_repo: tuple[Repo, dict[str, str]], shipped: Roadmap, tmp_path: Path
 ) -> None:
     repo, _shas = learner_repo
-    with Store(tmp_path / "s.sqlite3", learner="ada") as store:
-        first = replay_history(str(repo.root), shipped, cache=StoreFactsCache(store))
-        with sqlite3.connect(store.path) as raw:
-            blobs = raw.execute("SELECT COUNT(*) FROM facts_cache").fetchone()[0]
-        assert blobs == 7  # helpers, app, models, NOTES, and three versions of version.py
-        again = replay_history(str(repo.root), shipped, cache=StoreFactsCache(store))
+    engine = Engine(shipped)
+    store = tmp_path / "s.sqlite3"
+    with open_records_cache(str(store), fingerprint(engine), quiet=True) as cache:
+        first = replay_history(str(repo.root), shipped, engine=engine, cache=cache)
+    with sqlite3.connect(store) as raw:
+        blobs = raw.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    made = first.counters.evaluated + first.counters.remade
+    # helpers, app, models and three versions of version.py (NOTES is known by name), plus
+    # the records made again when another file changed what their questions get
+    assert first.counters.evaluated == 6 and blobs == made
+    with open_records_cache(str(store), fingerprint(engine), quiet=True) as cache:
+        again = replay_history(str(repo.root), shipped, engine=engine, cache=cache)
+    assert again.counters.evaluated == again.counters.remade == 0
+    assert again.counters.cache_hits == made
     assert _at(first) == _at(again)
 
 

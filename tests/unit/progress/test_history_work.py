@@ -1,0 +1,201 @@
+"""`history` does work in proportion to what changed: per commit only the blobs that
+changed are analysed, a second run with the records cache analyses none, and the
+milestones (and their commits and evidence) are those a full evaluation of every
+commit's tree gives."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from roadmap_coach.analysis.facts import GitFacts, WorkspaceFacts
+from roadmap_coach.analysis.files import analyze_bytes, file_kind
+from roadmap_coach.analysis.git_facts import open_repo
+from roadmap_coach.progress.blob_records import BlobRecords
+from roadmap_coach.progress.history import GIT_EVIDENCE, replay_history
+from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+from roadmap_coach.progress.tree_walk import TreeWalk, _listed, empty_tree, first_parent_commits
+from roadmap_coach.roadmap.loader import load_roadmap
+from roadmap_coach.rules.engine import Engine
+
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+SOURCES = {"mb": FIXTURES / "tutorials/microblog", "fl": FIXTURES / "projects/flaskr"}
+
+
+def _git(root: Path, *args: str, when: str = "") -> str:
+    env = {
+        **os.environ,
+        "HOME": str(root.parent),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    if when:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
+    done = subprocess.run(
+        ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.com",
+         "-c", "commit.gpgsign=false", *args],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model committed before the package that defines its `db`, then two projects'
+    files a few at a time in a shuffled order, then edits that move lines and change
+    module-level names, then deletions."""
+    root = tmp_path_factory.mktemp("work") / "repo"
+    root.mkdir()
+    _git(root, "init", "-q", "-b", "main")
+    files = {
+        f"{prefix}/{path.relative_to(source).as_posix()}": path.read_text()
+        for prefix, source in SOURCES.items()
+        for path in sorted(source.rglob("*"))
+        if path.is_file()
+    }
+    rng = random.Random(15)
+    order = sorted(files)
+    rng.shuffle(order)
+    day = 0
+
+    def commit(message: str) -> None:
+        nonlocal day
+        day += 1
+        _git(root, "add", "-A")
+        _git(
+            root,
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            message,
+            when=f"2024-01-{day:02d}T10:00:00Z",
+        )
+
+    # a model whose base is known only once its package defines `db` (a commit later)
+    (root / "shop").mkdir()
+    (root / "shop/models.py").write_text(
+        "from shop import db\n\n\nclass Item(db.Model):\n    id = db.Column(db.Integer)\n"
+    )
+    commit("a model")
+    (root / "shop/__init__.py").write_text(
+        "from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n"
+    )
+    commit("its package")
+    for start in range(0, len(order), 3):
+        for name in order[start : start + 3]:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(files[name])
+        commit(f"add {start}")
+    python = [n for n in sorted(files) if n.endswith(".py")]
+    for name in rng.sample(python, 6):  # lines move; module-level names come and go
+        text = (root / name).read_text()
+        (root / name).write_text(f"import json\nLIMIT = json.loads('3')\n\n{text}")
+        commit(f"edit {name}")
+    for name in rng.sample(python, 3):
+        (root / name).unlink()
+        commit(f"drop {name}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(load_roadmap()[0])
+
+
+def _changed_blobs(root: Path) -> list[int]:
+    """Per first-parent commit: listed files with new content that have to be read."""
+    found = []
+    repo, _ = open_repo(str(root))
+    assert repo is not None
+    try:
+        for step in TreeWalk(repo).walk(first_parent_commits(repo)):
+            found.append(sum(1 for p in step.changed if file_kind(p) != "other"))
+    finally:
+        repo.close()
+    return found
+
+
+def test_each_commit_analyses_only_the_blobs_it_changed_and_a_second_run_none(
+    repo: Path, engine: Engine, tmp_path: Path
+) -> None:
+    expected = _changed_blobs(repo)
+    store = str(tmp_path / "store.sqlite3")
+    runs = []
+    for _ in range(2):
+        opened, _ = open_repo(str(repo))
+        assert opened is not None
+        with open_records_cache(store, fingerprint(engine), quiet=True) as cache:
+            blobs = BlobRecords(opened, engine, cache)
+            runs.append([(s.evaluated, s.remade) for s in blobs.walk(first_parent_commits(opened))])
+        opened.close()
+    first, second = runs
+    assert [evaluated for evaluated, _ in first] == expected
+    assert sum(expected) > 20
+    assert second == [(0, 0)] * len(expected)  # every record, variants too, from the cache
+
+
+def _full_evaluation(root: Path, engine: Engine) -> dict[str, tuple[str, list]]:
+    """Every commit's tree listed (`git ls-tree`) and analysed from scratch, files in path
+    order: where each milestone first holds, and its evidence there."""
+    opened, _ = open_repo(str(root))
+    assert opened is not None
+    first: dict[str, tuple[str, list]] = {}
+    try:
+        for commit in first_parent_commits(opened):
+            tree = {}
+            for item in _git(root, "ls-tree", "-r", "-z", commit.sha).split("\0"):
+                if item:
+                    meta, path = item.split("\t", 1)
+                    mode, _kind, blob = meta.split()
+                    if mode not in ("160000", "120000"):
+                        tree[path] = blob
+            files = {}
+            for path, blob in sorted(_listed(tree).items()):
+                files[path] = analyze_bytes(path, opened.odb.stream(bytes.fromhex(blob)).read())
+            git = GitFacts(is_repo=False, tracked=sorted(tree))
+            for milestone in engine.evaluate(WorkspaceFacts(str(root), files, git)).milestones:
+                evidence = [(e.path, e.span.line + 1) for e in milestone.evidence]
+                first.setdefault(milestone.id, (commit.sha, evidence))
+    finally:
+        opened.close()
+    return first
+
+
+def test_milestones_commits_and_evidence_equal_a_full_evaluation_of_each_commit(
+    repo: Path, engine: Engine
+) -> None:
+    history = replay_history(str(repo), engine.roadmap, engine=engine)
+    assert history.error is None
+    replayed = {
+        found.id: (found.commit, found.evidence)
+        for found in history.milestones
+        if found.evidence and found.evidence[0][0] != GIT_EVIDENCE
+    }
+    expected = _full_evaluation(repo, engine)
+    assert replayed == expected
+    assert len(expected) >= 10
+    assert history.counters.revalidated + history.counters.remade > 0  # names moved across files
+
+
+def test_the_first_parent_line_read_from_one_git_log_equals_a_diff_per_commit(
+    repo: Path,
+) -> None:
+    opened, _ = open_repo(str(repo))
+    assert opened is not None
+    try:
+        commits = first_parent_commits(opened)
+        walks = [
+            [
+                (s.commit.sha, dict(s.listed), set(s.changed), set(s.removed), list(s.tracked))
+                for s in TreeWalk(opened).walk(commits, start)
+            ]
+            for start in (None, empty_tree(opened))  # one `git log`; a diff-tree each
+        ]
+    finally:
+        opened.close()
+    assert walks[0] == walks[1] and len(walks[0]) == len(commits)
