@@ -212,6 +212,22 @@ def keys(keystrokes: int) -> tuple[dict[str, Any], int]:
     return out, len(app.read_text().splitlines())
 
 
+def revision() -> str:
+    """The commit measured, and whether the work tree differed from it."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
     log: dict[str, Any] = {
@@ -219,6 +235,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "quick": args.quick,
         "rounds": args.rounds,
         "command": "make bench-quick" if args.quick else "make bench-perf",
+        "revision": revision(),
         "floors": {},
         "runs": {},
         "notes": [],
