@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 EXAMPLE := examples/flask-learner
 RUN_DIR := .build/run
 
-.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench bench-lessons bench-perf fuzz docs clean
+.PHONY: run test venv lint unit test-lsp test-neovim test-browser test-vscode bench bench-lessons bench-perf bench-quick fuzz docs clean
 
 venv: $(STAMP)
 $(STAMP): pyproject.toml setup.py
@@ -67,12 +67,20 @@ bench-lessons: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/lessons_precision.py
 
-# Scans next to ast.parse, bandit and ruff on the Django sdist (downloaded with pip into
-# benchmarks/.work/), editor latency next to pylsp, history replay; writes its section of
-# benchmarks/RESULTS.md. Takes several minutes. Not part of `make test`.
+# Whole commands (scan cold and warm, serve new and reopened, history, keystrokes) next to
+# their floors, bandit, ruff --select S and pylsp, on the Django sdist (pip download into
+# benchmarks/.work/) and Flask's history; writes its section of benchmarks/RESULTS.md and the
+# raw JSON to benchmarks/.work/perf-log.json (`perf.py --from-log` renders it again).
+# Takes 15 minutes or more. Not part of `make test`.
 bench-perf: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/perf.py
+
+# The same harness on a small tree and a short generated history, in a minute or so;
+# prints the section without writing RESULTS.md.
+bench-quick: venv
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/perf.py --quick
 
 bench: bench-lessons bench-perf
 

@@ -5,7 +5,9 @@ The pipeline reports `(phase, done, total)` over the phases `listing`, `analysis
 fold: milestones and lessons). Each phase owns a share of the bar (`SHARES`, from
 the profile of a cold scan), so the bar reaches 100 % only when the fold is done.
 Beside it: the current phase, its rate, and the time left, estimated from the share
-of the bar covered so far.
+of the bar covered so far. A phase's total can grow as the pipeline learns more (kept
+records to re-check once the workspace key is known), so the bar never draws less than
+it already showed, and draws its last frame once.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def fraction(phase: str, done: int, total: int) -> float:
     if phase not in SHARES:
         return 0.0
     before = sum(SHARES[p] for p in _ORDER[: _ORDER.index(phase)])
-    part = 1.0 if total <= 0 else min(max(done / total, 0.0), 1.0)
+    # a total not known yet (0) is no progress within the phase
+    part = 0.0 if total <= 0 else min(max(done / total, 0.0), 1.0)
     return min(before + SHARES[phase] * part, 1.0)
 
 
@@ -38,10 +41,16 @@ def clock_text(seconds: float) -> str:
 
 
 def render(
-    label: str, phase: str, done: int, total: int, elapsed: float, phase_elapsed: float
+    label: str,
+    phase: str,
+    done: int,
+    total: int,
+    elapsed: float,
+    phase_elapsed: float,
+    floor: float = 0.0,
 ) -> str:
-    """One frame of the bar (no carriage return)."""
-    share = fraction(phase, done, total)
+    """One frame of the bar (no carriage return); it shows at least `floor` (0..1)."""
+    share = max(fraction(phase, done, total), floor)
     filled = int(share * _WIDTH)
     text = f"{label} [{'#' * filled:<{_WIDTH}}] {int(share * 100):>3}% {phase}"
     if total > 0:
@@ -65,8 +74,12 @@ class PhaseBar:
         self.last_draw = -1.0
         self.width = 0
         self.drawn = False
+        self.shown = 0.0  # the largest share drawn so far
+        self.ended = False
 
     def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.ended:
+            return
         now = self.clock()
         if phase != self.phase:
             self.phase, self.phase_start = phase, now
@@ -74,7 +87,9 @@ class PhaseBar:
         if not final and now - self.last_draw < _REDRAW_S:
             return
         self.last_draw = now
-        frame = render(self.label, phase, done, total, now - self.start, now - self.phase_start)
+        elapsed, phase_elapsed = now - self.start, now - self.phase_start
+        frame = render(self.label, phase, done, total, elapsed, phase_elapsed, self.shown)
+        self.shown = max(self.shown, fraction(phase, done, total))
         pad = " " * max(self.width - len(frame), 0)  # rub out a longer frame's tail
         self.width = len(frame)
         self.stream.write(f"\r{frame}{pad}")
@@ -86,6 +101,7 @@ class PhaseBar:
 
     def finish(self) -> None:
         """End the bar's line (once), so what follows starts on its own line."""
+        self.ended = True
         if self.drawn:
             self.stream.write("\n")
             self.stream.flush()

@@ -258,7 +258,7 @@ class MilestoneLog:
             for path in paths - set(lessons):
                 lessons[path] = state.lessons.get(path, [])
                 silenced[path] = state.silenced.get(path, [])
-        fixed = self.sync_lessons(lessons, silenced, at_head, lambda p: state.facts(p) is not None)
+        fixed = self.sync_lessons(lessons, silenced, at_head, state.has)
         if new or sha != self._evidence_head:
             self._evidence_head = sha
             if sha is not None:
@@ -266,7 +266,7 @@ class MilestoneLog:
         return new, fixed
 
     def _on_disk_only(self, state: WorkspaceState, path: str) -> bool:
-        if state.facts(path) is not None or not self.workspace:
+        if state.has(path) or not self.workspace:
             return False
         return os.path.lexists(os.path.join(self.workspace, *path.split("/")))
 
@@ -280,10 +280,10 @@ class MilestoneLog:
         def commit(path: str) -> str | None:
             if path == GIT_EVIDENCE:
                 return sha
-            facts = state.facts(path)
-            if sha is None or facts is None or state.broken(path) is not None:
+            digest = state.digest(path)
+            if sha is None or digest is None or state.broken(path) is not None:
                 return None
-            return sha if content.holds(sha, path, facts.digest) else None
+            return sha if content.holds(sha, path, digest) else None
 
         return commit
 

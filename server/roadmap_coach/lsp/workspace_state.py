@@ -1,12 +1,16 @@
-"""What the server knows about the workspace right now: per-file facts and engine
-results, the Git facts, the current milestones and each file's lessons.
+"""What the server knows about the workspace right now: every file's record (its part
+of the rules: `rules.records`), the full facts of editor buffers only, the Git facts,
+the current milestones and each file's lessons.
 
-A change re-analyses only the file that changed; the workspace-wide part
-(`Engine.combine`) folds the kept per-file results, and lessons are re-run only
-for files whose facts changed, unless something every lesson reads changed (the
-requirements, `.gitignore`, the set of files, Git's index). A file whose newest
-content does not parse keeps its last good facts, so nothing the learner achieved
-disappears while they are mid-typing.
+A change re-makes only the record of the file that changed; the workspace-wide part
+(`Engine.combine`) folds the kept records, and lessons are re-run only for files
+that changed, unless something every lesson reads changed (the requirements,
+`.gitignore`, the set of files, Git's index). When the workspace's paths or
+module-level names change, a kept record is re-checked (`Engine.still_valid`: its
+own questions asked again) and made again only when an answer moved, from the
+buffer's facts or, for a file nobody has open, from the file on disk. A file whose
+newest content does not parse keeps its last good record, so nothing the learner
+achieved disappears while they are mid-typing.
 
 Mutations run on one worker thread (the server's analysis executor); readers on
 the event loop only look up values that are replaced whole, never mutated.
@@ -14,23 +18,54 @@ the event loop only look up values that are replaced whole, never mutated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from roadmap_coach.analysis.facts import FileFacts, GitFacts, WorkspaceFacts
+from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
-from roadmap_coach.progress.lesson_lifecycle import silenced_security
+from roadmap_coach.analysis.workspace import analyze_file
+from roadmap_coach.progress.lesson_lifecycle import silenced_security, silences_security
+from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.context import select_findings
 from roadmap_coach.rules.matchers import Context
-from roadmap_coach.rules.symbols import signature
+from roadmap_coach.rules.records import FileRecord, slim_facts
+from roadmap_coach.rules.symbols import Summary, Symbols, signature
+
+Report = Callable[[int, int], None]  # (done, total) of the files evaluated
 
 
 @dataclass(slots=True)
 class Entry:
-    facts: FileFacts  # the last facts that could be read (kept through syntax errors)
-    result: FileResult
+    record: FileRecord | None  # None until it is first made (a buffer just opened)
+    summary: Summary | None  # the module-level names of the newest readable content
+    digest: str
+    kind: str
+    # the full facts: kept for editor buffers; a disk read's until its record is made
+    facts: FileFacts | None = None
+    editor: bool = False
     broken: str | None = None  # why the newest content could not be analysed
+    result: FileResult | None = None  # the record's part as `combine` takes it
+
+    @classmethod
+    def of_record(cls, record: FileRecord) -> Entry:
+        return cls(record, record.summary, record.digest, record.kind)
+
+    def folded(self) -> FileResult:
+        if self.result is None:
+            record = self.record
+            self.result = (
+                FileResult(record.evidence, record.contribution)
+                if record is not None
+                else FileResult()
+            )
+        return self.result
+
+    def slim(self) -> FileFacts | None:
+        if self.facts is not None:
+            return self.facts
+        return self.record.slim if self.record is not None else None
 
 
 @dataclass(slots=True)
@@ -63,13 +98,17 @@ class WorkspaceState:
         self.disabled: frozenset[str] = frozenset()
         self.hints = "all"
         self.analyses = 0  # files analysed since start (a debug counter)
+        self.records_made = 0  # records made here from facts (a debug counter)
         self.loads = 0  # full scans loaded (the progress log syncs every file after one)
+        # set by the scan while its records are evaluated: `$/progress` of the lessons
+        self.report: Report | None = None
         self._context: WorkspaceContext | None = None
         self._paths: Context | None = None
         self._dirty: set[str] = set()
         self._all_dirty = True
-        self._results_stale = False
-        self._stale_results: set[str] = set()  # files whose engine result waits for a refresh
+        self._check_all = False  # every kept record is re-checked at the next refresh
+        self._check: set[str] = set()  # kept records to re-check
+        self._stale_results: set[str] = set()  # files whose record waits for a refresh
 
     # -- inputs ------------------------------------------------------------------
     def put(self, path: str, data: bytes) -> bool:
@@ -81,7 +120,7 @@ class WorkspaceState:
             facts = FileFacts(
                 path=path, kind="other", error=f"could not analyse ({type(exc).__name__})"
             )
-        return self.accept(facts)
+        return self.accept(facts, editor=True)
 
     def put_disk(self, path: str, analysed: FileFacts | str) -> bool:
         """What a re-read of the file on disk gave: facts, or why the file is left out."""
@@ -90,58 +129,91 @@ class WorkspaceState:
             return self.remove(path)
         return self.accept(analysed)
 
-    def accept(self, facts: FileFacts) -> bool:
+    def accept(self, facts: FileFacts, *, editor: bool = False) -> bool:
         old = self.entries.get(facts.path)
         if old is not None and _unreadable(facts):
             changed = old.broken != facts.error
             old.broken = facts.error
+            old.editor = editor
             return changed
-        if (
-            old is not None
-            and old.broken is None
-            and facts.digest
-            and old.facts.digest == facts.digest
-        ):
+        if old is not None and old.broken is None and facts.digest and old.digest == facts.digest:
+            if editor and old.facts is None:
+                old.facts = facts  # the same content, now a buffer: keep what the keys need
+            elif not editor and old.record is not None and facts.path not in self._stale_results:
+                old.facts = None  # a buffer closed: its record is all that is kept
+            old.editor = editor
             return False
-        return self.put_facts(facts)
+        return self.put_facts(facts, editor=editor)
 
-    def put_facts(self, facts: FileFacts) -> bool:
+    def put_facts(self, facts: FileFacts, *, editor: bool = False) -> bool:
         old = self.entries.get(facts.path)
-        self.entries[facts.path] = Entry(facts, old.result if old else FileResult())
-        if old is None or signature(old.facts) != signature(facts):
+        summary = signature(facts)
+        entry = Entry(
+            old.record if old is not None else None,
+            summary,
+            facts.digest,
+            facts.kind,
+            facts,
+            editor,
+            result=old.result if old is not None else None,
+        )
+        self.entries[facts.path] = entry
+        if old is None or old.summary != summary:
             # a new file, or new module-level names that other files' matchers follow
-            # (`from app import db`): every result is recomputed at the next refresh,
-            # against a matcher context that already holds these facts
+            # (`from app import db`): every kept record is re-checked at the next refresh,
+            # against a matcher context that already holds these names
             self._paths_changed()
-        else:
-            if facts.kind != "python" or old.facts.kind != "python":
-                self._context = None
-            # the rules run after the lessons are published (`refresh_milestones`), so
-            # a keystroke's diagnostics never wait for the checkpoints
-            self._stale_results.add(facts.path)
+        elif facts.kind != "python" or old.kind != "python":
+            self._context = None
+        # the rules run after the lessons are published (`refresh_milestones`), so
+        # a keystroke's diagnostics never wait for the checkpoints
+        self._stale_results.add(facts.path)
         self._dirty.add(facts.path)
         return True
 
     def remove(self, path: str) -> bool:
         if self.entries.pop(path, None) is None:
             return False
+        self._stale_results.discard(path)
         self._paths_changed()
         self._dirty.add(path)
         return True
 
-    def load(self, ws: WorkspaceFacts, keep: Iterable[str] = ()) -> None:
-        """A full scan's facts; `keep` are files whose editor buffer is newer than the disk."""
+    def load(
+        self,
+        records: dict[str, FileRecord],
+        git: GitFacts,
+        keep: Iterable[str] = (),
+        *,
+        engine: Engine | None = None,
+    ) -> None:
+        """A full scan's records (made by `engine`, valid in the workspace the scan saw);
+        `keep` are files whose editor buffer is newer than the disk."""
         kept = {p: self.entries[p] for p in keep if p in self.entries}
-        gone = set(self.entries) - set(ws.files) - set(kept)
+        gone = set(self.entries) - set(records) - set(kept)
         self.entries = {}
-        for path, facts in ws.files.items():
+        for path, record in records.items():
             if path not in kept:
-                self.entries[path] = Entry(facts, FileResult())
+                self.entries[path] = Entry.of_record(record)
         self.entries.update(kept)
-        self.git = ws.git
+        self._stale_results &= set(self.entries)
+        self.git = git
         self.loads += 1
         self._dirty |= gone
-        self._paths_changed()
+        self._context = None
+        self._paths = None
+        self._all_dirty = True
+        if engine is not None and engine is not self.engine:
+            self._made_by_another_engine()
+        elif all(
+            path in records and records[path].summary == entry.summary
+            for path, entry in kept.items()
+        ):
+            # the workspace the scan's records were made in, with the same names: only
+            # records kept from before it need a check
+            self._check |= set(kept)
+        else:
+            self._check_all = True
 
     def set_git(self, git: GitFacts) -> bool:
         if git == self.git:
@@ -154,8 +226,7 @@ class WorkspaceState:
 
     def set_engine(self, engine: Engine) -> None:
         self.engine = engine
-        self._results_stale = True
-        self._all_dirty = True
+        self._made_by_another_engine()
 
     def set_lesson_options(self, disabled: frozenset[str], hints: str) -> None:
         if (disabled, hints) != (self.disabled, self.hints):
@@ -170,19 +241,25 @@ class WorkspaceState:
         return delta
 
     def refresh_milestones(self, delta: Delta, *, force: bool = False) -> None:
-        """The engine's part: stale per-file results, then the workspace-wide combine."""
-        if self._results_stale:
-            self._results_stale = False
-            self._stale_results.clear()
-            self._paths = None  # built from this moment's files, not the ones before a put
-            for entry in self.entries.values():
-                entry.result = self._result(entry.facts)
-        for path in sorted(self._stale_results):
-            entry = self.entries.get(path)
+        """The engine's part: stale records, then the workspace-wide combine."""
+        entries = self.entries
+        stale = self._stale_results
+        if self._check_all or self._check:
+            checks = entries.keys() if self._check_all else self._check
+            for path in sorted(p for p in checks if p not in stale and p in entries):
+                record = entries[path].record
+                if record is None or not self.engine.still_valid(record, self._matcher_context()):
+                    stale.add(path)
+            self._check_all = False
+            self._check = set()
+        for path in sorted(stale):
+            entry = entries.get(path)
             if entry is not None:
-                entry.result = self._result(entry.facts)
-        self._stale_results.clear()
-        milestones = self.engine.combine({p: e.result for p, e in self.entries.items()}, self.git)
+                self._make(path, entry)
+        stale.clear()
+        milestones = self.engine.combine({p: e.folded() for p, e in entries.items()}, self.git)
+        if self.report is not None:
+            self.report(1, 1)
         if force or not _same_milestones(milestones, self.milestones):
             delta.milestones_changed = True
         self.milestones = milestones
@@ -191,7 +268,8 @@ class WorkspaceState:
         """The lessons of every file whose inputs changed (what a keystroke waits for)."""
         delta = Delta()
         if self._context is None:
-            self._context = self.engine.context((e.facts for e in self.entries.values()), self.git)
+            slims = (e.slim() for e in self.entries.values())
+            self._context = self.engine.context((s for s in slims if s is not None), self.git)
             self._context.complete = self.loads > 0  # RC901 waits for the first scan
             self._all_dirty = True
         every = self._all_dirty or force
@@ -200,16 +278,24 @@ class WorkspaceState:
         )
         self._all_dirty = False
         self._dirty = set()
-        for path in sorted(targets):
+        # the milestones' combine, after the lessons, counts as one more file
+        report, total = self.report, len(targets) + 1
+        for done, path in enumerate(sorted(targets), 1):
+            if report is not None and done % 256 == 0:
+                report(done, total)
             entry = self.entries.get(path)
             hidden: list[LessonFinding] = []
             if entry is None:
                 found: list[LessonFinding] = []
             elif entry.broken is not None:
                 continue  # the last lessons stay until the file reads again
-            else:
+            elif entry.facts is not None:
                 found = self._lessons(entry.facts)
                 hidden = self._silenced(entry.facts)
+            elif entry.record is not None:
+                found, hidden = self._record_lessons(entry.record)
+            else:
+                found = []
             was_hidden = self.silenced.get(path, [])
             if found != self.lessons.get(path, []) or hidden != was_hidden or force:
                 delta.lessons[path] = found
@@ -224,9 +310,23 @@ class WorkspaceState:
                 self.silenced.pop(path, None)
         return delta
 
+    def has(self, path: str) -> bool:
+        """Is `path` a file of the workspace as the server knows it?"""
+        return path in self.entries
+
+    def digest(self, path: str) -> str | None:
+        """The content digest of the newest readable content of `path`."""
+        entry = self.entries.get(path)
+        return entry.digest if entry is not None else None
+
     def facts(self, path: str) -> FileFacts | None:
+        """The full facts of an editor buffer (other files keep their record only)."""
         entry = self.entries.get(path)
         return entry.facts if entry is not None else None
+
+    def record(self, path: str) -> FileRecord | None:
+        entry = self.entries.get(path)
+        return entry.record if entry is not None else None
 
     def broken(self, path: str) -> str | None:
         entry = self.entries.get(path)
@@ -234,19 +334,71 @@ class WorkspaceState:
 
     # -- internals -----------------------------------------------------------------
     def _paths_changed(self) -> None:
-        # Matchers may look at which files exist (a template named by render_template),
-        # so every result is recomputed; the facts themselves are kept.
+        # Matchers may look at which files exist (a template named by render_template)
+        # and follow names across modules: kept records are re-checked against the new
+        # context, and made again only where an answer moved.
         self._paths = None
         self._context = None
-        self._results_stale = True
+        self._check_all = True
 
-    def _result(self, facts: FileFacts) -> FileResult:
+    def _made_by_another_engine(self) -> None:
+        """Records of another roadmap say nothing under this one: every file is made
+        again, from its buffer or from the disk."""
+        self._paths = None
+        self._context = None
+        self._all_dirty = True
+        self._check_all = False
+        self._check = set()
+        for path, entry in list(self.entries.items()):
+            if entry.facts is None:
+                facts = self._read(path)
+                if facts is None:
+                    continue  # gone meanwhile: the watcher reports it
+                entry.facts = facts
+            self._stale_results.add(path)
+
+    def _read(self, path: str) -> FileFacts | None:
+        if self.root is None:
+            return None
+        self.analyses += 1
+        found = analyze_file(self.root, path)
+        return None if isinstance(found, str) or _unreadable(found) else found
+
+    def _matcher_context(self) -> Context:
         if self._paths is None:
-            self._paths = Context.of({p: e.facts for p, e in self.entries.items()})
+            symbols = Symbols()
+            for entry in self.entries.values():
+                symbols.add_summary(entry.summary)
+            self._paths = Context(frozenset(self.entries), symbols)
+        return self._paths
+
+    def _make(self, path: str, entry: Entry) -> None:
+        facts = entry.facts
+        if facts is None:  # a record that no longer stands, of a file nobody has open
+            facts = self._read(path)
+            if facts is None:
+                return  # keeps its last record until the watcher reports the file
+            if facts.digest != entry.digest:
+                self._dirty.add(path)  # changed on disk meanwhile: its lessons too
+                entry.digest, entry.kind = facts.digest, facts.kind
+        entry.record = self._record(facts)
+        entry.result = None
+        self.records_made += 1
+        if not entry.editor:
+            entry.facts = None  # the record is all the rules need of a file nobody edits
+
+    def _record(self, facts: FileFacts) -> FileRecord:
         try:
-            return self.engine.file_result(facts, self._paths)
+            return self.engine.record(facts, self._matcher_context())
         except Exception:  # a broken matcher must not cost the learner the other files
-            return FileResult()
+            return FileRecord(
+                facts.path,
+                facts.kind,
+                facts.digest,
+                facts.error,
+                signature(facts),
+                slim=slim_facts(facts),
+            )
 
     def _silenced(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None
@@ -258,6 +410,30 @@ class WorkspaceState:
             return self.engine.lessons_for(facts, self._context, self.disabled, self.hints)
         except Exception:
             return []
+
+    def _record_lessons(
+        self, record: FileRecord
+    ) -> tuple[list[LessonFinding], list[LessonFinding]]:
+        """`_lessons` and `_silenced`, from a record: each lesson runs once."""
+        assert self._context is not None
+        slim = record.slim
+        if slim is None:
+            return [], []
+        try:
+            found = self.engine.record_findings(record, self._context)
+            shown = select_findings(found, slim, set(self.disabled), self.hints)
+        except Exception:
+            return [], []
+        if not silences_security(slim, self.disabled):
+            return shown, []
+        hidden = []
+        for finding in found:
+            if not finding.code.startswith(SECURITY_PREFIXES):
+                continue
+            ignored = slim.ignores.get(finding.span.line, [])
+            if finding.code in self.disabled or finding.code in ignored or "ALL" in ignored:
+                hidden.append(finding)
+        return shown, sorted(hidden, key=lambda f: (f.span.line, f.span.col, f.code))
 
 
 def _same_milestones(a: list[Milestone], b: list[Milestone]) -> bool:

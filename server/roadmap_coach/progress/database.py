@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -108,7 +110,10 @@ def open_database(path: Path, busy_timeout: float) -> Opened:
     except OSError as exc:
         raise StoreError(_unwritable(path, exc)) from exc
     notice = None
-    damage = _header_damage(path)
+    # Reading the header opens and closes a file descriptor, and closing any descriptor
+    # of a file drops every POSIX lock this process holds on it, the locks of SQLite's
+    # own connections included. A file this process already has open was checked then.
+    damage = None if _open_here(path) else _header_damage(path)
     if damage is None:
         try:
             connection = _connect(path, busy_timeout)
@@ -129,10 +134,54 @@ def open_database(path: Path, busy_timeout: float) -> Opened:
         raise StoreError(describe(exc, path, busy_timeout)) from exc
 
 
+class _Tracked(sqlite3.Connection):
+    """A connection that says when it is closed (see `_open_here`)."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+# (device, inode) -> this process's connections on that file
+_OPEN: dict[tuple[int, int], weakref.WeakSet[_Tracked]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)  # a stat opens no descriptor
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
+
+
+def _open_here(path: Path) -> bool:
+    """Does this process hold a connection on `path` that is not closed?"""
+    key = _file_id(path)
+    if key is None:
+        return False
+    with _OPEN_LOCK:
+        return any(not c.closed for c in _OPEN.get(key, ()))
+
+
+def _remember(path: Path, connection: _Tracked) -> None:
+    key = _file_id(path)
+    if key is not None:
+        with _OPEN_LOCK:
+            _OPEN.setdefault(key, weakref.WeakSet()).add(connection)
+
+
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
     connection = sqlite3.connect(
-        str(path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        str(path),
+        timeout=busy_timeout,
+        isolation_level=None,
+        check_same_thread=False,
+        factory=_Tracked,
     )
+    _remember(path, connection)
     try:
         connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         _use_wal(connection, busy_timeout)

@@ -44,6 +44,7 @@ from roadmap_coach.rules.symbols import Summary
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
+_WRITE_ROWS = 512  # records made are written to the cache in transactions of this many
 
 
 @dataclass(slots=True)
@@ -316,6 +317,10 @@ class _Run:
                 decode_record(made_record) if isinstance(made_record, bytes) else made_record
             )
             counters.analysed += 1
+            if len(new_rows) >= _WRITE_ROWS and self.cache is not None:
+                # stored as they come: the encoded records are not all held at once
+                self.cache.put_many(new_rows)
+                new_rows = []
         valid: list[tuple[str, str]] = []
         for index in checks:
             progress.add(1)
@@ -449,15 +454,16 @@ class _Pooled(_Made):
         self.pool, self.jobs, self.engine, self.max_bytes = pool, jobs, engine, max_bytes
 
     def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        found: dict[int, bytes] = {}
+        seen: set[int] = set()
         try:
-            found = self.pool.records(ctx, done)
+            for index, blob in self.pool.records(ctx, done):
+                seen.add(index)
+                yield index, blob
         except (OSError, EOFError, RuntimeError):
             pass  # a worker lost: what it kept is analysed again here, the same way
         finally:
             self.pool.close()
-        yield from sorted(found.items())
-        missing = [job for job in self.jobs if job.index not in found]
+        missing = [job for job in self.jobs if job.index not in seen]
         if missing:
             analyser = Analyser(self.engine, self.max_bytes)
             for job in missing:

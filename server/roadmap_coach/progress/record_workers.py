@@ -201,12 +201,14 @@ class Pool:
                     done(len(batch))
         return results
 
-    def records(self, ctx: Context, done: Callable[[int], None] | None = None) -> dict[int, bytes]:
-        """Round 2: every worker makes the records of the files it kept."""
+    def records(
+        self, ctx: Context, done: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, bytes]]:
+        """Round 2: every worker makes the records of the files it kept; they are handed
+        on as they come, so the caller can store and drop the bytes batch by batch."""
         blob = pickle.dumps(ctx, protocol=5)
         for conn in self.conns:
             conn.send(("record", blob))
-        found: dict[int, bytes] = {}
         busy = set(self.conns)
         while busy:
             for ready in wait(list(busy)):
@@ -215,10 +217,9 @@ class Pool:
                 if kind == "recorded":
                     busy.discard(conn)
                     continue
-                found.update(batch)
                 if done is not None:
                     done(len(batch))
-        return found
+                yield from batch
 
     def close(self) -> None:
         conns, self.conns = self.conns, []

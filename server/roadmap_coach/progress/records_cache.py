@@ -3,13 +3,14 @@ progress store's SQLite file, for `scan`, the server and `history` alike.
 
 Tables (created here, in the store's file):
 
-- `records`: encoded records by `(path, id)`, where `id` is the content digest
-  (`analysis.files.content_digest`, for `scan` and the server), a Git blob id (for
-  `history`), or `other:<size>` for files known by name only; the cache does not care
-  which. Each row carries the `fingerprint` it was made under (analyser + rules source,
-  roadmap, lessons, Python version: `fingerprint`), the workspace key it was last made
-  or validated under (`wskey`, see `progress.evaluation`) and when it was last used.
-  A row of another fingerprint is never returned.
+- `records`: records encoded by `encode_record` (MessagePack) by `(path, id)`, where
+  `id` is the content digest (`analysis.files.content_digest`, for `scan` and the
+  server), a Git blob id (for `history`), or `other:<size>` for files known by name
+  only; the cache does not care which. Each row carries the `fingerprint` it was made
+  under (analyser, roadmap loader and rules source, roadmap, lessons, record encoding,
+  Python version: `fingerprint`), the workspace key it was last made or validated
+  under (`wskey`, see `progress.evaluation`) and when it was last used. A row of
+  another fingerprint is never returned.
 - `record_stat`: per workspace root and file, the (size, mtime_ns) last seen and the
   content digest it had, so an unchanged file costs a stat and no read. A file
   modified within the last two seconds is never entered (Git's "racy" rule, applied
@@ -43,6 +44,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from roadmap_coach import __version__
 from roadmap_coach.progress.database import StoreError, describe, open_database
 from roadmap_coach.progress.store import default_store_path
@@ -55,7 +58,9 @@ BUSY_TIMEOUT_S = 0.5  # a scan waits this long for another writer, then goes on 
 MAX_ROWS = 200_000  # ~30 Django-sized workspaces, or a long history's unique blobs
 _TOUCH_AFTER_S = 86_400  # a read refreshes a row's use time at most once a day
 _CHUNK = 400  # keys per query: under SQLite's variable limit (2 variables per key)
-PICKLE_PROTOCOL = 5
+PICKLE_PROTOCOL = 5  # the small per-root rows (scan_state); records use `encode_record`
+# the records' encoding, part of the fingerprint: rows of another encoding are never read
+RECORD_CODEC = "msgpack-1"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -90,15 +95,23 @@ CREATE TABLE IF NOT EXISTS scan_state (
 Key = tuple[str, str]  # (path, content digest | blob id | "other:<size>")
 
 
+# MessagePack typed by `FileRecord`'s own annotations (msgspec): on every record of
+# Django 5.2 it encoded 4-5x and decoded ~2.4x faster than pickle, for 1.6x the bytes
+# (field names are written out), and a decoded record is equal to the one encoded
+_ENCODER = msgspec.msgpack.Encoder()
+_DECODER = msgspec.msgpack.Decoder(FileRecord)
+
+
 def encode_record(record: FileRecord) -> bytes:
-    return pickle.dumps(record, protocol=PICKLE_PROTOCOL)
+    """The one encoding of a record: the cache's rows, the workers' answers (and the
+    server's and `history`'s records)."""
+    return _ENCODER.encode(record)
 
 
 def decode_record(blob: bytes) -> FileRecord:
-    found = pickle.loads(blob)
-    if not isinstance(found, FileRecord):
-        raise TypeError("not a record")
-    return found
+    """The record `encode_record` gave; raises `msgspec.DecodeError` (a `ValueError`)
+    on anything else."""
+    return _DECODER.decode(blob)
 
 
 def _source_digest(package: str) -> str:
@@ -116,14 +129,18 @@ def _source_digest(package: str) -> str:
     return digest.hexdigest()
 
 
+# whose source a record depends on: the roadmap's loader and schema decide what the
+# matchers are given, as much as the analyser and the rules decide what they find
+SOURCE_PACKAGES = ("roadmap_coach.analysis", "roadmap_coach.roadmap", "roadmap_coach.rules")
 _SOURCES: dict[str, str] = {}
 
 
 def fingerprint(engine: Engine) -> str:
-    """Changes whenever a record could: the analyser's and the rules' source, the
-    roadmap (shipped and course checkpoints), the lessons, the Python version."""
+    """Changes whenever a record could: the analyser's, the roadmap loader's and the
+    rules' source, the roadmap (shipped and course checkpoints), the lessons, the
+    records' encoding, the Python version."""
     if not _SOURCES:
-        for package in ("roadmap_coach.analysis", "roadmap_coach.rules"):
+        for package in SOURCE_PACKAGES:
             _SOURCES[package] = _source_digest(package)
     digest = hashlib.blake2b(digest_size=12)
     for package in sorted(_SOURCES):
@@ -132,6 +149,7 @@ def fingerprint(engine: Engine) -> str:
     for lesson in engine.lessons:
         kind = type(lesson)
         digest.update(f"{kind.__module__}.{kind.__qualname__}:{lesson.code}".encode())
+    digest.update(RECORD_CODEC.encode())
     major, minor = sys.version_info[:2]
     return f"py{major}.{minor}:{__version__}:{digest.hexdigest()}"
 

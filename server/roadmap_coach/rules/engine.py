@@ -7,6 +7,7 @@ server keeps one result per file and recomputes only the file that changed;
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -92,7 +93,8 @@ def _sorted(evidence: Iterable[Evidence]) -> list[Evidence]:
         key = (e.path, e.span.line, e.span.col)
         if key not in unique or (e.teaches and not unique[key].teaches):
             unique[key] = e  # the alternative that says what this line teaches wins
-    return [unique[k] for k in sorted(unique)][:MAX_EVIDENCE]
+    # the first few of a large workspace's hits, without sorting them all
+    return [unique[k] for k in heapq.nsmallest(MAX_EVIDENCE, unique)]
 
 
 class Engine:
@@ -152,12 +154,23 @@ class Engine:
 
     # -- the workspace ------------------------------------------------------------
     def combine(self, results: Mapping[str, FileResult], git: GitFacts) -> list[Milestone]:
+        # each evidence key's hits across the files, in file order, gathered in one pass
+        by_key: dict[str, list[Evidence]] = {}
+        for result in results.values():
+            for key, found in result.evidence.items():
+                known = by_key.get(key)
+                if known is None:
+                    by_key[key] = list(found)
+                else:
+                    known.extend(found)
         achieved: dict[str, list[Evidence]] = {}
         for checkpoint in self.order:
             hits: list[Evidence] = []
             for index, matcher in enumerate(checkpoint.detect):
                 hits.extend(
-                    self._combine_one(f"{checkpoint.id}#{index}", matcher, results, git, achieved)
+                    self._combine_one(
+                        f"{checkpoint.id}#{index}", matcher, results, git, achieved, by_key
+                    )
                 )
             if hits:
                 achieved[checkpoint.id] = _sorted(hits)
@@ -174,16 +187,22 @@ class Engine:
         results: Mapping[str, FileResult],
         git: GitFacts,
         achieved: Mapping[str, list[Evidence]],
+        by_key: Mapping[str, list[Evidence]] | None = None,
     ) -> list[Evidence]:
         if matcher.kind not in WORKSPACE_KINDS:  # per file: the files' evidence, unioned
-            hits = [e for r in results.values() for e in r.evidence.get(key, [])]
+            if by_key is not None:
+                hits = list(by_key.get(key, ()))
+            else:
+                hits = [e for r in results.values() for e in r.evidence.get(key, [])]
             minimum = int(matcher.conditions.get("min_count", 1))
             return hits if len(hits) >= minimum else []
         view = WorkspaceView(
             lambda: [r.contribution for r in results.values()],
             git,
             achieved,
-            lambda part_key, part: self._combine_one(part_key, part, results, git, achieved),
+            lambda part_key, part: self._combine_one(
+                part_key, part, results, git, achieved, by_key
+            ),
         )
         return WORKSPACE_MATCHERS.implementations[matcher.kind](key, matcher, view)
 
@@ -294,6 +313,15 @@ class Engine:
         slim = record.slim
         if slim is None:
             return []
+        found = self.record_findings(record, context)
+        return select_findings(found, slim, set(disabled), hints, silenced)
+
+    def record_findings(self, record: FileRecord, context: WorkspaceContext) -> list[LessonFinding]:
+        """Every lesson's findings for a record, in lesson order, before silencing and caps
+        (what the lessons' `check` gives for the file's full facts)."""
+        slim = record.slim
+        if slim is None:
+            return []
         found = list(record.lessons)
         for position, lesson in enumerate(self.lessons):
             if not lesson.reads_workspace:
@@ -303,7 +331,7 @@ class Engine:
             except Exception as exc:  # one broken lesson must not hide the others
                 found.append((position, _lesson_failure(lesson, slim, exc)))
         found.sort(key=lambda item: item[0])  # lesson order, as `lessons_for` gives them
-        return select_findings([f for _, f in found], slim, set(disabled), hints, silenced)
+        return [f for _, f in found]
 
     def evaluate(
         self, ws: WorkspaceFacts, *, disabled: Iterable[str] = (), hints: str = "all"

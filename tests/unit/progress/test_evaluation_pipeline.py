@@ -165,3 +165,20 @@ def test_every_file_is_cached_including_one_with_a_secret(roadmap: Roadmap, tmp_
     assert secret.encode() not in store.read_bytes()
     for side in store.parent.glob("store.sqlite3-*"):
         assert secret.encode() not in side.read_bytes()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_records_are_stored_batch_by_batch_as_they_are_made(
+    workers: int, roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.progress import evaluation
+
+    monkeypatch.setattr(evaluation, "_WRITE_ROWS", 3)  # many small transactions
+    root = copy_of("projects/django-polls", tmp_path)
+    store = tmp_path / "store.sqlite3"
+    expected = scan_json(root, roadmap, None, workers=0)
+    assert scan_json(root, roadmap, store, workers=workers) == expected
+    aged(root, seconds=60)  # every file read again: each record must come from the cache
+    touched = counters(root, roadmap, store)
+    assert touched["analysed"] == 0 and touched["cache_hits"] == touched["listed"] > 3
+    assert scan_json(root, roadmap, store, workers=0) == expected

@@ -123,6 +123,10 @@ async def debug_stats(
     return {
         "analyses": pipeline.state.analyses,
         **pipeline.stats,
+        "recordsMade": pipeline.state.records_made,
+        "scanAnalysed": scanner.analysed,
+        "scanCached": scanner.cached,
+        "scanStatHits": scanner.stat_hits,
         "files": len(pipeline.state.entries),
         "openDocuments": len(documents.open_paths),
         "milestones": [m.id for m in pipeline.state.milestones],

@@ -1,9 +1,15 @@
 """The workspace scan, in the background with `$/progress` work-done progress.
 
-Git is read first (a fast read, so Git milestones show at once), then every file is
-analysed on a worker thread while the event loop keeps answering requests; open
-editor buffers stay newer than what the scan reads from disk. The learner (or the
-client) can cancel it; `roadmapCoach.recheck` starts a new one.
+Git is read first (a fast read, so Git milestones show at once), then the evaluation
+pipeline (`progress.evaluation`) lists the files and makes or finds every file's
+record on a worker thread while the event loop keeps answering requests, through the
+records cache in the progress store (an unchanged file costs a stat); open editor
+buffers stay newer than what the scan reads from disk. The learner (or the client)
+can cancel it; `roadmapCoach.recheck` starts a new one.
+
+`$/progress` percentages follow the pipeline's phases: listing 0–5, analysis 5–90,
+evaluation (the lessons and milestones of the records) 90–99, and 100 once they are
+published.
 """
 
 from __future__ import annotations
@@ -17,14 +23,17 @@ from collections.abc import Callable
 from lsprotocol import types
 from pygls.progress import Progress
 
-from roadmap_coach.analysis.facts import WorkspaceFacts
 from roadmap_coach.analysis.git_facts import read_git
-from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.pipeline import Pipeline
-from roadmap_coach.progress.facts_cache import StoreFactsCache
+from roadmap_coach.progress.evaluation import Counters, WorkspaceRecords, evaluate_workspace
+from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+from roadmap_coach.rules.engine import Engine
 
 REPORT_EVERY_S = 0.2
+# where each phase of the pipeline starts and ends on the `$/progress` bar
+PHASE_SPANS = {"listing": (0, 5), "analysis": (5, 90), "evaluation": (90, 99)}
+_MESSAGES = {"listing": "listing files", "analysis": "analysing files", "evaluation": "evaluating"}
 
 
 class ScanCancelled(Exception):
@@ -40,6 +49,7 @@ class WorkDone:
         self.cancel = cancel
         self._loop = asyncio.get_running_loop()
         self._last = 0.0
+        self._percent = 0
 
     async def begin(self, title: str) -> None:
         if self.token is None:
@@ -60,17 +70,31 @@ class WorkDone:
             ),
         )
 
-    def report_threadsafe(self, done: int, total: int) -> None:
-        """Called on the scan thread after each file; cancels the scan when asked to."""
-        if self.cancel.is_set():
+    def phase_threadsafe(self, phase: str, done: int, total: int) -> None:
+        """`progress.evaluation`'s callback (on the scan thread): the phase's share of the
+        bar; cancels the scan when asked to, until its records are being evaluated."""
+        if phase != "evaluation" and self.cancel.is_set():
             raise ScanCancelled
-        now = time.monotonic()
-        if self.token is None or (now - self._last < REPORT_EVERY_S and done < total):
+        if self.token is None:
             return
-        self._last = now
-        percent = 100 * done // max(total, 1)
+        start, end = PHASE_SPANS.get(phase, (0, 99))
+        percent = start + (end - start) * min(done, total) // total if total > 0 else start
+        now = time.monotonic()
+        if percent <= self._percent or (now - self._last < REPORT_EVERY_S and done < total):
+            return  # never backwards (a phase may learn of more work as it goes)
+        self._last, self._percent = now, percent
+        self._send(percent, _MESSAGES.get(phase, phase))
+
+    def finished(self, message: str) -> None:
+        """On the event loop, once everything is published: the bar is full."""
+        if self.token is not None:
+            self._percent = 100
+            value = types.WorkDoneProgressReport(message=message, percentage=100)
+            self.progress.report(self.token, value)
+
+    def _send(self, percent: int, message: str) -> None:
         value = types.WorkDoneProgressReport(
-            message=f"{done}/{total} files", percentage=percent, cancellable=True
+            message=message, percentage=percent, cancellable=percent < 90
         )
         self._loop.call_soon_threadsafe(self.progress.report, self.token, value)
 
@@ -101,6 +125,11 @@ class Scanner:
         self.token: str | None = None
         self._cancel: threading.Event | None = None
         self._ids = itertools.count(1)
+        # work done by the scans since start (debug counters): files analysed, records
+        # taken from the records cache, files whose digest came from a trusted stat
+        self.analysed = 0
+        self.cached = 0
+        self.stat_hits = 0
 
     def start(self) -> asyncio.Task[str]:
         self.stop()
@@ -126,13 +155,14 @@ class Scanner:
         self.token = token  # a cancel may come before pygls has registered the token
         work = WorkDone(self.progress, token, cancel)
         await work.begin("roadmap-coach: scanning the workspace")
+        engine = pipeline.engine
         try:
             git = await asyncio.to_thread(read_git, root)
             pipeline.stats["gitReads"] += 1
             await pipeline.update(lambda: pipeline.state.set_git(git))
             if cancel.is_set():
                 raise ScanCancelled
-            ws = await asyncio.to_thread(self._collect, root, work)
+            ws = await asyncio.to_thread(self._evaluate, root, engine, work)
         except ScanCancelled:
             work.end("scan cancelled")
             self.last_result = "cancelled"
@@ -141,17 +171,44 @@ class Scanner:
             work.end(f"scan failed ({type(exc).__name__})")
             self.last_result = f"failed: {exc}"
             return self.last_result
+        self._count(ws.counters)
         keep = self._open_paths()
-        await pipeline.update(lambda: pipeline.state.load(ws, keep))
+        state = pipeline.state
+
+        def load() -> None:
+            state.report = lambda done, total: work.phase_threadsafe("evaluation", done, total)
+            state.load(ws.records, ws.git, keep, engine=engine)
+
+        try:
+            await pipeline.update(load)
+        finally:
+            state.report = None
         pipeline.stats["scans"] += 1
-        self.last_result = f"{len(ws.files)} files, {len(pipeline.state.milestones)} milestones"
+        self.last_result = f"{len(ws.records)} files, {len(state.milestones)} milestones"
+        work.finished(self.last_result)
         work.end(self.last_result)
         return self.last_result
 
-    def _collect(self, root: str, work: WorkDone) -> WorkspaceFacts:
+    def _evaluate(self, root: str, engine: Engine, work: WorkDone) -> WorkspaceRecords:
+        """On a worker thread: every file's record, through the records cache of the
+        progress store when there is one (a cache that cannot be opened costs a parse
+        of every file, never the scan)."""
         store = self.pipeline.log.store
-        cache = StoreFactsCache(store) if store is not None else None
-        return collect_workspace(root, cache=cache, progress=work.report_threadsafe)
+        cache = None
+        if store is not None:
+            cache = open_records_cache(str(store.path), fingerprint(engine), quiet=True)
+        try:
+            ws = evaluate_workspace(root, engine, cache=cache, progress=work.phase_threadsafe)
+            ws.records  # noqa: B018 -- read while the cache is open
+        finally:
+            if cache is not None:
+                cache.close()
+        return ws
+
+    def _count(self, counters: Counters) -> None:
+        self.analysed += counters.analysed + counters.remade
+        self.cached += counters.cache_hits
+        self.stat_hits += counters.stat_hits
 
 
 def register(server: CoachServer, pipeline: Pipeline) -> Scanner:
