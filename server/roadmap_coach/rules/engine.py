@@ -87,7 +87,13 @@ def _ordered(checkpoints: Sequence[Checkpoint]) -> list[Checkpoint]:
     return order
 
 
-def _sorted(evidence: Iterable[Evidence]) -> list[Evidence]:
+def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
+    if len(evidence) > MAX_EVIDENCE:
+        # The first places lie in the first few files: each file gives at least one, so
+        # only hits in the MAX_EVIDENCE smallest paths can make the list (a large
+        # workspace has tens of thousands of hits for its commonest checkpoints).
+        first = set(heapq.nsmallest(MAX_EVIDENCE, {e.path for e in evidence}))
+        evidence = [e for e in evidence if e.path in first]
     unique: dict[tuple[str, int, int], Evidence] = {}
     for e in evidence:
         key = (e.path, e.span.line, e.span.col)

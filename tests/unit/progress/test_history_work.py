@@ -199,3 +199,28 @@ def test_the_first_parent_line_read_from_one_git_log_equals_a_diff_per_commit(
     finally:
         opened.close()
     assert walks[0] == walks[1] and len(walks[0]) == len(commits)
+
+
+def _rows(path: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        return int(raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def test_the_cli_writes_the_log_only_to_record(repo: Path, tmp_path: Path) -> None:
+    import sys
+
+    store = tmp_path / "store.sqlite3"
+
+    def history(*extra: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "roadmap_coach", "history", str(repo), "--store", str(store),
+             "--learner", "ada", "--format", "json", *extra],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+
+    history()
+    assert _rows(store, "records") > 0 and _rows(store, "events") == 0  # the log untouched
+    history("--record")
+    assert _rows(store, "events") > 0

@@ -15,6 +15,7 @@ published.
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import threading
 import time
@@ -179,10 +180,17 @@ class Scanner:
             state.report = lambda done, total: work.phase_threadsafe("evaluation", done, total)
             state.load(ws.records, ws.git, keep, engine=engine)
 
+        collector_was_on = gc.isenabled()
+        gc.disable()  # records are acyclic: a full collection over them would only cost time
         try:
             await pipeline.update(load)
         finally:
             state.report = None
+            # what the scan loaded lives as long as the session: later collections (a
+            # keystroke's) skip it; it is still freed by reference counting when replaced
+            gc.freeze()
+            if collector_was_on:
+                gc.enable()
         pipeline.stats["scans"] += 1
         self.last_result = f"{len(ws.records)} files, {len(state.milestones)} milestones"
         work.finished(self.last_result)
