@@ -165,18 +165,27 @@ def match_module_instance(key: str, m: Matcher, ws: WorkspaceView) -> list[Evide
     way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
     contributions = ws.contributions
     classes = with_import_names({name for c in contributions for name in c.classes})
+    candidates = [
+        (index, evidence, import_names(name))
+        for index, owner in enumerate(contributions)
+        for name, made_by, evidence in owner.instances
+        if made_by in classes
+    ]
+    if not candidates:
+        return []
+    # only who imports a candidate's names matters: a big workspace has tens of thousands
+    # of imports and a handful of candidates
+    wanted = {alias for _, _, aliases in candidates for alias in aliases}
     importers: dict[str, set[int]] = {}
     for index, c in enumerate(contributions):
         for name, _ in c.imports:
-            importers.setdefault(name, set()).add(index)
-    hits = []
-    for index, owner in enumerate(contributions):
-        for name, made_by, evidence in owner.instances:
-            if made_by in classes and any(
-                importers.get(alias, set()) - {index} for alias in with_import_names({name})
-            ):
-                hits.append(evidence)
-    return hits
+            if name in wanted:
+                importers.setdefault(name, set()).add(index)
+    return [
+        evidence
+        for index, evidence, aliases in candidates
+        if any(importers.get(alias, set()) - {index} for alias in aliases)
+    ]
 
 
 @workspace_kind("env_url")
