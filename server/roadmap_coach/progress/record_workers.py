@@ -156,6 +156,12 @@ def _chunks(jobs: Sequence[Job]) -> Iterator[list[Job]]:
         yield chunk
 
 
+def _stop(conn: Connection) -> None:
+    with contextlib.suppress(OSError):
+        conn.send(("stop", None))
+    conn.close()
+
+
 class Pool:
     """Worker processes that keep what they analysed until asked for the records."""
 
@@ -216,6 +222,9 @@ class Pool:
                 kind, batch = conn.recv()
                 if kind == "recorded":
                     busy.discard(conn)
+                    # its part is done: its memory goes back now, not with the slowest's
+                    self.conns.remove(conn)
+                    _stop(conn)
                     continue
                 if done is not None:
                     done(len(batch))
@@ -225,9 +234,7 @@ class Pool:
         conns, self.conns = self.conns, []
         procs, self.procs = self.procs, []
         for conn in conns:
-            with contextlib.suppress(OSError):
-                conn.send(("stop", None))
-            conn.close()
+            _stop(conn)
         for proc in procs:
             proc.join(timeout=5)
             if proc.is_alive():

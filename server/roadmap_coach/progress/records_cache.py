@@ -49,6 +49,7 @@ import msgspec
 from roadmap_coach import __version__
 from roadmap_coach.progress.database import StoreError, describe, open_database
 from roadmap_coach.progress.store import default_store_path
+from roadmap_coach.rules.matchers import Evidence
 from roadmap_coach.rules.records import FileRecord
 
 if TYPE_CHECKING:
@@ -111,7 +112,44 @@ def encode_record(record: FileRecord) -> bytes:
 def decode_record(blob: bytes) -> FileRecord:
     """The record `encode_record` gave; raises `msgspec.DecodeError` (a `ValueError`)
     on anything else."""
-    return _DECODER.decode(blob)
+    record = _DECODER.decode(blob)
+    _share_strings(record)
+    return record
+
+
+_set = object.__setattr__
+
+
+def _share_strings(record: FileRecord) -> None:
+    """One string object per evidence path and function name, as when the record was
+    made: the encoding writes out every occurrence, and decoded apart they made Django's
+    records take a third more memory. `Evidence` is frozen, but these objects were
+    decoded a moment ago and nothing else holds them yet."""
+    path = record.path
+    names: dict[str, str] = {}
+
+    def share(evidence: Evidence) -> None:
+        if evidence.path == path:
+            _set(evidence, "path", path)
+        function = evidence.function
+        if function is not None:
+            _set(evidence, "function", names.setdefault(function, function))
+
+    for hits in record.evidence.values():
+        for evidence in hits:
+            share(evidence)
+    contribution = record.contribution
+    for by_value in contribution.values.values():
+        for evidence in by_value.values():
+            share(evidence)
+    for evidence in contribution.classes.values():
+        share(evidence)
+    for pair in contribution.bases:
+        share(pair[1])
+    for pair in contribution.imports:
+        share(pair[1])
+    for triple in contribution.instances:
+        share(triple[2])
 
 
 def _source_digest(package: str) -> str:
