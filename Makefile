@@ -74,7 +74,7 @@ bench-lessons: venv
 # Takes 15 minutes or more. Not part of `make test`.
 bench-perf: venv
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python benchmarks/perf.py
+	$(BIN)/python benchmarks/perf.py --profile
 
 # The same harness on a small tree and a short generated history, in a minute or so;
 # prints the section without writing RESULTS.md.

@@ -47,10 +47,10 @@ def repository(work: Path, *, quick: bool, commits: int) -> tuple[Path, str]:
     target = work / f"generated-history-{commits}"
     if not (target / ".git").is_dir():
         generate(target, commits)
+    why = "quick mode" if quick else "no Flask repository was at hand"
     return target, (
         f"a generated repository ({commits} first-parent commits, one .py file changed or "
-        "added per commit; no Flask repository was at hand) — not the Flask repository of "
-        "the target"
+        f"added per commit; {why}) — not the Flask repository of the target"
     )
 
 

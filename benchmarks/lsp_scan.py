@@ -73,6 +73,7 @@ def time_scan(
         "wall_s": ended - initialize,  # initialize → $/progress end
         "from_spawn_s": ended - spawned,
         "message": (end["params"]["value"] or {}).get("message", ""),
+        "cpu_s": sampler.cpu_s,
         "peak_tree_mib": sampler.tree_mib,
         "peak_single_mib": sampler.largest_mib,
         "processes": sampler.processes,

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import history_input
 import lsp_latency
 import lsp_scan
+import perf_profile
 import perf_render
 import proc_tree
 
@@ -39,7 +40,7 @@ FLOORS = str(Path(__file__).parent / "floors.py")
 BIN = Path(sys.executable).parent
 PY = sys.executable
 DJANGO = "django==5.2.*"
-EDITS = ("inline", "line", "remove-line")
+EDITS = lsp_latency.EDITS
 PYLSP_OFF = [
     "autopep8", "flake8", "jedi_completion", "jedi_definition", "jedi_hover", "jedi_references",
     "jedi_signature_help", "jedi_symbols", "mccabe", "preload", "pycodestyle", "pydocstyle",
@@ -211,6 +212,22 @@ def keys(keystrokes: int) -> tuple[dict[str, Any], int]:
     return out, len(app.read_text().splitlines())
 
 
+def revision() -> str:
+    """The commit measured, and whether the work tree differed from it."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     WORK.mkdir(parents=True, exist_ok=True)
     log: dict[str, Any] = {
@@ -218,6 +235,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "quick": args.quick,
         "rounds": args.rounds,
         "command": "make bench-quick" if args.quick else "make bench-perf",
+        "revision": revision(),
         "floors": {},
         "runs": {},
         "notes": [],
@@ -251,8 +269,26 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         log["floors"]["history"], log["runs"]["history"] = history(repo, args.limit)
     if "keys" not in skip:
         log["runs"]["keys"], log["keys_file_lines"] = keys(args.keystrokes)
+    if args.profile:
+        log["profiles"] = profiles(tree, repo, args.limit, history="history" not in skip)
     log["load_end"] = list(os.getloadavg())
     return log
+
+
+def profiles(tree: Path, repo: Path, limit_s: float, *, history: bool) -> dict[str, Any]:
+    """The scans and `history` once more under cProfile (after the timed runs)."""
+    out: dict[str, Any] = {}
+    store = str(fresh(WORK / "profile-store.sqlite3"))
+    for key in ("scan_cold", "scan_warm"):  # the first fills the store the second reads
+        say(f"profile: {key}")
+        args = ["scan", "--format", "json", "--store", store, str(tree)]
+        out[key] = perf_profile.profile(args, WORK / f"{key}.prof", timeout_s=limit_s)
+    if history:
+        say("profile: history")
+        store = str(fresh(WORK / "profile-history.sqlite3"))
+        args = ["history", "--format", "json", "--store", store, str(repo)]
+        out["history"] = perf_profile.profile(args, WORK / "history.prof", timeout_s=limit_s)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,6 +303,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--skip", action="append", default=[], choices=["linters", "serve", "history", "keys"]
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="also run the scans and history under cProfile"
     )
     parser.add_argument("--work", help="where inputs and stores go (default benchmarks/.work)")
     parser.add_argument("--log", help="where the JSON goes (default WORK/perf-log.json)")

@@ -1,17 +1,21 @@
 """Wall time, CPU time and peak memory of a whole command, worker processes included.
 
-Two memory figures, because neither alone is the truth on Linux:
+Memory, two figures, because on Linux no one number is the truth for a process tree:
 
-- `peak_tree_mib`: sampled every few ms over the process and all its live
-  descendants: the largest sum, over the processes alive at one sample, of each one's
-  high-water mark (`VmHWM` in `/proc/<pid>/status`). Their peaks need not coincide,
-  so this leans high (never low, except for a process born and gone between two
-  samples); processes that ran one after another (a `git` per commit) are not added up.
-- `peak_single_mib`: the largest single process's peak, from `wait4`'s rusage (the
-  kernel's figure for the command and every descendant it waited for).
+- `peak_tree_mib`: the most the tree held at once. Every few ms the process and all its
+  live descendants are sampled, and their proportional set sizes (`Pss` in
+  `/proc/<pid>/smaps_rollup`: pages shared between processes, as a forkserver's workers
+  share their parent's, are split among them instead of counted in each) are added up;
+  the largest sum is kept (at least the largest single process's peak). A short spike
+  between two samples can be missed; processes that ran one after another (a `git` per
+  commit) are never added together.
+- `peak_single_mib`: the largest single process's peak resident set, exact: the
+  kernel's high-water marks (`VmHWM`, and `wait4`'s rusage for the command and the
+  descendants it waited for).
 
-CPU seconds come from `wait4` too (user + system of the command and its waited-for
-descendants), and barely move with the machine's load, unlike wall time.
+CPU seconds (user + system) of every process in the tree: each one's last sampled
+`/proc/<pid>/stat`, or `wait4`'s figure when larger (workers started by a forkserver
+are not the command's waited-for children, so `wait4` alone would leave them out).
 """
 
 from __future__ import annotations
@@ -27,16 +31,34 @@ from typing import IO, Any
 SAMPLE_S = 0.02  # every 20 ms: the sampler's own CPU stays small beside the command
 
 
-def vm_hwm_kib(pid: int) -> int:
-    """A process's peak resident set so far (0 when it is gone)."""
+def _status_kib(pid: int, field_name: str, file: str = "status") -> int:
     try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
+        text = Path(f"/proc/{pid}/{file}").read_text()
+    except OSError:  # gone, or not ours to read
         return 0
     for line in text.splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field_name):
             return int(line.split()[1])
     return 0
+
+
+def vm_hwm_kib(pid: int) -> int:
+    """A process's peak resident set so far (0 when it is gone)."""
+    return _status_kib(pid, "VmHWM:")
+
+
+def pss_kib(pid: int) -> int:
+    """A process's proportional set size now (0 when it is gone)."""
+    return _status_kib(pid, "Pss:", "smaps_rollup")
+
+
+def cpu_ticks(pid: int) -> int:
+    """User + system clock ticks a process has used (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 def descendants(pid: int) -> list[int]:
@@ -59,12 +81,13 @@ def descendants(pid: int) -> list[int]:
 
 @dataclass
 class TreeSampler:
-    """Samples the peaks of a process tree on a thread until `stop()`."""
+    """Samples a process tree on a thread until `stop()`."""
 
     pid: int
     interval_s: float = SAMPLE_S
-    peaks_kib: dict[int, int] = field(default_factory=dict)  # pid -> last VmHWM seen
-    tree_kib: int = 0  # the largest sum of VmHWM over the processes alive at one sample
+    peaks_kib: dict[int, int] = field(default_factory=dict)  # pid -> largest VmHWM seen
+    ticks: dict[int, int] = field(default_factory=dict)  # pid -> last CPU ticks seen
+    pss_peak_kib: int = 0  # the largest sum of Pss over the processes alive at one sample
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -74,13 +97,15 @@ class TreeSampler:
         return self
 
     def sample(self) -> None:
-        alive = 0
+        held = 0
         for pid in (self.pid, *descendants(self.pid)):
             hwm = vm_hwm_kib(pid)
-            if hwm:  # a high-water mark only grows: the last one read is the best
-                self.peaks_kib[pid] = max(hwm, self.peaks_kib.get(pid, 0))
-                alive += hwm
-        self.tree_kib = max(self.tree_kib, alive)
+            if not hwm:
+                continue
+            self.peaks_kib[pid] = max(hwm, self.peaks_kib.get(pid, 0))
+            self.ticks[pid] = max(cpu_ticks(pid), self.ticks.get(pid, 0))
+            held += pss_kib(pid)
+        self.pss_peak_kib = max(self.pss_peak_kib, held)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -93,12 +118,16 @@ class TreeSampler:
             self._thread.join()
 
     @property
-    def tree_mib(self) -> float:
-        return self.tree_kib / 1024
-
-    @property
     def largest_mib(self) -> float:
         return max(self.peaks_kib.values(), default=0) / 1024
+
+    @property
+    def tree_mib(self) -> float:
+        return max(self.pss_peak_kib / 1024, self.largest_mib)
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
 
     @property
     def processes(self) -> int:
@@ -110,7 +139,7 @@ class Measured:
     argv: list[str]
     returncode: int
     wall_s: float
-    cpu_s: float  # user + system, the command and the descendants it waited for
+    cpu_s: float  # user + system, every process of the tree
     peak_tree_mib: float
     peak_single_mib: float
     processes: int  # how many processes the sampler saw in the tree
@@ -158,7 +187,7 @@ def run(
         argv=[str(a) for a in argv],
         returncode=process.returncode,
         wall_s=wall,
-        cpu_s=usage.ru_utime + usage.ru_stime,
+        cpu_s=max(usage.ru_utime + usage.ru_stime, sampler.cpu_s),
         peak_tree_mib=max(sampler.tree_mib, single),
         peak_single_mib=max(single, sampler.largest_mib),
         processes=sampler.processes,

@@ -17,11 +17,12 @@ import signal
 import sys
 import time
 
+from roadmap_coach.progress.records_cache import open_records_cache
 from roadmap_coach.progress.store import Store
 
 LIFETIME_S = 60  # SIGALRM ends a child nobody killed (a failed test)
 SHARED = 40  # milestone ids every run competes for: first achieved wins, exactly once
-BIG, SMALL = "x" * 6_000, "y" * 200  # facts-cache rows: one spills onto overflow pages
+BIG, SMALL = b"x" * 6_000, b"y" * 200  # records-cache rows: one spills onto overflow pages
 
 
 def record(store_path: str, run: int, log_path: str) -> None:
@@ -32,6 +33,7 @@ def record(store_path: str, run: int, log_path: str) -> None:
 
     note("start")
     store = Store(store_path, learner="ann", busy_timeout=30)
+    cache = open_records_cache(store_path, "crash-test", quiet=True)
     note("open")
     workspace = f"/ws/{run % 3}"
     for i in range(1_000_000):
@@ -48,8 +50,9 @@ def record(store_path: str, run: int, log_path: str) -> None:
             shown = store.record_lesson("lesson-shown", "RC501", workspace, f"r{run}.py", i)
             note(f"L {workspace} r{run}.py {i} {int(shown)}")
         elif op == 3:
-            rows = [(f"k{run}.{i}.{n}", "facts-2", BIG if n == 0 else SMALL) for n in range(3)]
-            store.cache_put_many(rows)
+            rows = [(f"k{run}.{i}.{n}", "blob", BIG if n == 0 else SMALL, "") for n in range(3)]
+            if cache is not None:
+                cache.put_many(rows)  # type: ignore[arg-type]
             note(f"C {run}.{i}")
         else:
             found = [("RC501", line) for line in range(i - 3, i + 1, 2)]

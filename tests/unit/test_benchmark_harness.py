@@ -23,6 +23,7 @@ sys.path.insert(0, str(BENCH))
 import floors  # noqa: E402
 import history_input  # noqa: E402
 import perf  # noqa: E402
+import perf_profile  # noqa: E402
 import perf_render  # noqa: E402
 import proc_tree  # noqa: E402
 
@@ -236,7 +237,7 @@ def test_quick_run_on_a_tiny_tree_measures_every_command(tmp_path: Path, capsys:
     work = tmp_path / "work"
     log_file = work / "perf-log.json"  # the default place, under --work
     argv = ["--quick", "--tree", str(tree), "--work", str(work), "--commits", "3", "--no-write",
-            "--skip", "linters", "--skip", "keys"]  # fmt: skip
+            "--skip", "linters", "--skip", "keys", "--profile"]  # fmt: skip
     assert perf.main(argv) == 0
     printed = capsys.readouterr().out
     log = json.loads(log_file.read_text())
@@ -249,7 +250,30 @@ def test_quick_run_on_a_tiny_tree_measures_every_command(tmp_path: Path, capsys:
         assert runs[name]["peak_tree_mib"] > 0
     assert runs["serve_new"]["message"] == runs["serve_reopened"]["message"]
     assert "files" in runs["serve_new"]["message"]
+    for key in ("scan_cold", "scan_warm", "history"):  # each profiled, its functions named
+        assert log["profiles"][key]["top"], key
+    assert "### Where the time goes (profiles)" in printed
     assert "quick mode" in printed and "a generated repository (3 first-parent commits" in printed
     # the saved log renders the same section again
     assert perf.main(["--from-log", str(log_file), "--no-write"]) == 0
     assert capsys.readouterr().out == printed
+
+
+def _busy_loop() -> int:
+    return sum(i * i for i in range(200_000))
+
+
+def test_a_profile_names_the_functions_with_most_own_time() -> None:
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(_busy_loop)
+    got = perf_profile.summarise(pstats.Stats(profiler), top=3)
+    assert len(got["top"]) == 3
+    assert any("_busy_loop" in row["function"] or "<genexpr>" in row["function"]
+               for row in got["top"])  # fmt: skip
+    assert all(0 <= row["share"] <= 1 for row in got["top"])
+    lines = perf_profile.render({"scan_cold": got, "history": {"skipped": "stopped"}}, {})
+    text = "\n".join(lines)
+    assert "**scan_cold**" in text and "**history**: stopped" in text

@@ -21,7 +21,7 @@ from roadmap_coach.analysis import dependencies, encoding
 from roadmap_coach.analysis.env_settings import url_settings
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
 from roadmap_coach.analysis.python_facts import analyze_python
-from roadmap_coach.analysis.secret_values import holds_secret, mask_line
+from roadmap_coach.analysis.secret_values import mask_line
 
 MAX_LINES = 2_000
 MAX_LINE_CHARS = 500
@@ -211,9 +211,7 @@ def _python(facts: FileFacts, data: bytes) -> FileFacts:
         facts.error = UNDECODABLE
         facts.error_line = 0
         return facts
-    facts = analyze_python(facts.path, text, facts)
-    facts.sensitive = holds_secret(facts)
-    return facts
+    return analyze_python(facts.path, text, facts)  # marks `sensitive` too
 
 
 def _toml(facts: FileFacts, data: bytes) -> FileFacts:

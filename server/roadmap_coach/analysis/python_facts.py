@@ -35,6 +35,7 @@ from roadmap_coach.analysis.facts import (
     Subscript,
 )
 from roadmap_coach.analysis.file_roles import generator_of
+from roadmap_coach.analysis.secret_values import holds_secret
 
 MAX_LITERAL = 300
 TOO_DEEP = "too deeply nested to analyse"
@@ -148,40 +149,52 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
         facts.error = TOO_DEEP
     if again and facts.error is None and walker.blocks is not None:
         lines = walker.lines or _LINE_SPLIT.split(source)
-        incremental.MEMOS.put(
-            path, incremental.Memo(lines, facts, walker.blocks, incremental.lens(facts))
-        )
-    elif again:
+        end = incremental.lens(facts)
+        facts.sensitive = incremental.mark_sensitive(facts, walker.blocks, end)
+        incremental.MEMOS.put(path, incremental.Memo(lines, facts, walker.blocks, end))
+        return facts
+    if again:
         incremental.MEMOS.put(path, None)
+    facts.sensitive = holds_secret(facts)
     return facts
 
 
 def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
-    """Fill `facts` by walking only the changed block (see `python_incremental`);
-    False when the full path must run."""
+    """Fill `facts` by walking only the changed top-level statements (see
+    `python_incremental`); False when the full path must run."""
     memo = incremental.MEMOS.get(path)
     if memo is None:
         return False
     lines = _LINE_SPLIT.split(source)
-    index = incremental.changed_block(memo, lines)
-    if index is None:
+    region = incremental.changed_region(memo, lines)
+    if region is None:
         return False
-    block = memo.blocks[index]
-    stmt = incremental.parse_block(lines, block)
-    if stmt is None:
+    body = incremental.parse_region(lines, region)
+    if body is None:
         return False
     part = FileFacts(path=path, kind="python", module=facts.module)
     walker = _Walker(part, source)
     walker.lines = lines
+    walker.blocks = []
     module = walker.scopes[0]
-    module.names, module.built = dict(block.names), dict(block.built)  # type: ignore[arg-type]
+    before = memo.blocks[region.a]
+    module.names, module.built = dict(before.names), dict(before.built)
     try:
-        walker.visit(stmt)
+        walker.walk_statements(body)
     except RecursionError:
         return False
-    blocks = incremental.splice(memo, index, part, facts)
-    facts.preamble_end = memo.facts.preamble_end  # only the first statement's line sets it
-    incremental.MEMOS.put(path, incremental.Memo(lines, facts, blocks, incremental.lens(facts)))
+    later = memo.blocks[region.b + 1] if region.b + 1 < len(memo.blocks) else None
+    changed = incremental.names_changed(module.names, module.built, later)
+    incremental.mark_sensitive(part, walker.blocks, incremental.lens(part))
+    blocks = incremental.splice(memo, region, part, walker.blocks, changed, facts)
+    if blocks is None:
+        return False
+    facts.preamble_end = incremental.preamble_end(blocks)
+    facts.sensitive = any(block.sensitive for block in blocks)
+    memos = incremental.MEMOS
+    memos.put(path, incremental.Memo(lines, facts, blocks, incremental.lens(facts)))
+    memos.partial += 1
+    memos.statements += len(body)
     return True
 
 
@@ -224,13 +237,22 @@ class _Walker:
         self.functions: list[Function] = []
         self.handlers: list[Handler] = []
         self.lines: list[str] | None = None
+        # kept for re-walking single statements later (python_incremental): the blocks,
+        # and the module names the statement being walked reads, binds and sets
         self.blocks: list[incremental.Block] | None = None
+        self.reads: set[str] | None = None
+        self.binds: set[str] | None = None
+        self.sets: set[str] | None = None
 
     # -- resolution -------------------------------------------------------------
     def lookup(self, name: str) -> str:
         for scope in reversed(self.scopes):
             if name in scope.names:
+                if self.reads is not None and scope.kind == "module":
+                    self.reads.add(name)
                 return scope.names[name]
+        if self.reads is not None:
+            self.reads.add(name)
         return name
 
     def dotted(self, node: ast.AST) -> tuple[str, str] | None:
@@ -318,6 +340,8 @@ class _Walker:
             name = self.dotted(func)
             return Arg("call", name[1] if name else None, span, inner=self.inner(node, depth))
         if isinstance(node, ast.Name):
+            if self.reads is not None:
+                self.reads.add(node.id)
             for scope in reversed(self.scopes):
                 if node.id in scope.built:
                     built = scope.built[node.id]
@@ -374,6 +398,8 @@ class _Walker:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             return self.stringish(node.left) or self.stringish(node.right)
         if isinstance(node, ast.Name):
+            if self.reads is not None:
+                self.reads.add(node.id)
             return any(node.id in s.built for s in self.scopes)
         return False
 
@@ -398,13 +424,35 @@ class _Walker:
     # -- the walk -----------------------------------------------------------------
     def walk(self, tree: ast.Module) -> None:
         self.facts.preamble_end = _preamble_end(tree)
+        if self.blocks is None:
+            for stmt in tree.body:
+                self.visit(stmt)
+            return
+        self.walk_statements(tree.body)
+
+    def walk_statements(self, body: list[ast.stmt]) -> None:
+        """Walk top-level statements, noting each as a block to re-walk alone later."""
+        assert self.blocks is not None
         module = self.scopes[0]
-        for stmt in tree.body:
-            if self.blocks is not None:  # notes for re-walking one block later
-                self.blocks.append(
-                    incremental.block_of(stmt, self.facts, module.names, module.built)
-                )
+        for stmt in body:
+            before = incremental.lens(self.facts)
+            names, built = dict(module.names), dict(module.built)
+            self.reads, self.binds, self.sets = set(), set(), set()
             self.visit(stmt)
+            self.blocks.append(
+                incremental.Block(
+                    incremental.first_line(stmt),
+                    stmt.end_lineno or stmt.lineno,
+                    before,
+                    names,
+                    built,
+                    frozenset(self.reads),
+                    frozenset(self.binds),
+                    frozenset(self.sets),
+                    incremental.head_of(stmt),
+                )
+            )
+        self.reads = self.binds = self.sets = None
 
     def visit(self, node: ast.AST) -> None:
         kind = type(node)
@@ -446,6 +494,8 @@ class _Walker:
         return ".".join([*outer[-1:], name]) if outer else name
 
     def bind(self, name: str, value: str) -> None:
+        if self.binds is not None and len(self.scopes) == 1:
+            self.binds.add(name)
         self.scopes[-1].names[name] = value
 
     def visit_Import(self, node: ast.Import) -> None:
@@ -674,6 +724,8 @@ class _Walker:
                 self.facts.classes[-1].attrs[name] = shape
             if scope.kind == "function":
                 factories.note_assign(name, value, scope.made, self.dotted)
+            if self.sets is not None and scope.kind == "module":
+                self.sets.add(name)
             if shape.kind in _BUILT or shape.kind == "str":
                 # `query = "SELECT …"` then `cur.execute(query, params)` reads as the text
                 scope.built[name] = shape
@@ -717,6 +769,9 @@ class _Walker:
         self.children(node)
         if isinstance(node.target, ast.Name) and isinstance(node.op, ast.Add):
             scope = self.scopes[-1]
+            if self.sets is not None and self.reads is not None and scope.kind == "module":
+                self.sets.add(node.target.id)
+                self.reads.add(node.target.id)
             previous = scope.built.get(node.target.id)
             addition = self.arg(node.value)
             if previous is not None and previous.kind == "str" and addition.kind == "str":

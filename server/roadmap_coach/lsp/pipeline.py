@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from roadmap_coach.lsp.held_milestones import Held, HeldMilestones
 from roadmap_coach.lsp.milestone_log import Achieved, MilestoneLog
 from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
 from roadmap_coach.roadmap.loader import load_roadmap
@@ -66,6 +67,8 @@ class Pipeline:
         self.listen = Listeners()
         self.stats = {"scans": 0, "gitReads": 0, "updates": 0, "skippedLarge": 0}
         self.closed = False
+        # checkpoints evaluated once typing pauses (`update(hold=True)`)
+        self.held = HeldMilestones(self._evaluate)
         # Set once `initialized` has applied the settings and opened the store.
         self.ready = asyncio.Event()
 
@@ -81,20 +84,34 @@ class Pipeline:
         trigger: str | None = None,
         versions: Versions | None = None,
         force: bool = False,
+        hold: bool = False,
     ) -> None:
+        """`hold`: a keystroke while typing fast; the checkpoints wait for a pause."""
         if self.closed:
             return
+        if not hold:
+            # what typing held back is evaluated first, against the state it was made in
+            await self.held.flush()
         try:
             # Two turns on the analysis thread: the edited file's diagnostics are published
             # before the checkpoints are evaluated, so typing never waits for the rules.
             delta = await self.run(self._lessons_sync, mutate, force)
-            for on_lessons in self.listen.lessons:
-                on_lessons(delta, trigger, versions or {})
-            outcome = await self.run(self._milestones_sync, delta, force)
         except RuntimeError:  # the executor was shut down: the session is ending
             return
-        outcome.trigger = trigger
-        outcome.versions = versions or {}
+        for on_lessons in self.listen.lessons:
+            on_lessons(delta, trigger, versions or {})
+        if hold:
+            self.held.hold(delta, force, trigger, versions or {})
+            return
+        await self._evaluate(Held(delta, force, trigger, versions or {}))
+
+    async def _evaluate(self, held: Held) -> None:
+        try:
+            outcome = await self.run(self._milestones_sync, held.delta, held.force)
+        except RuntimeError:
+            return
+        outcome.trigger = held.trigger
+        outcome.versions = held.versions
         for on_milestones in self.listen.milestones:
             on_milestones(outcome)
 
@@ -156,5 +173,6 @@ class Pipeline:
 
     def close(self) -> None:
         self.closed = True
+        self.held.cancel()
         self.analyst.shutdown(wait=False, cancel_futures=True)
         self.log.close()  # the store serialises this with a write still in flight

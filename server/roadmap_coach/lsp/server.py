@@ -49,7 +49,7 @@ def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
         scanner.start()
 
     sync = text_sync.register(server, pipeline, adopt_root=adopt_root, saved=config.saved)
-    diagnostics.register(server, pipeline, settled=sync.settled)
+    diagnostics.register(server, pipeline, settled=sync.analysed)  # lessons only
     milestones.register(server, pipeline)
     requests.register(server, pipeline, settled=sync.settled)
     pages.register(server, pipeline)

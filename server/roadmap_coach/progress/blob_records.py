@@ -18,7 +18,8 @@ hash order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,8 @@ from roadmap_coach.analysis.files import analyze_bytes, file_kind
 from roadmap_coach.analysis.workspace import DEFAULT_MAX_BYTES
 from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.progress.tree_walk import TreeWalk
-from roadmap_coach.rules.engine import Engine
+from roadmap_coach.roadmap.models import Checkpoint, Roadmap
+from roadmap_coach.rules.engine import Engine, _dependencies
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord, Question, answers_digest
 from roadmap_coach.rules.symbols import Summary, Symbols, signature
@@ -69,6 +71,9 @@ class BlobRecords:
     ) -> None:
         self.repo = repo
         self.engine = engine
+        # what makes new records: `engine`, or after `narrow` one with fewer checkpoints
+        self.maker = engine
+        self.tag = ""  # which checkpoints `maker` evaluates, in the ids of its cache rows
         self.cache = cache
         self.trees = TreeWalk(repo)
         self.counters = BlobCounters()
@@ -94,6 +99,22 @@ class BlobRecords:
         finally:
             self.flush()
 
+    def narrow(self, done: set[str]) -> None:
+        """From now on, records need the evidence of the checkpoints not in `done` (and of
+        those they build on) only: `history` has placed the others. A record made so is
+        cached under an id that names the checkpoints it holds."""
+        roadmap = self.engine.roadmap
+        wanted = _closure(roadmap.checkpoints, {c.id for c in roadmap.checkpoints} - done)
+        tag = hashlib.blake2b(",".join(sorted(wanted)).encode(), digest_size=8).hexdigest()
+        if len(wanted) == len(roadmap.checkpoints) or tag == self.tag:
+            return
+        subset = tuple(c for c in roadmap.checkpoints if c.id in wanted)
+        self.maker = Engine(Roadmap(roadmap.title, roadmap.steps, subset), self.engine.lessons)
+        self.tag = tag
+
+    def _id(self, blob: str) -> str:
+        return f"{blob}|{self.tag}" if self.tag else blob
+
     def flush(self) -> None:
         if self.cache is not None and self._rows:
             self.cache.put_many(self._rows)
@@ -111,7 +132,7 @@ class BlobRecords:
                 state.forget(old)
                 summaries_changed |= old.summary is not None
         order = sorted(fresh)
-        found = self._known([(p, listed[p]) for p in order])
+        found = self._known([(p, self._id(listed[p])) for p in order])
         facts: dict[str, FileFacts] = {}
         summaries: dict[str, Summary | None] = {}
         for path in order:
@@ -133,7 +154,8 @@ class BlobRecords:
                 state.forget(old)
             known = found.get(path)
             if known is None:
-                record = self._make(path, listed[path], listed[path], ctx, facts.pop(path))
+                blob = listed[path]
+                record = self._make(path, blob, self._id(blob), ctx, facts.pop(path))
             else:
                 record = self._settle(path, listed[path], known, ctx)
             records[path] = record
@@ -159,7 +181,7 @@ class BlobRecords:
         if now == kept.answers:
             self.counters.cache_hits += 1
             return kept
-        variant = f"{blob}:{now}"
+        variant = f"{self._id(blob)}:{now}"
         found = self._known([(path, variant)]).get(path)
         if found is not None and self.engine.still_valid(found, ctx):
             self.counters.cache_hits += 1
@@ -197,7 +219,7 @@ class BlobRecords:
             self.counters.named += 1
         else:
             self.counters.evaluated += 1
-        record = self.engine.record(facts, ctx)
+        record = self.maker.record(facts, ctx)
         if not other:
             if self.memo is not None:
                 self.memo[(path, ident)] = record
@@ -215,6 +237,21 @@ class BlobRecords:
         if size > DEFAULT_MAX_BYTES:
             return FileFacts(path=path, kind="other", size=size, error="too large to analyse")
         return analyze_bytes(path, self.repo.odb.stream(binsha).read())
+
+
+def _closure(checkpoints: Sequence[Checkpoint], ids: set[str]) -> set[str]:
+    """`ids` and every checkpoint their clauses refer to (`achieved`, `inside`), so a
+    wanted checkpoint is evaluated exactly as the whole roadmap would."""
+    by_id = {c.id: c for c in checkpoints}
+    wanted: set[str] = set()
+    todo = list(ids)
+    while todo:
+        cid = todo.pop()
+        if cid in wanted or cid not in by_id:
+            continue
+        wanted.add(cid)
+        todo += sorted(_dependencies(by_id[cid].detect))
+    return wanted
 
 
 class _State:

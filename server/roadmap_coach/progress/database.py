@@ -71,12 +71,9 @@ CREATE TABLE IF NOT EXISTS silenced_lessons (
     shown INTEGER,
     PRIMARY KEY (learner, workspace, path, code, line)
 );
-CREATE TABLE IF NOT EXISTS facts_cache (
-    key TEXT PRIMARY KEY,
-    version TEXT NOT NULL,
-    facts TEXT NOT NULL
-);
 """
+# A store written before the records cache may hold a `facts_cache` table: nothing reads
+# it any more and it is left as it is (the records cache's tables are in records_cache.py).
 
 
 class StoreError(Exception):

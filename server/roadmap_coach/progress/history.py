@@ -170,11 +170,14 @@ class _Replay:
             for path in sorted(step.changed):
                 fold.put(step.records[path])
             git = GitFacts(is_repo=False, tracked=step.tracked)
+            known = len(self.found)
             self._note(step.commit, fold.milestones(git))
             self.lessons.observe(step, git)
             if wants_fixes:
                 for fix in self.lessons.fixed_in(step.commit):
                     self._lesson_fixed(step.commit, fix.path, fix.line - 1)
+            if len(self.found) > known:  # placed milestones need no more evidence
+                self.blobs.narrow(set(self.found))
             if progress is not None:
                 progress(index, len(commits))
         self._git_milestones(commits)

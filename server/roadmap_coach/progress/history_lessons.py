@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from roadmap_coach.analysis.facts import Commit, GitFacts
+from roadmap_coach.analysis.facts import Commit, FileFacts, GitFacts
 from roadmap_coach.progress.blob_records import Step
 from roadmap_coach.progress.chain import LESSON_FIXED, LESSON_SHOWN, LESSON_SUPPRESSED
 from roadmap_coach.progress.lesson_lifecycle import by_code, plan_lessons
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.rules.engine import Engine
-from roadmap_coach.rules.lessons.base import LessonFinding
+from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 
 Lines = list[tuple[str, int]]  # (code, 1-based line)
 
@@ -72,6 +72,11 @@ class LessonTracker:
     # (path, code) of lessons shown at some commit: only those can be fixed for credit
     # (one silenced from the start was never in front of the learner)
     shown: set[tuple[str, str]] = field(default_factory=set)
+    # the lessons' workspace context, kept while no file that shapes it (dependency
+    # files, `.gitignore`) changed and no path came or went
+    _context: WorkspaceContext | None = None
+    _tracked: list[str] = field(default_factory=list)
+    _shaping: set[str] = field(default_factory=set)
 
     def observe(self, step: Step, git: GitFacts) -> None:
         if not step.changed and not step.removed:
@@ -83,9 +88,17 @@ class LessonTracker:
         if not step.changed:
             return
         records = step.records
-        context = self.engine.context(
-            (slim for path in sorted(records) if (slim := records[path].slim) is not None), git
-        )
+        context = self._context
+        if (
+            context is None
+            or step.removed
+            or step.tracked != self._tracked
+            or any(path in self._shaping or _shapes(records[path].slim) for path in step.changed)
+        ):
+            slims = [slim for path in sorted(records) if (slim := records[path].slim) is not None]
+            context = self._context = self.engine.context(slims, git)
+            self._tracked = list(step.tracked)
+            self._shaping = {slim.path for slim in slims if _shapes(slim)}
         for path in sorted(step.changed):
             hidden: list[LessonFinding] = []
             shown = self.engine.record_lessons(records[path], context, silenced=hidden)
@@ -153,3 +166,16 @@ class LessonTracker:
             self.index.pop(path, None)
         else:
             self.index[path] = (by_code(found), by_code(hidden))
+
+
+def _shapes(slim: FileFacts | None) -> bool:
+    """Does this file give the lessons' context more than its path (`add_to_context`)?"""
+    if slim is None:
+        return False
+    return bool(
+        slim.path == ".gitignore"
+        or slim.kind == "requirements"
+        or slim.path.endswith(("requirements.txt", "pyproject.toml"))
+        or slim.requirements
+        or slim.extras
+    )

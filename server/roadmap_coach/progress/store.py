@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -205,41 +205,6 @@ class Store(LessonStore):
         with self._read() as conn:
             row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return (row[0], row[1]) if row else (0, GENESIS)
-
-    # -- facts cache (used by analysis to skip unchanged files) --------------------
-
-    def cache_get(self, key: str, version: str) -> str | None:
-        with self._read() as conn:
-            row = conn.execute(
-                "SELECT facts FROM facts_cache WHERE key = ? AND version = ?", (key, version)
-            ).fetchone()
-        return row[0] if row else None
-
-    def cache_get_many(self, keys: Iterable[str], version: str) -> dict[str, str]:
-        wanted = list(dict.fromkeys(keys))
-        found: dict[str, str] = {}
-        with self._read() as conn:
-            for start in range(0, len(wanted), 500):  # stay under SQLite's variable limit
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = conn.execute(
-                    f"SELECT key, facts FROM facts_cache WHERE version = ? AND key IN ({marks})",
-                    [version, *chunk],
-                )
-                found.update(rows)
-        return found
-
-    def cache_put(self, key: str, version: str, facts: str) -> None:
-        self.cache_put_many([(key, version, facts)])
-
-    def cache_put_many(self, items: Iterable[tuple[str, str, str]]) -> None:
-        rows = list(items)
-        if not rows:
-            return
-        with self._write() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO facts_cache (key, version, facts) VALUES (?, ?, ?)", rows
-            )
 
     # -- internals -----------------------------------------------------------------
 

@@ -1,4 +1,8 @@
-"""Load and validate roadmap TOML files (tomlkit) into frozen models.
+"""Load and validate roadmap TOML files into frozen models.
+
+Files are parsed with the stdlib `tomllib` (several times faster than tomlkit, and
+the server loads the roadmap on every start); tomlkit is asked only about a file
+tomllib rejects, because its syntax errors carry the line and column shown today.
 
 Every problem is reported as `file:line:col: message` and loading goes on, so a
 course author sees all their mistakes at once and the server never crashes on a
@@ -9,13 +13,11 @@ from __future__ import annotations
 
 import re
 import textwrap
+import tomllib
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-
-import tomlkit
-from tomlkit.exceptions import ParseError
 
 from roadmap_coach.roadmap import schema
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Problem, Roadmap, Step
@@ -103,7 +105,21 @@ class _Loader:
             self.problem(path, 1, 1, f"cannot read roadmap file: {exc}")
             return None
         try:
-            data = tomlkit.parse(text).unwrap()
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            parsed = self.parse_located(path, text)
+            if parsed is None:
+                return None
+            data = parsed
+        return data, _Text(text)
+
+    def parse_located(self, path: Path, text: str) -> dict[str, Any] | None:
+        """tomlkit's reading of a file tomllib rejected: its errors are the located ones."""
+        import tomlkit  # deferred: a sound roadmap never pays for its import
+        from tomlkit.exceptions import ParseError
+
+        try:
+            return tomlkit.parse(text).unwrap()
         except ParseError as exc:
             message = str(exc).split(" at line")[0]
             # tomlkit counts columns from 0; people (and editors' file:line:col links) from 1
@@ -112,7 +128,6 @@ class _Loader:
         except Exception as exc:  # tomlkit raises a few non-ParseError types on odd input
             self.problem(path, 1, 1, f"TOML syntax error: {exc}")
             return None
-        return data, _Text(text)
 
     def load_meta(self, path: Path) -> None:
         parsed = self.parse(path)
@@ -387,6 +402,7 @@ class _Loader:
 
     def finish(self) -> Roadmap:
         known = {c.id for c in self.checkpoints}
+        texts: dict[str, _Text] = {}  # a file holds many checkpoints: read it once
         for checkpoint in self.checkpoints:
             if checkpoint.step not in self.steps:
                 self.problems.append(
@@ -394,7 +410,10 @@ class _Loader:
                         checkpoint.source, checkpoint.line, 1, f"unknown step `{checkpoint.step}`"
                     )
                 )
-            text = _Text(Path(checkpoint.source).read_text(encoding="utf-8"))
+            text = texts.get(checkpoint.source)
+            if text is None:
+                text = _Text(Path(checkpoint.source).read_text(encoding="utf-8"))
+                texts[checkpoint.source] = text
             for next_id in checkpoint.next:
                 if next_id not in known:
                     line, col = text.find(re.escape(f'"{next_id}"'), checkpoint.line - 1)

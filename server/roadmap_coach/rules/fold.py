@@ -51,6 +51,11 @@ class Fold:
         self._memo: dict[str, tuple[int, list[Evidence]]] = {}  # key -> (version, hits)
         self._last: tuple[GitFacts, list[Milestone]] | None = None
         self.workspace_runs = 0  # workspace-wide matchers run (memo misses), for tests
+        # evidence keys whose hits changed since the last `milestones`, and the hits each
+        # checkpoint that reads only per-file keys had then (kept while none of them moved)
+        self._dirty: set[str] = set()
+        self._kept: dict[str, list[Evidence]] = {}
+        self._keys = {c.id: _file_keys(c.id, c.detect) for c in engine.order}
 
     def put(self, record: FileRecord) -> None:
         path = record.path
@@ -62,6 +67,7 @@ class Fold:
         self.records[path] = record
         for key, hits in record.evidence.items():
             self._hits.setdefault(key, {})[path] = hits
+        self._dirty.update(record.evidence)
         if old is None or old.contribution != record.contribution:
             self._changed_contributions()
         self._last = None
@@ -78,12 +84,20 @@ class Fold:
         if self._last is not None and self._last[0] == git:
             return list(self._last[1])
         achieved: dict[str, list[Evidence]] = {}
+        dirty, self._dirty = self._dirty, set()
         for checkpoint in self.engine.order:
-            hits: list[Evidence] = []
-            for index, matcher in enumerate(checkpoint.detect):
-                hits.extend(self._one(f"{checkpoint.id}#{index}", matcher, git, achieved))
+            keys = self._keys[checkpoint.id]
+            if keys is not None and checkpoint.id in self._kept and not (keys & dirty):
+                hits = self._kept[checkpoint.id]
+            else:
+                hits = []
+                for index, matcher in enumerate(checkpoint.detect):
+                    hits.extend(self._one(f"{checkpoint.id}#{index}", matcher, git, achieved))
+                hits = _sorted(hits) if hits else []
+                if keys is not None:
+                    self._kept[checkpoint.id] = hits
             if hits:
-                achieved[checkpoint.id] = _sorted(hits)
+                achieved[checkpoint.id] = hits
         found = [
             Milestone(c.id, c.step, c.title, achieved[c.id])
             for c in self.engine.roadmap.checkpoints
@@ -126,6 +140,7 @@ class Fold:
         return self._contributions
 
     def _drop_hits(self, record: FileRecord) -> None:
+        self._dirty.update(record.evidence)
         for key in record.evidence:
             by_path = self._hits.get(key)
             if by_path is not None:
@@ -136,3 +151,11 @@ class Fold:
     def _changed_contributions(self) -> None:
         self._contributions = None
         self._version += 1
+
+
+def _file_keys(checkpoint_id: str, detect: Sequence[Matcher]) -> frozenset[str] | None:
+    """The evidence keys of a checkpoint whose alternatives are all per-file matchers
+    (its hits change only when theirs do); None when any alternative is workspace-wide."""
+    if any(m.kind in WORKSPACE_KINDS for m in detect):
+        return None
+    return frozenset(f"{checkpoint_id}#{index}" for index in range(len(detect)))

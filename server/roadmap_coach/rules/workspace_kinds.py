@@ -122,14 +122,34 @@ def match_package_import(key: str, m: Matcher, ws: WorkspaceView) -> list[Eviden
     packages = with_import_names({c.package for c in contributions if c.package})
     if not packages:
         return []
+    # A module's prefixes form a chain and so does `own` (the prefixes of a file's
+    # names): a package prefix of an import lies outside the file's own ones exactly when
+    # its deepest one does. That prefix is worked out once per imported name, as a big
+    # workspace imports the same modules thousands of times.
+    deepest: dict[str, str | None] = {}
     hits = []
     for c in contributions:
+        if not c.imports:
+            continue
         own = {p for name in import_names(c.module) for p in _prefixes(name)} if c.module else set()
         for module, evidence in c.imports:
+            if module in deepest:
+                package = deepest[module]
+            else:
+                package = deepest[module] = _deepest_package(module, packages)
             # a package imported from outside itself (its own modules don't count)
-            if any(p in packages and p not in own for p in _prefixes(module)):
+            if package is not None and package not in own:
                 hits.append(evidence)
     return hits
+
+
+def _deepest_package(module: str, packages: set[str]) -> str | None:
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in packages:
+            return prefix
+    return None
 
 
 def _prefixes(dotted: str) -> set[str]:
@@ -145,18 +165,27 @@ def match_module_instance(key: str, m: Matcher, ws: WorkspaceView) -> list[Evide
     way (`db = SQLAlchemy()`) are the library's pattern, not the learner's."""
     contributions = ws.contributions
     classes = with_import_names({name for c in contributions for name in c.classes})
+    candidates = [
+        (index, evidence, import_names(name))
+        for index, owner in enumerate(contributions)
+        for name, made_by, evidence in owner.instances
+        if made_by in classes
+    ]
+    if not candidates:
+        return []
+    # only who imports a candidate's names matters: a big workspace has tens of thousands
+    # of imports and a handful of candidates
+    wanted = {alias for _, _, aliases in candidates for alias in aliases}
     importers: dict[str, set[int]] = {}
     for index, c in enumerate(contributions):
         for name, _ in c.imports:
-            importers.setdefault(name, set()).add(index)
-    hits = []
-    for index, owner in enumerate(contributions):
-        for name, made_by, evidence in owner.instances:
-            if made_by in classes and any(
-                importers.get(alias, set()) - {index} for alias in with_import_names({name})
-            ):
-                hits.append(evidence)
-    return hits
+            if name in wanted:
+                importers.setdefault(name, set()).add(index)
+    return [
+        evidence
+        for index, evidence, aliases in candidates
+        if any(importers.get(alias, set()) - {index} for alias in aliases)
+    ]
 
 
 @workspace_kind("env_url")

@@ -1,5 +1,5 @@
-"""Typing in a file re-walks only the block that changed, and the facts are exactly
-those of a full analysis, edit after edit."""
+"""Typing in a file re-walks only the top-level statements that changed (lines added or
+removed included), and the facts are exactly those of a full analysis, edit after edit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from roadmap_coach.analysis import python_facts, python_incremental
 from roadmap_coach.analysis.facts import FileFacts
@@ -96,51 +98,156 @@ def edits(source: str, seed: int, count: int) -> list[str]:
     return texts
 
 
-def replay(path: str, source: str, seed: int, count: int, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Edit after edit, incremental == full; returns how many took the incremental path."""
-    spliced: list[int] = []
-    real_splice = python_incremental.splice
-
-    def counting(*args: object) -> object:
-        spliced.append(1)
-        return real_splice(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(python_incremental, "splice", counting)
+def replay(path: str, source: str, seed: int, count: int) -> int:
+    """Edit after edit, incremental == full; returns how many re-walked statements only."""
     python_incremental.MEMOS.put(path, None)
     analyze_python(path, source)
     analyze_python(path, source)  # the second analysis of a path keeps a memo
+    before = python_incremental.MEMOS.partial
     for text in edits(source, seed, count):
         assert analyze_python(path, text) == full(path, text), f"facts differ (seed {seed})"
-    return len(spliced)
+    return python_incremental.MEMOS.partial - before
 
 
-def test_edits_inside_functions_give_the_full_analysis_facts(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    quick = sum(replay("shop/app.py", APP, seed, 60, monkeypatch) for seed in range(4))
+def test_edits_inside_functions_give_the_full_analysis_facts() -> None:
+    quick = sum(replay("shop/app.py", APP, seed, 60) for seed in range(4))
     assert quick >= 20  # edits inside blocks were handled by re-walking that block only
 
 
 @pytest.mark.parametrize("module", ["argparse.py", "dataclasses.py", "json/decoder.py"])
-def test_edits_in_real_modules_give_the_full_analysis_facts(
-    module: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_edits_in_real_modules_give_the_full_analysis_facts(module: str) -> None:
     source = (Path(sys.modules["ast"].__file__).parent / module).read_text(encoding="utf-8")
-    assert replay(module, source, 7, 40, monkeypatch) > 10
+    assert replay(module, source, 7, 40) > 10
 
 
-def test_a_new_line_or_a_module_level_edit_takes_the_full_path(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    walked: list[int] = []
-    monkeypatch.setattr(python_incremental, "splice", lambda *a: walked.append(1))
+def walked(path: str, text: str) -> int | None:
+    """Top-level statements re-walked for `text`; None when the full path ran."""
+    memos = python_incremental.MEMOS
+    partial, statements = memos.partial, memos.statements
+    assert analyze_python(path, text) == full(path, text)
+    return memos.statements - statements if memos.partial > partial else None
+
+
+def test_lines_added_or_removed_re_walk_only_the_statements_around_them() -> None:
     for _ in range(2):
         analyze_python("app.py", APP)
-    renamed = APP.replace('TABLE = "items"', 'TABLE = "goods"')
-    assert analyze_python("app.py", renamed) == full("app.py", renamed)
-    longer = renamed.replace("        pass\n", "        pass\n        raise\n")
-    assert analyze_python("app.py", longer) == full("app.py", longer)
-    assert walked == []
+    longer = APP.replace("        pass\n", "        pass\n        raise\n")
+    assert walked("app.py", longer) == 1  # `def item`, the rest moved a line down
+    shorter = longer.replace('    table: str = "items"\n', "")
+    assert walked("app.py", shorter) == 1
+    imports = shorter.replace("import sqlite3\n", "import sqlite3\nimport json\n")
+    assert walked("app.py", imports) == 2  # and the statement below (a decorator would join it)
+    module_line = imports.replace('TABLE = "items"\n', 'TABLE = "items"\nLIMIT = 10\n')
+    assert walked("app.py", module_line) == 2
+    decorated = module_line.replace("\n\ndef later", "\n\n@app.route('/later')\ndef later")
+    assert walked("app.py", decorated) == 1  # the decorator joined `def later`
+    indented = decorated.replace("\n\n\nclass Repo", "\n    db.close()\n\n\nclass Repo")
+    assert walked("app.py", indented) == 1  # a line at the end of `def item` joins it
+
+
+def test_a_module_name_that_later_statements_read_takes_the_full_path() -> None:
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    # `QUERY` keeps `TABLE` as written: a new value walks `TABLE` alone
+    text = APP.replace('TABLE = "items"', 'TABLE = "goods"')
+    assert walked("app.py", text) == 1
+    # `def item` reads the text of `QUERY`: it must be walked again
+    text = text.replace("SELECT * FROM", "SELECT id FROM")
+    assert walked("app.py", text) is None
+    # a name nobody reads yet (the learner is typing an import)
+    text = text.replace("import sqlite3", "import sqlite3, js")
+    assert walked("app.py", text) == 1
+    # `later` reads `Repo`: renaming the class changes what its call resolves to
+    text = text.replace("class Repo:", "class Repos:")
+    assert walked("app.py", text) is None
+    # `helper` is defined after `later`, which reads it unresolved either way
+    assert walked("app.py", text.replace("def helper():", "def helpers():")) == 1
+
+
+def test_a_secret_typed_and_removed_marks_the_facts_sensitive_and_back() -> None:
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    secret = APP.replace('TABLE = "items"', 'TABLE = "items"\nPASSWORD = "hunter2!"')
+    facts = analyze_python("app.py", secret)
+    assert facts.sensitive
+    assert not analyze_python("app.py", APP).sensitive
+
+
+SNIPPETS = [
+    "",
+    "    n = 0",
+    "x = 1",
+    "import json",
+    "import sqlite3 as db",
+    "from os import path as TABLE",
+    "# a comment",
+    "    # indented comment",
+    "def g():",
+    "    return helper()",
+    "        return QUERY",
+    "@app.route('/x')",
+    "TABLE = 'goods'",
+    "QUERY = TABLE + ' x'",
+    "QUERY += ' y'",
+    "class K:",
+    "    pass",
+    "password = 'hunter2!'",
+    "    token = 'abc'",
+    "if TABLE:",
+    "else:",
+    "x = (",
+    ")",
+    '"""',
+    "sql = QUERY; app = Flask(__name__)",
+    "    sql = QUERY + TABLE",
+    "    db.execute(sql)",
+    "helper = Repo",
+    "\\",
+    "x = 1 + \\",
+    "try:",
+    "except Exception:",
+]
+
+
+@st.composite
+def line_edits(draw: st.DrawFn) -> list[tuple[str, float, str]]:
+    kinds = st.sampled_from(["insert", "remove", "replace", "type"])
+    ops = st.tuples(kinds, st.floats(0, 1, exclude_max=True), st.sampled_from(SNIPPETS))
+    return draw(st.lists(ops, min_size=1, max_size=12))
+
+
+def apply(text: str, op: tuple[str, float, str]) -> str:
+    kind, where, snippet = op
+    lines = text.split("\n")
+    index = int(where * len(lines))
+    if kind == "insert":
+        lines.insert(index, snippet)
+    elif kind == "remove" and len(lines) > 1:
+        del lines[index]
+    elif kind == "replace":
+        lines[index] = snippet
+    else:
+        line = lines[index]
+        col = int(where * 997) % (len(line) + 1)
+        lines[index] = line[:col] + (snippet.strip()[:1] or " ") + line[col:]
+    return "\n".join(lines)
+
+
+DECODER = (Path(sys.modules["ast"].__file__).parent / "json" / "decoder.py").read_text("utf-8")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([APP, DECODER]), line_edits())
+def test_random_line_edits_give_the_full_analysis_facts(
+    source: str, ops: list[tuple[str, float, str]]
+) -> None:
+    python_incremental.MEMOS.put("shop/app.py", None)
+    for _ in range(2):
+        analyze_python("shop/app.py", source)
+    text = source
+    for op in ops:
+        text = apply(text, op)
+        assert analyze_python("shop/app.py", text) == full("shop/app.py", text)
 
 
 def test_a_block_edit_sees_the_module_names_defined_before_it() -> None:

@@ -214,6 +214,22 @@ def test_package_imported_by_another_module_is_a_milestone(scan) -> None:
     assert found.at("basics.package") == ["main.py:1"]
 
 
+def test_a_subpackage_counts_when_imported_from_outside_it_not_from_within(scan) -> None:
+    found = scan(
+        {
+            "app/__init__.py": "",
+            "app/db/__init__.py": "",
+            "app/db/models.py": "from app.text.slug import slugify\n\nNAME = slugify('x')\n",
+            "app/text/__init__.py": "",
+            "app/text/slug.py": "from app.text.clean import strip\n\n\ndef slugify(s):\n"
+            "    return strip(s)\n",
+            "app/text/clean.py": "import os.path\n\n\ndef strip(s):\n    return s.strip()\n",
+        }
+    )
+    # app.text is another package to app.db, but its own to app.text.slug
+    assert found.at("basics.package") == ["app/db/models.py:1"]
+
+
 def test_unused_package_a_plain_module_and_the_stdlib_are_not_your_package(scan) -> None:
     found = scan(
         {

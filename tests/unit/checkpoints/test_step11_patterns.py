@@ -125,6 +125,18 @@ def test_module_level_instance_shared_by_imports_is_a_singleton() -> None:
     assert milestones(COSMIC)["pattern.singleton"] == ["allocation/config.py:10"]
 
 
+def test_instance_imported_under_its_src_less_name_is_a_singleton(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "src/app/__init__.py": "",
+            "src/app/config.py": "class Settings:\n    debug = False\n\n\nsettings = Settings()\n",
+            "src/app/main.py": "from app.config import settings\n\nprint(settings.debug)\n",
+        },
+    )
+    assert milestones(tmp_path)["pattern.singleton"] == ["src/app/config.py:5"]
+
+
 def test_plain_new_is_not_a_singleton(tmp_path: Path) -> None:
     write(
         tmp_path,

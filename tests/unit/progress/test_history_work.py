@@ -5,13 +5,13 @@ commit's tree gives."""
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from lesson_repos import git
 from roadmap_coach.analysis.facts import GitFacts, WorkspaceFacts
 from roadmap_coach.analysis.files import analyze_bytes, file_kind
 from roadmap_coach.analysis.git_facts import open_repo
@@ -26,23 +26,6 @@ FIXTURES = Path(__file__).parents[2] / "fixtures"
 SOURCES = {"mb": FIXTURES / "tutorials/microblog", "fl": FIXTURES / "projects/flaskr"}
 
 
-def _git(root: Path, *args: str, when: str = "") -> str:
-    env = {
-        **os.environ,
-        "HOME": str(root.parent),
-        "GIT_CONFIG_NOSYSTEM": "1",
-        "GIT_CONFIG_GLOBAL": os.devnull,
-    }
-    if when:
-        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
-    done = subprocess.run(
-        ["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.com",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=root, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A model committed before the package that defines its `db`, then two projects'
@@ -50,7 +33,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     module-level names, then deletions."""
     root = tmp_path_factory.mktemp("work") / "repo"
     root.mkdir()
-    _git(root, "init", "-q", "-b", "main")
+    git(root, "init", "-q", "-b", "main")
     files = {
         f"{prefix}/{path.relative_to(source).as_posix()}": path.read_text()
         for prefix, source in SOURCES.items()
@@ -65,8 +48,8 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     def commit(message: str) -> None:
         nonlocal day
         day += 1
-        _git(root, "add", "-A")
-        _git(
+        git(root, "add", "-A")
+        git(
             root,
             "commit",
             "-q",
@@ -148,7 +131,7 @@ def _full_evaluation(root: Path, engine: Engine) -> dict[str, tuple[str, list]]:
     try:
         for commit in first_parent_commits(opened):
             tree = {}
-            for item in _git(root, "ls-tree", "-r", "-z", commit.sha).split("\0"):
+            for item in git(root, "ls-tree", "-r", "-z", commit.sha).split("\0"):
                 if item:
                     meta, path = item.split("\t", 1)
                     mode, _kind, blob = meta.split()
@@ -157,8 +140,10 @@ def _full_evaluation(root: Path, engine: Engine) -> dict[str, tuple[str, list]]:
             files = {}
             for path, blob in sorted(_listed(tree).items()):
                 files[path] = analyze_bytes(path, opened.odb.stream(bytes.fromhex(blob)).read())
-            git = GitFacts(is_repo=False, tracked=sorted(tree))
-            for milestone in engine.evaluate(WorkspaceFacts(str(root), files, git)).milestones:
+            git_facts = GitFacts(is_repo=False, tracked=sorted(tree))
+            for milestone in engine.evaluate(
+                WorkspaceFacts(str(root), files, git_facts)
+            ).milestones:
                 evidence = [(e.path, e.span.line + 1) for e in milestone.evidence]
                 first.setdefault(milestone.id, (commit.sha, evidence))
     finally:
@@ -199,3 +184,28 @@ def test_the_first_parent_line_read_from_one_git_log_equals_a_diff_per_commit(
     finally:
         opened.close()
     assert walks[0] == walks[1] and len(walks[0]) == len(commits)
+
+
+def _rows(path: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as raw:
+        return int(raw.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+
+def test_the_cli_writes_the_log_only_to_record(repo: Path, tmp_path: Path) -> None:
+    import sys
+
+    store = tmp_path / "store.sqlite3"
+
+    def history(*extra: str) -> None:
+        subprocess.run(
+            [sys.executable, "-m", "roadmap_coach", "history", str(repo), "--store", str(store),
+             "--learner", "ada", "--format", "json", *extra],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+
+    history()
+    assert _rows(store, "records") > 0 and _rows(store, "events") == 0  # the log untouched
+    history("--record")
+    assert _rows(store, "events") > 0

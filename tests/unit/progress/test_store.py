@@ -132,18 +132,6 @@ def test_fixing_a_lesson_never_shown_logs_nothing(store: Store) -> None:
         store.record_lesson("lesson-ignored", "RC301", "/ws", "db.py", 3)
 
 
-def test_facts_cache_hits_only_the_same_version(store: Store) -> None:
-    store.cache_put("blob:1", "facts-1", '{"kind":"python"}')
-    store.cache_put_many([("blob:2", "facts-1", "{}"), ("blob:3", "facts-2", "{}")])
-    assert store.cache_get("blob:1", "facts-1") == '{"kind":"python"}'
-    assert store.cache_get("blob:1", "facts-2") is None
-    assert store.cache_get_many(["blob:1", "blob:2", "blob:3", "nope"], "facts-1") == {
-        "blob:1": '{"kind":"python"}',
-        "blob:2": "{}",
-    }
-    assert store.events() == []  # the cache is not part of the log
-
-
 def test_progress_survives_reopening(store_path: Path) -> None:
     with Store(store_path, learner="ann") as first:
         _route(first)

@@ -15,6 +15,7 @@ from roadmap_coach.lsp import notifications
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.document_queue import DocumentQueue
 from roadmap_coach.lsp.documents import MAX_DISK_LINES_BYTES
+from roadmap_coach.lsp.held_milestones import PAUSE_S
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.positions import uri_to_rel
 
@@ -44,10 +45,19 @@ class TextSync:
             return
         state = self.pipeline.state
         await self.pipeline.update(
-            lambda: state.put(path, data), trigger=path, versions={path: doc.version}
+            lambda: state.put(path, data),
+            trigger=path,
+            versions={path: doc.version},
+            hold=self.server.settings.debounce_ms < PAUSE_S * 1000,
         )
 
     async def settled(self, uri: str, timeout: float) -> None:
+        """The document's newest text analysed, and the milestones evaluated for it."""
+        await self.queue.settled(uri, timeout)
+        await self.pipeline.held.flush()
+
+    async def analysed(self, uri: str, timeout: float) -> None:
+        """The document's newest text analysed (its lessons are known)."""
         await self.queue.settled(uri, timeout)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, FileFacts
 from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
@@ -131,7 +132,7 @@ class HardcodedSecret(SecurityLesson):
             values = [*call.args, *call.kwargs.values()]
             if not any(v.kind in _HOLDS_LITERALS for v in values):
                 continue  # most calls: nothing literal to look at
-            if _ENV_READS.search(call.qname) or _ENV_READS.search(call.name):
+            if _env_read(call.qname) or _env_read(call.name):
                 continue
             for key, value in call.kwargs.items():
                 if names_secret(key) and _is_secret_literal(value, key):
@@ -180,18 +181,16 @@ def _names_a_key(text: str, name_words: tuple[str, ...]) -> bool:
 def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:
     """Dictionary entries, connection URLs and provider-shaped keys inside a value."""
     if value.kind == "str" and value.via is None and value.value and value.span is not None:
-        text = value.value
-        credentials = _URL_CREDENTIALS_RE.match(text)
-        if credentials and not _PLACEHOLDER_RE.match(credentials.group(1)):
+        shape = _string_shape(value.value)
+        if shape == "url":
             yield (
                 "this connection URL's password",
                 "DATABASE_URL" if env in ("API_TOKEN", "SECRET") else env,
                 value,
             )
             return
-        token = _TOKENS_RE.search(text)
-        if token is not None and token.lastgroup is not None:
-            yield f"this string ({_TOKEN_LABELS[token.lastgroup]})", env, value
+        if shape is not None:
+            yield f"this string ({_TOKEN_LABELS[shape]})", env, value
             return
     if value.kind == "dict" and value.items and value.keys:
         for key, item in zip(value.keys, value.items, strict=False):
@@ -206,6 +205,22 @@ def _nested(value: Arg, env: str) -> Iterator[tuple[str, str, Arg]]:
                 yield from _nested(item, env_name(key) if key else env)
     for item in value.items or [] if value.kind in ("list", "tuple", "set") else []:
         yield from _nested(item, env)
+
+
+@lru_cache(maxsize=8192)
+def _string_shape(text: str) -> str | None:
+    """ "url" (a connection URL with a password), a `_TOKENS_RE` group, or None. Cached:
+    every keystroke looks at the same literals again."""
+    credentials = _URL_CREDENTIALS_RE.match(text)
+    if credentials and not _PLACEHOLDER_RE.match(credentials.group(1)):
+        return "url"
+    token = _TOKENS_RE.search(text)
+    return token.lastgroup if token is not None else None
+
+
+@lru_cache(maxsize=8192)
+def _env_read(name: str) -> bool:
+    return _ENV_READS.search(name) is not None
 
 
 def _message(label: str, env: str, value: Arg) -> str:
