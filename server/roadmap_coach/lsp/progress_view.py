@@ -187,7 +187,11 @@ def milestone_message(
         if len(milestones) > 1:
             tail = f"now fix the warning at {first.path}:{first.line}"
     elif ranked:
-        tail = f"next: {plain_line(ranked[0].title)}"
+        # a lesson's title names a path (`app/__init__.py`) that is not Markdown: read as
+        # Markdown its underscores would make it `app/init.py`, a file that is not there
+        first_up = ranked[0]
+        title = first_up.title if first_up.kind == "lesson" else plain_line(first_up.title)
+        tail = f"next: {title}"
     else:
         tail = ""
     if len(milestones) == 1:
