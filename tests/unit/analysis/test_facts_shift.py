@@ -12,21 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roadmap_coach.analysis import facts_shift, python_incremental
+from full_analysis import full
+from roadmap_coach.analysis import facts_shift
 from roadmap_coach.analysis.facts import FileFacts
-from roadmap_coach.analysis.python_facts import analyze_python
 
 NOT_PYTHON = {"requirements", "extras", "lines", "env_urls"}
 SOURCE = (Path(sys.modules["ast"].__file__).parent / "argparse.py").read_text(encoding="utf-8")
-
-
-def full(path: str, source: str) -> FileFacts:
-    saved = python_incremental.MEMOS
-    python_incremental.MEMOS = python_incremental.Memos()
-    try:
-        return analyze_python(path, source)
-    finally:
-        python_incremental.MEMOS = saved
 
 
 def test_every_list_field_of_a_python_walk_has_a_shift() -> None:

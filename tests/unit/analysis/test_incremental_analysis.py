@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from full_analysis import full
 from roadmap_coach.analysis import python_facts, python_incremental
-from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.analysis.python_facts import analyze_python
 
 APP = '''\
@@ -58,16 +58,6 @@ def later():
 def helper():
     return lambda v: v + 1
 '''
-
-
-def full(path: str, source: str) -> FileFacts:
-    """A full analysis, leaving the memos of the incremental path alone."""
-    saved = python_incremental.MEMOS
-    python_incremental.MEMOS = python_incremental.Memos()
-    try:
-        return analyze_python(path, source)
-    finally:
-        python_incremental.MEMOS = saved
 
 
 def edits(source: str, seed: int, count: int) -> list[str]:
