@@ -192,7 +192,11 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     facts.preamble_end = incremental.preamble_end(blocks)
     facts.sensitive = any(block.sensitive for block in blocks)
     memos = incremental.MEMOS
-    memos.put(path, incremental.Memo(lines, facts, blocks, incremental.lens(facts)))
+    moved = incremental.Moved(
+        region.a, region.b, len(walker.blocks), region.end - region.delta, region.delta
+    )
+    end = incremental.lens(facts)
+    memos.put(path, incremental.Memo(lines, facts, blocks, end, memo.facts, moved))
     memos.partial += 1
     memos.statements += len(body)
     return True

@@ -54,11 +54,27 @@ class Block:
 
 
 @dataclass(slots=True)
+class Moved:
+    """How a memo's blocks came from its parent's: blocks `a`..`b` of the parent were
+    walked again as `count` blocks; the parent's lines from `boundary` (0-based) on
+    moved by `delta`, and so did the blocks after the walked ones, unchanged otherwise."""
+
+    a: int
+    b: int
+    count: int
+    boundary: int
+    delta: int
+
+
+@dataclass(slots=True)
 class Memo:
     lines: list[str]
     facts: FileFacts
     blocks: list[Block]
     end_lens: tuple[int, ...]
+    # the facts this memo's were spliced from, and how (None after a full walk)
+    parent: FileFacts | None = None
+    moved: Moved | None = None
 
 
 class Memos:

@@ -26,6 +26,7 @@ from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import analyze_file
 from roadmap_coach.progress.lesson_lifecycle import silenced_security, silences_security
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
+from roadmap_coach.rules.block_lessons import BlockLessons
 from roadmap_coach.rules.engine import Engine, FileResult, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import select_findings
@@ -100,6 +101,7 @@ class WorkspaceState:
         self.analyses = 0  # files analysed since start (a debug counter)
         self.records_made = 0  # records made here from facts (a debug counter)
         self.lessons_run = 0  # files whose lessons were evaluated (a debug counter)
+        self.blocks = BlockLessons()  # the lessons of buffers, per top-level statement
         self.loads = 0  # full scans loaded (the progress log syncs every file after one)
         # set by the scan while its records are evaluated: `$/progress` of the lessons
         self.report: Report | None = None
@@ -416,7 +418,9 @@ class WorkspaceState:
     def _lessons(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None
         try:
-            return self.engine.lessons_for(facts, self._context, self.disabled, self.hints)
+            return self.engine.lessons_for(
+                facts, self._context, self.disabled, self.hints, blocks=self.blocks
+            )
         except Exception:
             return []
 

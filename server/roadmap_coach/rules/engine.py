@@ -16,6 +16,7 @@ from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
 from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
 from roadmap_coach.rules import registry
 from roadmap_coach.rules.aggregates import Contribution, contribute
+from roadmap_coach.rules.block_lessons import BlockLessons
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import build_context, select_findings
@@ -108,6 +109,10 @@ class Engine:
         self.roadmap = roadmap
         self.order = _ordered(roadmap.checkpoints)
         self.lessons = list(all_lessons() if lessons is None else lessons)
+        # security warnings, so their order among the findings is the final sort's
+        self.block_lessons = [
+            lesson for lesson in self.lessons if lesson.block_local and lesson.severity == "warning"
+        ]
         # The per-file work, flattened once: (checkpoint id, evidence key, matcher, is a part
         # of `all`), in dependency order, without the workspace-wide kinds.
         self._plan: list[tuple[str, str, Matcher, bool]] = []
@@ -223,11 +228,19 @@ class Engine:
         disabled: Iterable[str] = (),
         hints: str = "all",
         silenced: list[LessonFinding] | None = None,
+        blocks: BlockLessons | None = None,
     ) -> list[LessonFinding]:
         """The lessons to show for one file; security lessons hidden by an ignore comment
-        or a disabled code go to `silenced` when given (see `select_findings`)."""
-        found: list[LessonFinding] = []
+        or a disabled code go to `silenced` when given (see `select_findings`). With
+        `blocks` (a file being typed in), the block-local lessons run only on the
+        top-level statements that changed since the last call."""
+        local = None
+        if blocks is not None and silenced is None and self.block_lessons:
+            local = blocks.findings(self.block_lessons, facts, context)
+        found: list[LessonFinding] = [] if local is None else local
         for lesson in self.lessons:
+            if local is not None and lesson.block_local and lesson.severity == "warning":
+                continue
             try:
                 found.extend(lesson.check(facts, context))
             except Exception as exc:  # one broken lesson must not hide the others

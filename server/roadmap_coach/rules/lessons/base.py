@@ -69,6 +69,11 @@ class Lesson:
     # reads the `WorkspaceContext` (other files, Git): runs in the engine's fold on the
     # file's slim facts (`rules.records`), never on the full facts
     reads_workspace: ClassVar[bool] = False
+    # Each finding comes from the records of one top-level statement, read with the
+    # file's other facts (its path, imports, where an import goes), and lies on that
+    # statement's lines: a file being typed in re-runs it only on the statements that
+    # changed (`rules.block_lessons`). Only for lessons checked to be so.
+    block_local: ClassVar[bool] = False
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError

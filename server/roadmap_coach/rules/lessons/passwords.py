@@ -78,6 +78,7 @@ class WeakPasswordHashing(SecurityLesson):
     """
 
     code = "RC503"
+    block_local = True
     title = "Weak or no password hashing"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -189,6 +190,7 @@ class PlaintextPasswordComparison(SecurityLesson):
     """
 
     code = "RC504"
+    block_local = True
     title = "Plain-text password comparison"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:

@@ -104,6 +104,7 @@ class HardcodedSecret(SecurityLesson):
     """
 
     code = "RC501"
+    block_local = True
     quick_fix = "read the value from `os.environ` (adding `import os`)"
     title = "Hard-coded secret"
 

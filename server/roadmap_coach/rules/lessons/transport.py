@@ -63,6 +63,7 @@ class TlsVerificationDisabled(SecurityLesson):
     """
 
     code = "RC507"
+    block_local = True
     quick_fix = "remove `verify=False`"
     title = "TLS certificate verification disabled"
 

@@ -57,6 +57,7 @@ class DebugModeOn(SecurityLesson):
     """
 
     code = "RC502"
+    block_local = True
     quick_fix = "drive the switch from an environment variable"
     title = "Debug mode on in code that could ship"
 
@@ -259,6 +260,7 @@ class CsrfDisabled(SecurityLesson):
     """
 
     code = "RC506"
+    block_local = True
     title = "CSRF protection switched off"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
