@@ -20,7 +20,6 @@ from typing import Any
 from roadmap_coach.analysis import dependencies, encoding
 from roadmap_coach.analysis.env_settings import url_settings
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
-from roadmap_coach.analysis.python_facts import analyze_python
 from roadmap_coach.analysis.secret_values import mask_line
 
 MAX_LINES = 2_000
@@ -211,6 +210,9 @@ def _python(facts: FileFacts, data: bytes) -> FileFacts:
         facts.error = UNDECODABLE
         facts.error_line = 0
         return facts
+    # imported here: listing a workspace needs `file_kind`, not the parser
+    from roadmap_coach.analysis.python_facts import analyze_python
+
     return analyze_python(facts.path, text, facts)  # marks `sensitive` too
 
 

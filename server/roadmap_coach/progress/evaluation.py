@@ -26,7 +26,6 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +33,7 @@ from typing import Any
 from roadmap_coach.analysis.facts import GitFacts, Skipped
 from roadmap_coach.analysis.files import file_kind
 from roadmap_coach.analysis.git_facts import read_git
-from roadmap_coach.analysis.workspace import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
+from roadmap_coach.analysis.listing import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
 from roadmap_coach.progress import record_workers
 from roadmap_coach.progress.record_workers import Analysed, Analyser, Job, Outcome, Pool
 from roadmap_coach.progress.records_cache import RecordsCache, decode_record
@@ -393,7 +392,7 @@ class _Run:
                 outcomes = pool.analyse(jobs, progress.add)
                 kept = [j for j in jobs if isinstance(outcomes[j.index], Analysed)]
                 return outcomes, _Pooled(pool, kept, self.engine, self.max_bytes)
-            except (OSError, EOFError, RuntimeError, BrokenProcessPool):
+            except (OSError, EOFError, RuntimeError):
                 if pool is not None:
                     pool.close()  # no processes to be had: this process gives the same
                 progress.done = start

@@ -1,7 +1,14 @@
-"""The records cache: one `FileRecord` per file content, kept beside the events in the
-progress store's SQLite file, for `scan`, the server and `history` alike.
+"""The records cache: one `FileRecord` per file content, for `scan`, the server and
+`history` alike, in its own SQLite file beside the progress store (`cache_path`:
+`progress.sqlite3-records`, named like SQLite's own companions of the store so that
+whatever removes `progress.sqlite3*` removes it too).
 
-Tables (created here, in the store's file):
+Its own file because the store is checked whole (`PRAGMA quick_check`) on every open,
+and a cache of a large workspace is tens of megabytes that every warm scan would read
+through; the cache is not checked up front: a damaged cache file is deleted and made
+again (it holds nothing that cannot be made again), never the learner's store.
+
+Tables:
 
 - `records`: records encoded by `encode_record` (MessagePack) by `(path, id)`, where
   `id` is the content digest (`analysis.files.content_digest`, for `scan` and the
@@ -27,8 +34,8 @@ fingerprint go too; `record_stat` rows are a few bytes per file and are replaced
 root on every scan that read a file.
 
 Records never hold a secret's value (`rules.records`), so every file's record may be
-cached. The cache is an optimisation: a store that is damaged, locked or unwritable
-means working without it, with one line on stderr, never a failed scan.
+cached. The cache is an optimisation: a cache file that is locked or unwritable means
+working without it, with one line on stderr, never a failed scan.
 """
 
 from __future__ import annotations
@@ -47,7 +54,13 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from roadmap_coach import __version__
-from roadmap_coach.progress.database import StoreError, describe, open_database
+from roadmap_coach.progress.database import (
+    connect,
+    describe,
+    header_damage,
+    is_damage,
+    remove_database,
+)
 from roadmap_coach.progress.store import default_store_path
 from roadmap_coach.rules.matchers import Evidence
 from roadmap_coach.rules.records import FileRecord
@@ -62,6 +75,8 @@ _CHUNK = 400  # keys per query: under SQLite's variable limit (2 variables per k
 PICKLE_PROTOCOL = 5  # the small per-root rows (scan_state); records use `encode_record`
 # the records' encoding, part of the fingerprint: rows of another encoding are never read
 RECORD_CODEC = "msgpack-1"
+CACHE_VERSION = 1  # the cache file's own schema version (PRAGMA user_version)
+CACHE_SUFFIX = "-records"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -199,29 +214,41 @@ def resolve_path(store: str | None) -> Path:
     return default_store_path().absolute()
 
 
+def cache_path(store: Path) -> Path:
+    """The cache file of the progress store at `store`."""
+    return store.with_name(store.name + CACHE_SUFFIX)
+
+
 def open_records_cache(
     store: str | None, engine_fingerprint: str, *, quiet: bool = False
 ) -> RecordsCache | None:
-    """The cache in the store at `store` (see `resolve_path`), or None, with the reason
-    on stderr, when it cannot be used right now."""
-    path = resolve_path(store)
+    """The cache of the store at `store` (see `resolve_path`, `cache_path`), or None,
+    with the reason on stderr, when it cannot be used right now."""
+    path = cache_path(resolve_path(store))
     try:
-        opened = open_database(path, BUSY_TIMEOUT_S)
-    except StoreError as exc:
-        _say(f"scanning without the records cache: {exc}", quiet)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = _connect_file(path, quiet)
+    except OSError as exc:
+        _say(f"scanning without the records cache: cannot write {path} ({exc})", quiet)
         return None
     except sqlite3.Error as exc:
         _say(f"scanning without the records cache: {describe(exc, path, BUSY_TIMEOUT_S)}", quiet)
         return None
-    if opened.notice:
-        _say(opened.notice, quiet)
-    try:
-        opened.connection.executescript(SCHEMA)
-    except sqlite3.Error as exc:
-        opened.connection.close()
-        _say(f"scanning without the records cache: {describe(exc, path, BUSY_TIMEOUT_S)}", quiet)
-        return None
-    return RecordsCache(opened.connection, path, engine_fingerprint, quiet=quiet)
+    return RecordsCache(connection, path, engine_fingerprint, quiet=quiet)
+
+
+def _connect_file(path: Path, quiet: bool) -> sqlite3.Connection:
+    damage = header_damage(path)
+    if damage is None:
+        try:
+            return connect(path, BUSY_TIMEOUT_S, SCHEMA, CACHE_VERSION, check=False)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            damage = str(exc)
+    _say(f"the records cache {path} was damaged ({damage}): it is made again", quiet)
+    remove_database(path)
+    return connect(path, BUSY_TIMEOUT_S, SCHEMA, CACHE_VERSION, check=False)
 
 
 def _say(message: str, quiet: bool) -> None:
@@ -272,6 +299,7 @@ class RecordsCache:
         self.quiet = quiet
         self.max_rows = max_rows
         self.failed = False  # after one failure the cache stays out of the way
+        self.damaged = False  # then the file is deleted on close, to be made again
         self.wrote = False
         self._touch: set[Key] = set()
 
@@ -460,10 +488,12 @@ class RecordsCache:
 
     def _fail(self, exc: sqlite3.Error) -> None:
         self.failed = True
-        _say(
-            f"records cache not used from here on: {describe(exc, self.path, BUSY_TIMEOUT_S)}",
-            self.quiet,
-        )
+        # found only now, as the cache file is not checked whole when opened
+        self.damaged = isinstance(exc, sqlite3.DatabaseError) and is_damage(exc)
+        why = f"{self.path} is damaged ({exc}); it is made again next time"
+        if not self.damaged:
+            why = describe(exc, self.path, BUSY_TIMEOUT_S)
+        _say(f"records cache not used from here on: {why}", self.quiet)
 
     def close(self) -> None:
         if self.connection is None:
@@ -473,6 +503,8 @@ class RecordsCache:
             self.evict()
         self.connection.close()
         self.connection = None
+        if self.damaged:
+            remove_database(self.path)
 
     def __enter__(self) -> RecordsCache:
         return self
