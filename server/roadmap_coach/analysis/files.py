@@ -79,9 +79,10 @@ _USERINFO_RE = re.compile(r"(?<=://)[^/@\s]+(?=@)")
 
 def file_kind(path: str) -> str:
     """python | toml | requirements | text | other, from the name alone."""
-    name = posixpath.basename(path)
-    parent = posixpath.basename(posixpath.dirname(path))
-    return _kind(name.lower(), parent.lower())
+    # str.rpartition, not posixpath: the same split of a '/'-separated path at a third
+    # of the cost, for every listed file of every scan
+    head, _, name = path.rpartition("/")
+    return _kind(name.lower(), head.rpartition("/")[2].lower())
 
 
 @lru_cache(maxsize=4096)
