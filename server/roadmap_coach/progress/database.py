@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import platformdirs
-
 ENV_STORE = "ROADMAP_COACH_STORE"
 STORE_NAME = "progress.sqlite3"
 SCHEMA_VERSION = 1
@@ -85,6 +83,8 @@ def default_store_path() -> Path:
     env = os.environ.get(ENV_STORE, "").strip()
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only here: a store named by flag or setting needs none of it
+
     return platformdirs.user_data_path("roadmap-coach", appauthor=False) / STORE_NAME
 
 

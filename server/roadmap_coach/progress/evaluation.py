@@ -28,19 +28,22 @@ import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap_coach.analysis.facts import GitFacts, Skipped
 from roadmap_coach.analysis.files import file_kind
 from roadmap_coach.analysis.git_facts import read_git
 from roadmap_coach.analysis.listing import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
-from roadmap_coach.progress import record_workers
-from roadmap_coach.progress.record_workers import Analysed, Analyser, Job, Outcome, Pool
 from roadmap_coach.progress.records_cache import RecordsCache, decode_record
 from roadmap_coach.rules.engine import Engine, Findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord
 from roadmap_coach.rules.symbols import Summary
+
+if TYPE_CHECKING:
+    # at run time imported where files are analysed: a scan of an unchanged workspace
+    # starts no worker and needs none of it
+    from roadmap_coach.progress.record_workers import Analyser, Job, Outcome, Pool
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
@@ -280,6 +283,8 @@ class _Run:
         outcomes: dict[int, Outcome],
         made: _Made,
     ) -> tuple[dict[str, FileRecord], list[Skipped], str, str]:
+        from roadmap_coach.progress.record_workers import Analysed
+
         entries = self.entries
         # contents the cache knows (a touched file): their rows, fetched together
         digests = {
@@ -357,6 +362,8 @@ class _Run:
         return ordered, skips, wskey, inputs
 
     def _job(self, index: int, known: frozenset[str] = frozenset()) -> Job:
+        from roadmap_coach.progress.record_workers import Job
+
         entry = self.entries[index]
         real = "" if file_kind(entry.path) == "other" else entry.real
         return Job(index, entry.path, real, entry.size, known)
@@ -380,6 +387,9 @@ class _Run:
     def _round_one(
         self, jobs: list[Job], *, serial: bool = False
     ) -> tuple[dict[int, Outcome], _Made]:
+        from roadmap_coach.progress import record_workers
+        from roadmap_coach.progress.record_workers import Analysed, Analyser, Pool
+
         progress = self.progress
         start = progress.done
         workers = 0 if serial else self.workers
@@ -424,6 +434,8 @@ class _Run:
 def _remake(
     engine: Engine, job: Job, ctx: Context, max_bytes: int
 ) -> tuple[Outcome, FileRecord | None]:
+    from roadmap_coach.progress.record_workers import Analyser
+
     analyser = Analyser(engine, max_bytes)
     outcome = analyser.analyse(job)
     if isinstance(outcome, str):
@@ -479,6 +491,8 @@ class _Pooled(_Made):
         for index in sorted(found):
             yield index, found.pop(index)
         if missing:
+            from roadmap_coach.progress.record_workers import Analyser
+
             analyser = Analyser(self.engine, self.max_bytes)
             for job in missing:
                 analyser.analyse(job)

@@ -41,17 +41,16 @@ working without it, with one line on stderr, never a failed scan.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import pickle
 import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import msgspec
 
 from roadmap_coach import __version__
 from roadmap_coach.progress.database import (
@@ -114,20 +113,23 @@ Key = tuple[str, str]  # (path, content digest | blob id | "other:<size>")
 # MessagePack typed by `FileRecord`'s own annotations (msgspec): on every record of
 # Django 5.2 it encoded 4-5x and decoded ~2.4x faster than pickle, for 1.6x the bytes
 # (field names are written out), and a decoded record is equal to the one encoded
-_ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(FileRecord)
+@cache
+def _codec() -> tuple[Any, Any]:
+    import msgspec  # on first use: a scan of an unchanged workspace codes no record
+
+    return msgspec.msgpack.Encoder(), msgspec.msgpack.Decoder(FileRecord)
 
 
 def encode_record(record: FileRecord) -> bytes:
     """The one encoding of a record: the cache's rows, the workers' answers (and the
     server's and `history`'s records)."""
-    return _ENCODER.encode(record)
+    return _codec()[0].encode(record)  # type: ignore[no-any-return]
 
 
 def decode_record(blob: bytes) -> FileRecord:
     """The record `encode_record` gave; raises `msgspec.DecodeError` (a `ValueError`)
     on anything else."""
-    record = _DECODER.decode(blob)
+    record: FileRecord = _codec()[1].decode(blob)
     _share_strings(record)
     return record
 
@@ -169,7 +171,8 @@ def _share_strings(record: FileRecord) -> None:
 
 def _source_digest(package: str) -> str:
     digest = hashlib.blake2b(digest_size=8)
-    stack = [resources.files(package)]
+    # the package's folder as a plain path (importlib.resources would import zipfile)
+    stack = [Path(importlib.import_module(package).__file__ or ".").parent]
     while stack:
         folder = stack.pop()
         for item in sorted(folder.iterdir(), key=lambda p: p.name):
