@@ -95,18 +95,21 @@ def evaluate_workspace(
     progress: Progress | None = None,
     workers: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    git: GitFacts | None = None,
 ) -> WorkspaceRecords:
     """Records for every listed file that could be read, the Git facts, what was left
     out (and why), and counters of the work done. `workers=None` decides by size and
     cores; 0 keeps everything in this process. The result is the same either way.
-    `cache` must stay open while the result's records are read."""
+    `cache` must stay open while the result's records are read. `git`: the Git facts
+    when the caller has just read them (else they are read here)."""
     report = progress or _quiet
     root_real = os.path.realpath(root)
     report("listing", 0, 1)
     entries, skipped = _list(root_real, max_bytes)
     report("listing", 1, 1)
     report("analysis", 0, 0)
-    git = read_git(root_real)
+    if git is None:
+        git = read_git(root_real)
     counters = Counters(listed=len(entries))
     stats = cache.stats(root_real) if cache is not None else {}
     ids: dict[int, str] = {}

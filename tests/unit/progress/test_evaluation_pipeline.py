@@ -183,3 +183,28 @@ def test_records_are_stored_batch_by_batch_as_they_are_made(
     touched = counters(root, roadmap, store)
     assert touched["analysed"] == 0 and touched["cache_hits"] == touched["listed"] > 3
     assert scan_json(root, roadmap, store, workers=0) == expected
+
+
+def test_git_facts_given_by_the_caller_are_not_read_again(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.analysis.facts import GitFacts
+    from roadmap_coach.analysis.git_facts import read_git
+    from roadmap_coach.progress import evaluation
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    reads: list[str] = []
+
+    def counted(path: str) -> GitFacts:
+        reads.append(path)
+        return read_git(path)
+
+    monkeypatch.setattr(evaluation, "read_git", counted)
+    engine = Engine(roadmap)
+    given = GitFacts(is_repo=False, error="not a Git repository")
+    ws = evaluate_workspace(str(root), engine, workers=0, git=given)
+    assert reads == [] and ws.git is given  # the server read them just before
+    evaluate_workspace(str(root), engine, workers=0)
+    assert reads == [os.path.realpath(root)]
