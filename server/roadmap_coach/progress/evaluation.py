@@ -409,6 +409,10 @@ class _Run:
                 if pool is not None:
                     pool.close()  # no processes to be had: this process gives the same
                 progress.done = start
+            except BaseException:
+                if pool is not None:
+                    pool.close()  # a cancelled scan stops its workers now, not at collection
+                raise
         compact = sum(job.size for job in jobs if job.real) >= record_workers.MIN_BYTES
         analyser = Analyser(self.engine, self.max_bytes, compact=compact)
         outcomes = {}

@@ -208,3 +208,25 @@ def test_git_facts_given_by_the_caller_are_not_read_again(
     assert reads == [] and ws.git is given  # the server read them just before
     evaluate_workspace(str(root), engine, workers=0)
     assert reads == [os.path.realpath(root)]
+
+
+def test_a_scan_cancelled_while_workers_analyse_stops_them_at_once(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    import multiprocessing
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    for index in range(40):
+        (root / f"m{index}.py").write_text(f"X{index} = 1\n" * 4000)
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "analysis" and done > 0:
+            raise Cancelled  # what the server's progress raises on a cancel
+
+    with pytest.raises(Cancelled):
+        evaluate_workspace(str(root), Engine(roadmap), workers=2, progress=progress)
+    assert [p for p in multiprocessing.active_children() if p.is_alive()] == []
