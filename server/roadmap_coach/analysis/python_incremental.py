@@ -20,6 +20,7 @@ The facts are the same as a full analysis gives (tested with random edit sequenc
 from __future__ import annotations
 
 import ast
+import operator
 import threading
 import warnings
 from collections import OrderedDict
@@ -323,12 +324,15 @@ def splice(
         block.lens = tuple(x + y for x, y in zip(block.lens, start, strict=True))
         out.append(block)
     moved = tuple(n - (b - a) for n, a, b in zip(new, start, stop, strict=True))
+    # every later block is made again: the lens in C (`map`), and shared when no count moved
+    shift_lens = any(moved)
+    add = operator.add
     for block, (names, built) in zip(later, moved_names, strict=True):
         out.append(
             Block(
                 block.first + d,
                 block.last + d,
-                tuple(x + m for x, m in zip(block.lens, moved, strict=True)),
+                tuple(map(add, block.lens, moved)) if shift_lens else block.lens,
                 names,
                 built,
                 block.reads,

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from roadmap_coach.lsp.held_collection import HeldCollection
 from roadmap_coach.lsp.held_milestones import Held, HeldMilestones
 from roadmap_coach.lsp.milestone_log import Achieved, MilestoneLog
 from roadmap_coach.lsp.workspace_state import Delta, WorkspaceState
@@ -69,6 +70,8 @@ class Pipeline:
         self.closed = False
         # checkpoints evaluated once typing pauses (`update(hold=True)`)
         self.held = HeldMilestones(self._evaluate)
+        # and the garbage collector, which would only rescan each keystroke's facts
+        self.collection = HeldCollection()
         # Set once `initialized` has applied the settings and opened the store.
         self.ready = asyncio.Event()
 
@@ -89,7 +92,9 @@ class Pipeline:
         """`hold`: a keystroke while typing fast; the checkpoints wait for a pause."""
         if self.closed:
             return
-        if not hold:
+        if hold:
+            self.collection.hold()
+        else:
             # what typing held back is evaluated first, against the state it was made in
             await self.held.flush()
         try:
@@ -106,6 +111,7 @@ class Pipeline:
         await self._evaluate(Held(delta, force, trigger, versions or {}))
 
     async def _evaluate(self, held: Held) -> None:
+        self.collection.release()
         try:
             outcome = await self.run(self._milestones_sync, held.delta, held.force)
         except RuntimeError:
@@ -174,5 +180,6 @@ class Pipeline:
     def close(self) -> None:
         self.closed = True
         self.held.cancel()
+        self.collection.release()
         self.analyst.shutdown(wait=False, cancel_futures=True)
         self.log.close()  # the store serialises this with a write still in flight

@@ -99,6 +99,7 @@ class WorkspaceState:
         self.hints = "all"
         self.analyses = 0  # files analysed since start (a debug counter)
         self.records_made = 0  # records made here from facts (a debug counter)
+        self.lessons_run = 0  # files whose lessons were evaluated (a debug counter)
         self.loads = 0  # full scans loaded (the progress log syncs every file after one)
         # set by the scan while its records are evaluated: `$/progress` of the lessons
         self.report: Report | None = None
@@ -158,12 +159,16 @@ class WorkspaceState:
             result=old.result if old is not None else None,
         )
         self.entries[facts.path] = entry
-        if old is None or old.summary != summary:
-            # a new file, or new module-level names that other files' matchers follow
-            # (`from app import db`): every kept record is re-checked at the next refresh,
-            # against a matcher context that already holds these names
-            self._paths_changed()
-        elif facts.kind != "python" or old.kind != "python":
+        if old is None:
+            self._paths_changed()  # a new file
+        elif old.summary != summary:
+            # new module-level names that other files' matchers follow (`from app import
+            # db`): every kept record is re-checked at the next refresh, against a matcher
+            # context that already holds these names. The lessons' context holds paths and
+            # dependency files, not names: it stands, and so do the other files' lessons
+            # (a keystroke that adds an import re-runs the lessons of this file only).
+            self._names_changed()
+        if old is not None and (facts.kind != "python" or old.kind != "python"):
             self._context = None
         # the rules run after the lessons are published (`refresh_milestones`), so
         # a keystroke's diagnostics never wait for the checkpoints
@@ -280,6 +285,7 @@ class WorkspaceState:
         self._dirty = set()
         # the milestones' combine, after the lessons, counts as one more file
         report, total = self.report, len(targets) + 1
+        self.lessons_run += len(targets)
         for done, path in enumerate(sorted(targets), 1):
             if report is not None and done % 256 == 0:
                 report(done, total)
@@ -337,8 +343,11 @@ class WorkspaceState:
         # Matchers may look at which files exist (a template named by render_template)
         # and follow names across modules: kept records are re-checked against the new
         # context, and made again only where an answer moved.
-        self._paths = None
+        self._names_changed()
         self._context = None
+
+    def _names_changed(self) -> None:
+        self._paths = None
         self._check_all = True
 
     def _made_by_another_engine(self) -> None:

@@ -65,3 +65,24 @@ def test_new_names_remake_only_the_records_that_asked_about_them(tmp_path: Path)
     assert state.record("app/views.py") is views  # asked nothing about `app`: it stands
     assert state.facts("app/models.py") is None  # nobody has it open: its record only
     assert state.facts("app/__init__.py") is not None  # the buffer keeps its facts
+
+
+def test_a_new_name_in_a_buffer_reruns_the_lessons_of_that_file_only(tmp_path: Path) -> None:
+    state = scanned(tmp_path, engine(tmp_path))
+    state.put("app/views.py", b"def index():\n    return 'hi'\n")
+    state.refresh()
+    before = state.lessons_run
+
+    # a keystroke that adds an import (a new module-level name), then a top-level statement
+    state.put("app/views.py", b"import yaml\n\n\ndef index():\n    return 'hi'\n")
+    delta = state.refresh_lessons()
+    assert state.lessons_run == before + 1
+    assert [f.code for f in delta.lessons["app/views.py"]] == ["RC901"]  # yaml: undeclared
+    state.put("app/views.py", b"import yaml\n\nLIMIT = 3\n\ndef index():\n    return 'hi'\n")
+    state.refresh_lessons()
+    assert state.lessons_run == before + 2
+
+    # a new file still re-runs every file's lessons (the paths they read changed)
+    state.put("app/forms.py", b"x = 1\n")
+    state.refresh_lessons()
+    assert state.lessons_run == before + 2 + len(state.entries)

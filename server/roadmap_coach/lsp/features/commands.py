@@ -124,6 +124,7 @@ async def debug_stats(
         "analyses": pipeline.state.analyses,
         **pipeline.stats,
         "recordsMade": pipeline.state.records_made,
+        "lessonsRun": pipeline.state.lessons_run,
         "scanAnalysed": scanner.analysed,
         "scanCached": scanner.cached,
         "scanStatHits": scanner.stat_hits,
