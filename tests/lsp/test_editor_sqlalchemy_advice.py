@@ -26,6 +26,8 @@ async def test_sqlalchemy_lines_are_taught_with_text_and_the_fix_clears_the_less
     line = next(n for n, t in enumerate(text.splitlines()) if 'session.execute(f"' in t)
     async with coach(workspace, store, init_options={"debounceMs": 0}) as session:
         session.open(REPO)
+        # the milestone part of the hover is what the workspace scan found and recorded
+        await session.wait_stats("the scan", lambda s: s["scan"] != "")
         await session.wait_for("RC301", lambda: _rc301(session, REPO))
         diagnostic = next(d for d in _rc301(session, REPO) if d.range.start.line == line)
         # plain text, as LSP messages are: no backticks

@@ -12,10 +12,13 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import TYPE_CHECKING
 
 from roadmap_coach.analysis.facts_codec import encode
 from roadmap_coach.analysis.files import analyze_bytes, content_digest
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Below these a pool costs more to start (~0.1 s per worker) than it saves. Bytes are
 # what costs; a few files are enough to share (a warm scan re-parses only the files
@@ -102,6 +105,9 @@ def analyse_parallel(
         raise RuntimeError("no forkserver start method") from exc
     context.set_forkserver_preload(["roadmap_coach.analysis.parallel"])
     results: dict[int, Outcome] = {}
+    # imported here: `MIN_BYTES` and `usable_cores` are asked by scans that start no pool
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
         pending: set[Future[list[tuple[int, Outcome]]]] = {
             pool.submit(_work, chunk, max_bytes) for chunk in _chunks(jobs, sizes)

@@ -44,6 +44,13 @@ _BUILT = {"fstring", "concat", "percent", "format"}
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _BRANCHES = (ast.If, ast.IfExp, ast.Match)
 _SHAPES = frozenset({*_LOOPS, *_BRANCHES})
+# Fields of `ast` nodes that hold identifiers, flags or leaves (`ctx`, `op`): `children`
+# never walks them.
+_NO_CHILDREN = frozenset(
+    {"ctx", "op", "id", "attr", "name", "arg", "module", "level", "kind", "type_comment"}
+    | {"conversion", "is_async", "simple", "tag"}
+)
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 _LEAVES = frozenset(
     {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
     | {
@@ -261,18 +268,27 @@ class _Walker:
 
     def dotted(self, node: ast.AST) -> tuple[str, str] | None:
         """(as written, resolved) for Name/Attribute/Call chains."""
-        if isinstance(node, ast.Name):
-            return node.id, self.lookup(node.id)
-        if isinstance(node, ast.Attribute):
-            inner = self.dotted(node.value)
-            if inner is None:
+        # a loop down the chain, not recursion: asked of every call, attribute and argument
+        attrs: list[str] = []
+        while True:
+            kind = type(node)
+            if kind is ast.Attribute:
+                attrs.append(node.attr)  # type: ignore[attr-defined]
+                node = node.value  # type: ignore[attr-defined]
+            elif kind is ast.Name:
+                break
+            elif kind is ast.Call:
+                node = node.func  # type: ignore[attr-defined]
+            elif kind is ast.Subscript:
+                node = node.value  # type: ignore[attr-defined]
+            else:
                 return None
-            return f"{inner[0]}.{node.attr}", f"{inner[1]}.{node.attr}"
-        if isinstance(node, ast.Call):
-            return self.dotted(node.func)
-        if isinstance(node, ast.Subscript):
-            return self.dotted(node.value)
-        return None
+        name: str = node.id  # type: ignore[attr-defined]
+        if not attrs:
+            return name, self.lookup(name)
+        attrs.reverse()
+        suffix = "." + ".".join(attrs)
+        return name + suffix, self.lookup(name) + suffix
 
     def segment(self, node: ast.AST) -> str:
         """Source text of `node`, cut short; lines are split once per file, not per call."""
@@ -471,8 +487,14 @@ class _Walker:
         self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        # Faster than ast.iter_child_nodes: no generator, and contexts/operators are skipped.
-        for name in node._fields:
+        # Faster than ast.iter_child_nodes: no generator, and the fields that never hold
+        # a node to walk (names, contexts, operators) are left out once per node type.
+        fields = _CHILD_FIELDS.get(type(node))
+        if fields is None:
+            fields = _CHILD_FIELDS[type(node)] = tuple(
+                name for name in node._fields if name not in _NO_CHILDREN
+            )
+        for name in fields:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:

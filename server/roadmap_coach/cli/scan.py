@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,8 @@ def _latest(store: str | None, root: str) -> list[str]:
     try:
         # the learner the server records for this folder: Git's user.name, else the login
         with Store(path, learner=resolve_learner(None, root)) as opened:
+            if opened.notice:  # a damaged store was moved aside: the learner must know
+                print(f"roadmap-coach: {opened.notice}", file=sys.stderr)
             records = opened.achieved(workspace=os.path.realpath(root))
     except (StoreError, OSError):
         return []

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import platformdirs
-
 ENV_STORE = "ROADMAP_COACH_STORE"
 STORE_NAME = "progress.sqlite3"
 SCHEMA_VERSION = 1
@@ -85,6 +83,8 @@ def default_store_path() -> Path:
     env = os.environ.get(ENV_STORE, "").strip()
     if env:
         return Path(env).expanduser()
+    import platformdirs  # only here: a store named by flag or setting needs none of it
+
     return platformdirs.user_data_path("roadmap-coach", appauthor=False) / STORE_NAME
 
 
@@ -110,12 +110,12 @@ def open_database(path: Path, busy_timeout: float) -> Opened:
     # Reading the header opens and closes a file descriptor, and closing any descriptor
     # of a file drops every POSIX lock this process holds on it, the locks of SQLite's
     # own connections included. A file this process already has open was checked then.
-    damage = None if _open_here(path) else _header_damage(path)
+    damage = header_damage(path)
     if damage is None:
         try:
             connection = _connect(path, busy_timeout)
         except sqlite3.DatabaseError as exc:
-            if not _is_damage(exc):
+            if not is_damage(exc):
                 raise StoreError(describe(exc, path, busy_timeout)) from exc
             damage = str(exc)
         else:
@@ -171,6 +171,14 @@ def _remember(path: Path, connection: _Tracked) -> None:
 
 
 def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    return connect(path, busy_timeout, SCHEMA, SCHEMA_VERSION, check=True)
+
+
+def connect(
+    path: Path, busy_timeout: float, schema: str, version: int, *, check: bool
+) -> sqlite3.Connection:
+    """A WAL connection on `path` with `schema` created (once, under `version`).
+    `check`: run SQLite's quick check first, which reads the whole file."""
     connection = sqlite3.connect(
         str(path),
         timeout=busy_timeout,
@@ -185,14 +193,15 @@ def _connect(path: Path, busy_timeout: float) -> sqlite3.Connection:
         connection.execute("PRAGMA synchronous = NORMAL")
         # quick_check is integrity_check without the index cross-checks: it finds a
         # damaged file in milliseconds, which matters because the server opens it on start.
-        rows = connection.execute("PRAGMA quick_check").fetchall()
-        if [r[0] for r in rows] != ["ok"]:
-            raise _Damaged("integrity check failed: " + "; ".join(str(r[0]) for r in rows[:3]))
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
+        if check:
+            rows = connection.execute("PRAGMA quick_check").fetchall()
+            if [r[0] for r in rows] != ["ok"]:
+                found = "; ".join(str(r[0]) for r in rows[:3])
+                raise _Damaged("integrity check failed: " + found)
+        if connection.execute("PRAGMA user_version").fetchone()[0] != version:
             # One IMMEDIATE transaction, so two windows starting at once create it once.
             connection.executescript(
-                f"BEGIN IMMEDIATE;{SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;"
+                f"BEGIN IMMEDIATE;{schema}PRAGMA user_version = {version};COMMIT;"
             )
     except sqlite3.DatabaseError:
         connection.close()
@@ -218,6 +227,12 @@ def _use_wal(connection: sqlite3.Connection, busy_timeout: float) -> None:
 
 class _Damaged(sqlite3.DatabaseError):
     """The file opened but failed the integrity check."""
+
+
+def header_damage(path: Path) -> str | None:
+    """Why the file at `path` is not a whole SQLite database, from its header and size;
+    None when it looks whole (or is not there)."""
+    return None if _open_here(path) else _header_damage(path)
 
 
 def _header_damage(path: Path) -> str | None:
@@ -266,6 +281,15 @@ def move_aside(path: Path) -> Path:
         return aside
 
 
+def remove_database(path: Path) -> None:
+    """Delete a database that holds nothing worth keeping (a damaged cache), with its
+    WAL/SHM companions; a file already gone is fine."""
+    with _exclusive(path):
+        for name in (path.name, *(path.name + suffix for suffix in _SIDE_FILES)):
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(name).unlink()
+
+
 @contextlib.contextmanager
 def _exclusive(path: Path) -> Iterator[None]:
     """Serialise moving-aside between processes (POSIX advisory lock; no-op elsewhere)."""
@@ -288,7 +312,7 @@ def _exclusive(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+def is_damage(exc: sqlite3.DatabaseError) -> bool:
     return isinstance(exc, _Damaged) or _error_name(exc) in ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 
 

@@ -26,22 +26,24 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap_coach.analysis.facts import GitFacts, Skipped
 from roadmap_coach.analysis.files import file_kind
 from roadmap_coach.analysis.git_facts import read_git
-from roadmap_coach.analysis.workspace import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
-from roadmap_coach.progress import record_workers
-from roadmap_coach.progress.record_workers import Analysed, Analyser, Job, Outcome, Pool
+from roadmap_coach.analysis.listing import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
 from roadmap_coach.progress.records_cache import RecordsCache, decode_record
 from roadmap_coach.rules.engine import Engine, Findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord
 from roadmap_coach.rules.symbols import Summary
+
+if TYPE_CHECKING:
+    # at run time imported where files are analysed: a scan of an unchanged workspace
+    # starts no worker and needs none of it
+    from roadmap_coach.progress.record_workers import Analyser, Job, Outcome, Pool
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
@@ -93,18 +95,21 @@ def evaluate_workspace(
     progress: Progress | None = None,
     workers: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    git: GitFacts | None = None,
 ) -> WorkspaceRecords:
     """Records for every listed file that could be read, the Git facts, what was left
     out (and why), and counters of the work done. `workers=None` decides by size and
     cores; 0 keeps everything in this process. The result is the same either way.
-    `cache` must stay open while the result's records are read."""
+    `cache` must stay open while the result's records are read. `git`: the Git facts
+    when the caller has just read them (else they are read here)."""
     report = progress or _quiet
     root_real = os.path.realpath(root)
     report("listing", 0, 1)
     entries, skipped = _list(root_real, max_bytes)
     report("listing", 1, 1)
     report("analysis", 0, 0)
-    git = read_git(root_real)
+    if git is None:
+        git = read_git(root_real)
     counters = Counters(listed=len(entries))
     stats = cache.stats(root_real) if cache is not None else {}
     ids: dict[int, str] = {}
@@ -281,6 +286,8 @@ class _Run:
         outcomes: dict[int, Outcome],
         made: _Made,
     ) -> tuple[dict[str, FileRecord], list[Skipped], str, str]:
+        from roadmap_coach.progress.record_workers import Analysed
+
         entries = self.entries
         # contents the cache knows (a touched file): their rows, fetched together
         digests = {
@@ -358,6 +365,8 @@ class _Run:
         return ordered, skips, wskey, inputs
 
     def _job(self, index: int, known: frozenset[str] = frozenset()) -> Job:
+        from roadmap_coach.progress.record_workers import Job
+
         entry = self.entries[index]
         real = "" if file_kind(entry.path) == "other" else entry.real
         return Job(index, entry.path, real, entry.size, known)
@@ -381,6 +390,9 @@ class _Run:
     def _round_one(
         self, jobs: list[Job], *, serial: bool = False
     ) -> tuple[dict[int, Outcome], _Made]:
+        from roadmap_coach.progress import record_workers
+        from roadmap_coach.progress.record_workers import Analysed, Analyser, Pool
+
         progress = self.progress
         start = progress.done
         workers = 0 if serial else self.workers
@@ -393,10 +405,14 @@ class _Run:
                 outcomes = pool.analyse(jobs, progress.add)
                 kept = [j for j in jobs if isinstance(outcomes[j.index], Analysed)]
                 return outcomes, _Pooled(pool, kept, self.engine, self.max_bytes)
-            except (OSError, EOFError, RuntimeError, BrokenProcessPool):
+            except (OSError, EOFError, RuntimeError):
                 if pool is not None:
                     pool.close()  # no processes to be had: this process gives the same
                 progress.done = start
+            except BaseException:
+                if pool is not None:
+                    pool.close()  # a cancelled scan stops its workers now, not at collection
+                raise
         compact = sum(job.size for job in jobs if job.real) >= record_workers.MIN_BYTES
         analyser = Analyser(self.engine, self.max_bytes, compact=compact)
         outcomes = {}
@@ -425,6 +441,8 @@ class _Run:
 def _remake(
     engine: Engine, job: Job, ctx: Context, max_bytes: int
 ) -> tuple[Outcome, FileRecord | None]:
+    from roadmap_coach.progress.record_workers import Analyser
+
     analyser = Analyser(engine, max_bytes)
     outcome = analyser.analyse(job)
     if isinstance(outcome, str):
@@ -480,6 +498,8 @@ class _Pooled(_Made):
         for index in sorted(found):
             yield index, found.pop(index)
         if missing:
+            from roadmap_coach.progress.record_workers import Analyser
+
             analyser = Analyser(self.engine, self.max_bytes)
             for job in missing:
                 analyser.analyse(job)

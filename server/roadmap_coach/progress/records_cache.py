@@ -1,7 +1,14 @@
-"""The records cache: one `FileRecord` per file content, kept beside the events in the
-progress store's SQLite file, for `scan`, the server and `history` alike.
+"""The records cache: one `FileRecord` per file content, for `scan`, the server and
+`history` alike, in its own SQLite file beside the progress store (`cache_path`:
+`progress.sqlite3-records`, named like SQLite's own companions of the store so that
+whatever removes `progress.sqlite3*` removes it too).
 
-Tables (created here, in the store's file):
+Its own file because the store is checked whole (`PRAGMA quick_check`) on every open,
+and a cache of a large workspace is tens of megabytes that every warm scan would read
+through; the cache is not checked up front: a damaged cache file is deleted and made
+again (it holds nothing that cannot be made again), never the learner's store.
+
+Tables:
 
 - `records`: records encoded by `encode_record` (MessagePack) by `(path, id)`, where
   `id` is the content digest (`analysis.files.content_digest`, for `scan` and the
@@ -26,42 +33,44 @@ more than a day old, so warm scans write nothing). `scan_state` rows of another
 fingerprint go too; `record_stat` rows are a few bytes per file and are replaced per
 root on every scan that read a file.
 
+The records' encoding and the fingerprint are in `progress.record_codec`.
+
 Records never hold a secret's value (`rules.records`), so every file's record may be
-cached. The cache is an optimisation: a store that is damaged, locked or unwritable
-means working without it, with one line on stderr, never a failed scan.
+cached. The cache is an optimisation: a cache file that is locked or unwritable means
+working without it, with one line on stderr, never a failed scan.
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import msgspec
-
-from roadmap_coach import __version__
-from roadmap_coach.progress.database import StoreError, describe, open_database
+from roadmap_coach.progress.database import (
+    connect,
+    describe,
+    header_damage,
+    is_damage,
+    remove_database,
+)
+from roadmap_coach.progress.record_codec import decode_record, encode_record, fingerprint
 from roadmap_coach.progress.store import default_store_path
-from roadmap_coach.rules.matchers import Evidence
 from roadmap_coach.rules.records import FileRecord
 
-if TYPE_CHECKING:
-    from roadmap_coach.rules.engine import Engine
+__all__ = ["RecordsCache", "cache_path", "decode_record", "encode_record", "fingerprint"]
 
 BUSY_TIMEOUT_S = 0.5  # a scan waits this long for another writer, then goes on without
 MAX_ROWS = 200_000  # ~30 Django-sized workspaces, or a long history's unique blobs
 _TOUCH_AFTER_S = 86_400  # a read refreshes a row's use time at most once a day
 _CHUNK = 400  # keys per query: under SQLite's variable limit (2 variables per key)
 PICKLE_PROTOCOL = 5  # the small per-root rows (scan_state); records use `encode_record`
-# the records' encoding, part of the fingerprint: rows of another encoding are never read
-RECORD_CODEC = "msgpack-1"
+CACHE_VERSION = 1  # the cache file's own schema version (PRAGMA user_version)
+CACHE_SUFFIX = "-records"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -96,102 +105,6 @@ CREATE TABLE IF NOT EXISTS scan_state (
 Key = tuple[str, str]  # (path, content digest | blob id | "other:<size>")
 
 
-# MessagePack typed by `FileRecord`'s own annotations (msgspec): on every record of
-# Django 5.2 it encoded 4-5x and decoded ~2.4x faster than pickle, for 1.6x the bytes
-# (field names are written out), and a decoded record is equal to the one encoded
-_ENCODER = msgspec.msgpack.Encoder()
-_DECODER = msgspec.msgpack.Decoder(FileRecord)
-
-
-def encode_record(record: FileRecord) -> bytes:
-    """The one encoding of a record: the cache's rows, the workers' answers (and the
-    server's and `history`'s records)."""
-    return _ENCODER.encode(record)
-
-
-def decode_record(blob: bytes) -> FileRecord:
-    """The record `encode_record` gave; raises `msgspec.DecodeError` (a `ValueError`)
-    on anything else."""
-    record = _DECODER.decode(blob)
-    _share_strings(record)
-    return record
-
-
-_set = object.__setattr__
-
-
-def _share_strings(record: FileRecord) -> None:
-    """One string object per evidence path and function name, as when the record was
-    made: the encoding writes out every occurrence, and decoded apart they made Django's
-    records take a third more memory. `Evidence` is frozen, but these objects were
-    decoded a moment ago and nothing else holds them yet."""
-    path = record.path
-    names: dict[str, str] = {}
-
-    def share(evidence: Evidence) -> None:
-        if evidence.path == path:
-            _set(evidence, "path", path)
-        function = evidence.function
-        if function is not None:
-            _set(evidence, "function", names.setdefault(function, function))
-
-    for hits in record.evidence.values():
-        for evidence in hits:
-            share(evidence)
-    contribution = record.contribution
-    for by_value in contribution.values.values():
-        for evidence in by_value.values():
-            share(evidence)
-    for evidence in contribution.classes.values():
-        share(evidence)
-    for pair in contribution.bases:
-        share(pair[1])
-    for pair in contribution.imports:
-        share(pair[1])
-    for triple in contribution.instances:
-        share(triple[2])
-
-
-def _source_digest(package: str) -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    stack = [resources.files(package)]
-    while stack:
-        folder = stack.pop()
-        for item in sorted(folder.iterdir(), key=lambda p: p.name):
-            if item.is_dir():
-                if item.name != "__pycache__":
-                    stack.append(item)
-            elif item.name.endswith(".py"):
-                digest.update(item.name.encode())
-                digest.update(item.read_bytes())
-    return digest.hexdigest()
-
-
-# whose source a record depends on: the roadmap's loader and schema decide what the
-# matchers are given, as much as the analyser and the rules decide what they find
-SOURCE_PACKAGES = ("roadmap_coach.analysis", "roadmap_coach.roadmap", "roadmap_coach.rules")
-_SOURCES: dict[str, str] = {}
-
-
-def fingerprint(engine: Engine) -> str:
-    """Changes whenever a record could: the analyser's, the roadmap loader's and the
-    rules' source, the roadmap (shipped and course checkpoints), the lessons, the
-    records' encoding, the Python version."""
-    if not _SOURCES:
-        for package in SOURCE_PACKAGES:
-            _SOURCES[package] = _source_digest(package)
-    digest = hashlib.blake2b(digest_size=12)
-    for package in sorted(_SOURCES):
-        digest.update(_SOURCES[package].encode())
-    digest.update(repr(engine.roadmap).encode("utf-8", "surrogatepass"))
-    for lesson in engine.lessons:
-        kind = type(lesson)
-        digest.update(f"{kind.__module__}.{kind.__qualname__}:{lesson.code}".encode())
-    digest.update(RECORD_CODEC.encode())
-    major, minor = sys.version_info[:2]
-    return f"py{major}.{minor}:{__version__}:{digest.hexdigest()}"
-
-
 def resolve_path(store: str | None) -> Path:
     """`--store`, else `$ROADMAP_COACH_STORE`, else the store's default place."""
     if store is not None and store.strip():
@@ -199,29 +112,41 @@ def resolve_path(store: str | None) -> Path:
     return default_store_path().absolute()
 
 
+def cache_path(store: Path) -> Path:
+    """The cache file of the progress store at `store`."""
+    return store.with_name(store.name + CACHE_SUFFIX)
+
+
 def open_records_cache(
     store: str | None, engine_fingerprint: str, *, quiet: bool = False
 ) -> RecordsCache | None:
-    """The cache in the store at `store` (see `resolve_path`), or None, with the reason
-    on stderr, when it cannot be used right now."""
-    path = resolve_path(store)
+    """The cache of the store at `store` (see `resolve_path`, `cache_path`), or None,
+    with the reason on stderr, when it cannot be used right now."""
+    path = cache_path(resolve_path(store))
     try:
-        opened = open_database(path, BUSY_TIMEOUT_S)
-    except StoreError as exc:
-        _say(f"scanning without the records cache: {exc}", quiet)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = _connect_file(path, quiet)
+    except OSError as exc:
+        _say(f"scanning without the records cache: cannot write {path} ({exc})", quiet)
         return None
     except sqlite3.Error as exc:
         _say(f"scanning without the records cache: {describe(exc, path, BUSY_TIMEOUT_S)}", quiet)
         return None
-    if opened.notice:
-        _say(opened.notice, quiet)
-    try:
-        opened.connection.executescript(SCHEMA)
-    except sqlite3.Error as exc:
-        opened.connection.close()
-        _say(f"scanning without the records cache: {describe(exc, path, BUSY_TIMEOUT_S)}", quiet)
-        return None
-    return RecordsCache(opened.connection, path, engine_fingerprint, quiet=quiet)
+    return RecordsCache(connection, path, engine_fingerprint, quiet=quiet)
+
+
+def _connect_file(path: Path, quiet: bool) -> sqlite3.Connection:
+    damage = header_damage(path)
+    if damage is None:
+        try:
+            return connect(path, BUSY_TIMEOUT_S, SCHEMA, CACHE_VERSION, check=False)
+        except sqlite3.DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            damage = str(exc)
+    _say(f"the records cache {path} was damaged ({damage}): it is made again", quiet)
+    remove_database(path)
+    return connect(path, BUSY_TIMEOUT_S, SCHEMA, CACHE_VERSION, check=False)
 
 
 def _say(message: str, quiet: bool) -> None:
@@ -272,6 +197,7 @@ class RecordsCache:
         self.quiet = quiet
         self.max_rows = max_rows
         self.failed = False  # after one failure the cache stays out of the way
+        self.damaged = False  # then the file is deleted on close, to be made again
         self.wrote = False
         self._touch: set[Key] = set()
 
@@ -460,10 +386,12 @@ class RecordsCache:
 
     def _fail(self, exc: sqlite3.Error) -> None:
         self.failed = True
-        _say(
-            f"records cache not used from here on: {describe(exc, self.path, BUSY_TIMEOUT_S)}",
-            self.quiet,
-        )
+        # found only now, as the cache file is not checked whole when opened
+        self.damaged = isinstance(exc, sqlite3.DatabaseError) and is_damage(exc)
+        why = f"{self.path} is damaged ({exc}); it is made again next time"
+        if not self.damaged:
+            why = describe(exc, self.path, BUSY_TIMEOUT_S)
+        _say(f"records cache not used from here on: {why}", self.quiet)
 
     def close(self) -> None:
         if self.connection is None:
@@ -473,6 +401,8 @@ class RecordsCache:
             self.evict()
         self.connection.close()
         self.connection = None
+        if self.damaged:
+            remove_database(self.path)
 
     def __enter__(self) -> RecordsCache:
         return self

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts, Span, WorkspaceFacts
 from roadmap_coach.roadmap.models import Checkpoint, Matcher, Roadmap
-from roadmap_coach.roadmap.schema import WORKSPACE_KINDS
+from roadmap_coach.roadmap.schema import KINDS, WORKSPACE_KINDS
 from roadmap_coach.rules import registry
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.block_lessons import BlockLessons
@@ -104,6 +104,14 @@ def _sorted(evidence: Sequence[Evidence]) -> list[Evidence]:
     return [unique[k] for k in heapq.nsmallest(MAX_EVIDENCE, unique)]
 
 
+def _shape_allows(matcher: Matcher, facts: FileFacts) -> bool:
+    """`file_conditions_hold`'s tests of a generated file and of test code."""
+    cond = matcher.conditions
+    if facts.generated and not cond.get("generated"):
+        return False
+    return not ("in_test" in cond and bool(cond["in_test"]) != facts.is_test)
+
+
 class Engine:
     def __init__(self, roadmap: Roadmap, lessons: Sequence[Lesson] | None = None) -> None:
         self.roadmap = roadmap
@@ -127,21 +135,41 @@ class Engine:
                     )
                 elif matcher.kind not in WORKSPACE_KINDS:
                     self._plan.append((checkpoint.id, key, matcher, False))
+        # The plan cut to the matchers a file can satisfy, by what the file has: which
+        # facts the kinds read are there, whether it is generated, whether it is a test.
+        # Most files share a handful of shapes (a file known by name only has none), so
+        # a file is asked those few things instead of every matcher asking them.
+        self._inputs = sorted({name for k in KINDS for name in k.inputs})
+        self._plans: dict[tuple[object, ...], list[tuple[str, str, Matcher, bool]]] = {}
 
     # -- per file -----------------------------------------------------------------
     def file_result(self, facts: FileFacts, ctx: Context | None = None) -> FileResult:
         ctx = ctx or Context()
         result = FileResult(contribution=contribute(facts, ctx))
         per_checkpoint: dict[str, list[Evidence]] = {}
-        for checkpoint_id, key, matcher, is_part in self._plan:
-            if not has_inputs(matcher, facts):
-                continue
+        for checkpoint_id, key, matcher, is_part in self._plan_for(facts):
             found = self._run(matcher, facts, ctx, per_checkpoint)
             if found:
                 result.evidence[key] = found
                 if not is_part:
                     per_checkpoint.setdefault(checkpoint_id, []).extend(found)
         return result
+
+    def _plan_for(self, facts: FileFacts) -> list[tuple[str, str, Matcher, bool]]:
+        shape = (
+            *(bool(getattr(facts, name)) for name in self._inputs),
+            bool(facts.generated),
+            facts.is_test,
+        )
+        plan = self._plans.get(shape)
+        if plan is None:
+            # left out: what `run_matcher` would refuse before asking anything of `ctx`
+            plan = self._plans[shape] = [
+                entry
+                for entry in self._plan
+                if has_inputs(entry[2], facts) and _shape_allows(entry[2], facts)
+            ]
+        return plan
 
     def _run(
         self, matcher: Matcher, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]

@@ -85,10 +85,16 @@ def globs(patterns: str | Iterable[str]) -> Globs:
 def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
     if patterns is None:
         return False
-    test = globs(patterns).test
-    # a loop, not `any(...)`: this runs for every name of every file
-    for name in names:  # noqa: SIM110
-        if name is not None and test(name):
+    compiled = globs(patterns)
+    memo = compiled.memo
+    # a loop, not `any(...)`, and the memo read here: this runs for every name of every file
+    for name in names:
+        if name is None:
+            continue
+        found = memo.get(name)
+        if found is None:
+            found = compiled.test(name)
+        if found:
             return True
     return False
 

@@ -162,8 +162,9 @@ def test_every_file_is_cached_including_one_with_a_secret(roadmap: Roadmap, tmp_
     assert '"path": "settings.py"' in first  # the hard-coded secret is taught
     warm = counters(root, roadmap, store)
     assert warm["analysed"] == 0 and warm["stat_hits"] == 2
-    assert secret.encode() not in store.read_bytes()
-    for side in store.parent.glob("store.sqlite3-*"):
+    written = list(store.parent.glob("store.sqlite3*"))
+    assert written  # the records cache (the store itself is not created by a scan)
+    for side in written:
         assert secret.encode() not in side.read_bytes()
 
 
@@ -182,3 +183,50 @@ def test_records_are_stored_batch_by_batch_as_they_are_made(
     touched = counters(root, roadmap, store)
     assert touched["analysed"] == 0 and touched["cache_hits"] == touched["listed"] > 3
     assert scan_json(root, roadmap, store, workers=0) == expected
+
+
+def test_git_facts_given_by_the_caller_are_not_read_again(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.analysis.facts import GitFacts
+    from roadmap_coach.analysis.git_facts import read_git
+    from roadmap_coach.progress import evaluation
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    reads: list[str] = []
+
+    def counted(path: str) -> GitFacts:
+        reads.append(path)
+        return read_git(path)
+
+    monkeypatch.setattr(evaluation, "read_git", counted)
+    engine = Engine(roadmap)
+    given = GitFacts(is_repo=False, error="not a Git repository")
+    ws = evaluate_workspace(str(root), engine, workers=0, git=given)
+    assert reads == [] and ws.git is given  # the server read them just before
+    evaluate_workspace(str(root), engine, workers=0)
+    assert reads == [os.path.realpath(root)]
+
+
+def test_a_scan_cancelled_while_workers_analyse_stops_them_at_once(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    import multiprocessing
+
+    root = tmp_path / "ws"
+    root.mkdir()
+    for index in range(40):
+        (root / f"m{index}.py").write_text(f"X{index} = 1\n" * 4000)
+
+    class Cancelled(Exception):
+        pass
+
+    def progress(phase: str, done: int, total: int) -> None:
+        if phase == "analysis" and done > 0:
+            raise Cancelled  # what the server's progress raises on a cancel
+
+    with pytest.raises(Cancelled):
+        evaluate_workspace(str(root), Engine(roadmap), workers=2, progress=progress)
+    assert [p for p in multiprocessing.active_children() if p.is_alive()] == []

@@ -11,7 +11,7 @@ import pytest
 
 from roadmap_coach.progress.derived import record_derived
 from roadmap_coach.progress.history import History, record_history, replay_history
-from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+from roadmap_coach.progress.records_cache import cache_path, fingerprint, open_records_cache
 from roadmap_coach.progress.store import Store
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.roadmap.models import Roadmap
@@ -152,7 +152,7 @@ def test_only_changed_blobs_are_analysed_and_records_are_cached_by_blob(
     store = tmp_path / "s.sqlite3"
     with open_records_cache(str(store), fingerprint(engine), quiet=True) as cache:
         first = replay_history(str(repo.root), shipped, engine=engine, cache=cache)
-    with sqlite3.connect(store) as raw:
+    with sqlite3.connect(cache_path(store)) as raw:
         blobs = raw.execute("SELECT COUNT(*) FROM records").fetchone()[0]
     made = first.counters.evaluated + first.counters.remade
     # helpers, app, models and three versions of version.py (NOTES is known by name), plus

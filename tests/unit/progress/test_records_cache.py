@@ -17,6 +17,7 @@ from roadmap_coach.cli import main
 from roadmap_coach.progress import record_workers
 from roadmap_coach.progress.evaluation import evaluate_workspace, fold_workspace
 from roadmap_coach.progress.records_cache import (
+    cache_path,
     fingerprint,
     open_records_cache,
     resolve_path,
@@ -119,14 +120,14 @@ def test_a_row_from_another_build_is_ignored_and_evicted(
     root = workspace_at(tmp_path / "ws", {"app.py": APP})
     store = tmp_path / "store.sqlite3"
     scan(root, store, engine)
-    with sqlite3.connect(store) as db:
+    with sqlite3.connect(cache_path(store)) as db:
         db.execute("UPDATE records SET fingerprint = 'an-older-build'")
         db.execute("UPDATE scan_state SET fingerprint = 'an-older-build'")
     counter = Counter(monkeypatch)
     ws, _ = scan(root, store, engine)
     assert counter.analysed == ["app.py"]
     assert ws.counters.cache_hits == 0
-    with sqlite3.connect(store) as db:
+    with sqlite3.connect(cache_path(store)) as db:
         found = {v for (v,) in db.execute("SELECT fingerprint FROM records")}
     assert found == {fingerprint(engine)}  # the other build's row is gone
 
@@ -152,7 +153,7 @@ def test_rows_beyond_the_cap_go_least_recently_used_first(tmp_path: Path, engine
         cache.put_many([("a.py", "old-1", a, "k"), ("b.py", "old-2", b, "k")])
         cache.connection.execute("UPDATE records SET used = 1 WHERE id = 'old-1'")  # type: ignore[union-attr]
         cache.put_many([("a.py", "new-1", a, "k"), ("b.py", "new-2", b, "k")])
-    with sqlite3.connect(store) as db:
+    with sqlite3.connect(cache_path(store)) as db:
         kept = {i for (i,) in db.execute("SELECT id FROM records")}
     assert kept == {"old-2", "new-1", "new-2"}
 
@@ -196,13 +197,40 @@ def test_a_damaged_store_is_moved_aside_and_the_scan_goes_on(
     assert list(tmp_path.glob("store.sqlite3.corrupt-*"))  # moved aside, not deleted
 
 
-def test_a_locked_store_costs_the_cache_not_the_scan(
+@pytest.mark.parametrize("damage", ["not a database", "pages overwritten"])
+def test_a_damaged_cache_is_made_again_and_the_store_is_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    root = workspace_at(tmp_path / "ws", {"app.py": APP})
+    store = tmp_path / "store.sqlite3"
+    args = ["scan", str(root), "--format", "json", "--store", str(store)]
+    assert main(args) == 0
+    good = capsys.readouterr().out
+    cache = cache_path(store)
+    data = cache.read_bytes()
+    if damage == "not a database":
+        cache.write_bytes(b"this is not a database" * 100)
+    else:  # a whole header, garbage behind it: found only when the cache is read
+        cache.write_bytes(data[:4096] + b"\xff" * (len(data) - 4096))
+    said = []
+    for _ in range(2):  # damaged, then made again
+        assert main(args) == 0
+        captured = capsys.readouterr()
+        assert captured.out == good
+        said.append(captured.err)
+    assert "records cache" in said[0] and "damaged" in said[0] and said[1] == ""
+    assert not store.exists()  # the learner's store was never involved
+    ws, _ = scan(root, store, Engine(load_roadmap()[0]))
+    assert ws.counters.cache_hits == 1  # the cache works again
+
+
+def test_a_locked_cache_costs_the_cache_not_the_scan(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: Engine
 ) -> None:
     root = workspace_at(tmp_path / "ws", {"app.py": APP})
     store = tmp_path / "store.sqlite3"
     open_records_cache(str(store), fingerprint(engine)).close()  # type: ignore[union-attr]
-    other = sqlite3.connect(store, isolation_level=None)
+    other = sqlite3.connect(cache_path(store), isolation_level=None)
     other.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
     try:
         assert main(["scan", str(root), "--format", "json", "--store", str(store)]) == 0
@@ -231,9 +259,10 @@ def test_no_cache_leaves_the_store_alone(tmp_path: Path) -> None:
     root = workspace_at(tmp_path / "ws", {"app.py": APP})
     store = tmp_path / "store.sqlite3"
     assert main(["scan", str(root), "--no-cache", "--store", str(store)]) == 0
-    assert not store.exists()
+    assert not store.exists() and not cache_path(store).exists()
     assert main(["scan", str(root), "--store", str(store)]) == 0
-    with sqlite3.connect(store) as db:
+    assert not store.exists()  # the cache has its own file; a scan records nothing
+    with sqlite3.connect(cache_path(store)) as db:
         assert db.execute("SELECT count(*) FROM record_stat").fetchone() == (1,)
         assert db.execute("SELECT count(*) FROM records").fetchone() == (1,)
 

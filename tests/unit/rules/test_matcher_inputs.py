@@ -13,7 +13,7 @@ from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.roadmap.schema import FILE, KINDS, Kind
-from roadmap_coach.rules.engine import Engine  # noqa: F401  (registers and checks the kinds)
+from roadmap_coach.rules.engine import Engine  # also registers and checks the kinds
 from roadmap_coach.rules.matchers import Context, has_inputs, run_matcher
 
 PROJECTS = Path(__file__).resolve().parents[2] / "fixtures" / "projects"
@@ -56,3 +56,29 @@ def test_a_file_with_a_kinds_inputs_is_not_skipped() -> None:
         matcher = widest(kind)
         assert has_inputs(matcher, empty) == (kind.inputs == ()), kind.name
         assert any(has_inputs(matcher, f) for f in (python, requirements, pyproject)), kind.name
+
+
+def test_the_engines_plan_per_file_shape_keeps_exactly_what_could_match() -> None:
+    """A file is run against the plan of its shape (which inputs it has, generated, test
+    code): a file known by its name only gets the path-only kinds, a generated file only
+    the alternatives about generated code, and nothing the full plan would find is lost."""
+    from roadmap_coach.analysis.facts import FileFacts
+    from roadmap_coach.cli.common import load
+
+    engine = Engine(load([]))
+    full = engine._plan
+    other = engine._plan_for(FileFacts(path="docs/logo.svg", kind="other"))
+    assert other and len(other) < len(full)
+    assert {entry[2].kind for entry in other} <= {k.name for k in PER_FILE if not k.inputs}
+    app = b"from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef i(): ...\n"
+    generated = analyze_bytes("app/views.py", app)
+    generated.generated = "a tool"
+    assert all(entry[2].conditions.get("generated") for entry in engine._plan_for(generated))
+    ctx = Context()
+    test = analyze_bytes("tests/test_app.py", b"def test_x():\n    assert 1\n")
+    for facts in (analyze_bytes("app.py", app), test, generated):
+        path = facts.path
+        planned = {entry[1] for entry in engine._plan_for(facts)}
+        for _, key, matcher, _ in full:
+            if key not in planned:
+                assert run_matcher(matcher, facts, ctx) == [], (path, key)

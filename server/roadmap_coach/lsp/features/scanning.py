@@ -24,6 +24,7 @@ from collections.abc import Callable
 from lsprotocol import types
 from pygls.progress import Progress
 
+from roadmap_coach.analysis.facts import GitFacts
 from roadmap_coach.analysis.git_facts import read_git
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.pipeline import Pipeline
@@ -163,7 +164,7 @@ class Scanner:
             await pipeline.update(lambda: pipeline.state.set_git(git))
             if cancel.is_set():
                 raise ScanCancelled
-            ws = await asyncio.to_thread(self._evaluate, root, engine, work)
+            ws = await asyncio.to_thread(self._evaluate, root, engine, work, git)
         except ScanCancelled:
             work.end("scan cancelled")
             self.last_result = "cancelled"
@@ -197,7 +198,9 @@ class Scanner:
         work.end(self.last_result)
         return self.last_result
 
-    def _evaluate(self, root: str, engine: Engine, work: WorkDone) -> WorkspaceRecords:
+    def _evaluate(
+        self, root: str, engine: Engine, work: WorkDone, git: GitFacts
+    ) -> WorkspaceRecords:
         """On a worker thread: every file's record, through the records cache of the
         progress store when there is one (a cache that cannot be opened costs a parse
         of every file, never the scan)."""
@@ -206,7 +209,9 @@ class Scanner:
         if store is not None:
             cache = open_records_cache(str(store.path), fingerprint(engine), quiet=True)
         try:
-            ws = evaluate_workspace(root, engine, cache=cache, progress=work.phase_threadsafe)
+            ws = evaluate_workspace(
+                root, engine, cache=cache, progress=work.phase_threadsafe, git=git
+            )
             ws.records  # noqa: B018 -- read while the cache is open
         finally:
             if cache is not None:

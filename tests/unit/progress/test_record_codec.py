@@ -9,13 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from roadmap_coach.progress import records_cache
-from roadmap_coach.progress.records_cache import (
-    SOURCE_PACKAGES,
-    _source_digest,
-    fingerprint,
-    open_records_cache,
-)
+from roadmap_coach.progress import record_codec
+from roadmap_coach.progress.record_codec import SOURCE_PACKAGES, _source_digest, fingerprint
+from roadmap_coach.progress.records_cache import open_records_cache
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import Engine
 from roadmap_coach.rules.records import FileRecord
@@ -60,9 +56,9 @@ def test_a_changed_roadmap_loader_invalidates_every_record(
         cache.put_many([("app.py", "d1", record, "k")])
         assert set(cache.get_many([("app.py", "d1")])) == {("app.py", "d1")}
 
-    real = dict(records_cache._SOURCES) or {p: _source_digest(p) for p in SOURCE_PACKAGES}
+    real = dict(record_codec._SOURCES) or {p: _source_digest(p) for p in SOURCE_PACKAGES}
     edited = {**real, "roadmap_coach.roadmap": "0123456789abcdef"}  # the loader was edited
-    monkeypatch.setattr(records_cache, "_SOURCES", edited)
+    monkeypatch.setattr(record_codec, "_SOURCES", edited)
     new = fingerprint(engine)
     assert new != old
     with open_records_cache(store, new) as cache:  # type: ignore[union-attr]
