@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from full_analysis import full
+from line_edits import apply, line_edits
 from roadmap_coach.analysis import python_facts, python_incremental
 from roadmap_coach.analysis.python_facts import analyze_python
 
@@ -199,35 +200,11 @@ SNIPPETS = [
 ]
 
 
-@st.composite
-def line_edits(draw: st.DrawFn) -> list[tuple[str, float, str]]:
-    kinds = st.sampled_from(["insert", "remove", "replace", "type"])
-    ops = st.tuples(kinds, st.floats(0, 1, exclude_max=True), st.sampled_from(SNIPPETS))
-    return draw(st.lists(ops, min_size=1, max_size=12))
-
-
-def apply(text: str, op: tuple[str, float, str]) -> str:
-    kind, where, snippet = op
-    lines = text.split("\n")
-    index = int(where * len(lines))
-    if kind == "insert":
-        lines.insert(index, snippet)
-    elif kind == "remove" and len(lines) > 1:
-        del lines[index]
-    elif kind == "replace":
-        lines[index] = snippet
-    else:
-        line = lines[index]
-        col = int(where * 997) % (len(line) + 1)
-        lines[index] = line[:col] + (snippet.strip()[:1] or " ") + line[col:]
-    return "\n".join(lines)
-
-
 DECODER = (Path(sys.modules["ast"].__file__).parent / "json" / "decoder.py").read_text("utf-8")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from([APP, DECODER]), line_edits())
+@given(st.sampled_from([APP, DECODER]), line_edits(SNIPPETS))
 def test_random_line_edits_give_the_full_analysis_facts(
     source: str, ops: list[tuple[str, float, str]]
 ) -> None:
