@@ -53,7 +53,6 @@ from typing import Any
 
 from roadmap_coach.progress.database import (
     connect,
-    describe,
     header_damage,
     is_damage,
     remove_database,
@@ -130,7 +129,7 @@ def open_records_cache(
         _say(f"scanning without the records cache: cannot write {path} ({exc})", quiet)
         return None
     except sqlite3.Error as exc:
-        _say(f"scanning without the records cache: {describe(exc, path, BUSY_TIMEOUT_S)}", quiet)
+        _say(f"scanning without the records cache: {_problem(exc, path)}", quiet)
         return None
     return RecordsCache(connection, path, engine_fingerprint, quiet=quiet)
 
@@ -147,6 +146,19 @@ def _connect_file(path: Path, quiet: bool) -> sqlite3.Connection:
     _say(f"the records cache {path} was damaged ({damage}): it is made again", quiet)
     remove_database(path)
     return connect(path, BUSY_TIMEOUT_S, SCHEMA, CACHE_VERSION, check=False)
+
+
+def _problem(exc: sqlite3.Error, path: Path) -> str:
+    """What went wrong with the cache file, in words that fit a cache (the store's own
+    messages speak of recording progress and moving the file aside)."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc):
+        return f"{path} is locked by another program (waited {BUSY_TIMEOUT_S:g}s)"
+    if isinstance(exc, sqlite3.DatabaseError) and is_damage(exc):
+        return f"{path} is damaged ({exc}); it is made again next time"
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_IOERR")):
+        return f"cannot write {path} ({exc})"
+    return f"{path} failed: {exc}"
 
 
 def _say(message: str, quiet: bool) -> None:
@@ -388,10 +400,7 @@ class RecordsCache:
         self.failed = True
         # found only now, as the cache file is not checked whole when opened
         self.damaged = isinstance(exc, sqlite3.DatabaseError) and is_damage(exc)
-        why = f"{self.path} is damaged ({exc}); it is made again next time"
-        if not self.damaged:
-            why = describe(exc, self.path, BUSY_TIMEOUT_S)
-        _say(f"records cache not used from here on: {why}", self.quiet)
+        _say(f"records cache not used from here on: {_problem(exc, self.path)}", self.quiet)
 
     def close(self) -> None:
         if self.connection is None:
