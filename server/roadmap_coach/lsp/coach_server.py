@@ -45,3 +45,4 @@ class CoachServer(LanguageServer):
         for stop in self.on_stop:
             stop()
         self.pipeline.close()
+        self.pipeline.state.close()  # a stored fold's records cache, if still open

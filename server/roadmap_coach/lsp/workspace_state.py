@@ -12,6 +12,11 @@ buffer's facts or, for a file nobody has open, from the file on disk. A file who
 newest content does not parse keeps its last good record, so nothing the learner
 achieved disappears while they are mid-typing.
 
+A workspace opened again, unchanged, is loaded from the server's stored result of its
+last evaluation (`load_stored`, `lsp.stored_fold`): its files are known by path,
+digest and kind only, and their records are decoded on the first change that needs
+them (`_materialize`); until then nothing is evaluated, as nothing could differ.
+
 Mutations run on one worker thread (the server's analysis executor); readers on
 the event loop only look up values that are replaced whole, never mutated.
 """
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import analyze_file
+from roadmap_coach.lsp.stored_fold import StoredFold
 from roadmap_coach.progress.lesson_lifecycle import silenced_security, silences_security
 from roadmap_coach.progress.summary import SECURITY_PREFIXES
 from roadmap_coach.rules.block_lessons import BlockLessons
@@ -48,6 +54,7 @@ class Entry:
     editor: bool = False
     broken: str | None = None  # why the newest content could not be analysed
     result: FileResult | None = None  # the record's part as `combine` takes it
+    lazy: bool = False  # loaded from a stored fold: its record is not decoded yet
 
     @classmethod
     def of_record(cls, record: FileRecord) -> Entry:
@@ -87,6 +94,14 @@ def _unreadable(facts: FileFacts) -> bool:
     return facts.kind == "python" or (facts.kind == "toml" and facts.toml is not None)
 
 
+@dataclass(slots=True)
+class _Lazy:
+    """The records a stored fold stands for, decoded when first needed."""
+
+    load: Callable[[], dict[str, FileRecord]]
+    close: Callable[[], None]
+
+
 class WorkspaceState:
     def __init__(self, engine: Engine, root: str | None) -> None:
         self.engine = engine
@@ -103,6 +118,16 @@ class WorkspaceState:
         self.lessons_run = 0  # files whose lessons were evaluated (a debug counter)
         self.blocks = BlockLessons()  # the lessons of buffers, per top-level statement
         self.loads = 0  # full scans loaded (the progress log syncs every file after one)
+        self.records_loaded = 0  # scans' records decoded into this state (a debug counter)
+        self.stored_loads = 0  # scans taken whole from a stored fold (a debug counter)
+        # bumped by every change of what the rules see: a fold is stored only for the
+        # state a load left, unchanged (`fold_snapshot`)
+        self.generation = 0
+        self._loaded: tuple[int, str] | None = None  # (generation, inputs) of a pure load
+        self._lazy: _Lazy | None = None
+        # a stored fold's lessons and milestones, published by the next refresh
+        self._pending: StoredFold | None = None
+        self._pending_milestones: list[Milestone] | None = None
         # set by the scan while its records are evaluated: `$/progress` of the lessons
         self.report: Report | None = None
         self._context: WorkspaceContext | None = None
@@ -149,6 +174,8 @@ class WorkspaceState:
         return self.put_facts(facts, editor=editor)
 
     def put_facts(self, facts: FileFacts, *, editor: bool = False) -> bool:
+        self._materialize()
+        self.generation += 1
         old = self.entries.get(facts.path)
         summary = signature(facts)
         entry = Entry(
@@ -179,8 +206,11 @@ class WorkspaceState:
         return True
 
     def remove(self, path: str) -> bool:
-        if self.entries.pop(path, None) is None:
+        if path not in self.entries:
             return False
+        self._materialize()
+        self.generation += 1
+        del self.entries[path]
         self._stale_results.discard(path)
         self._paths_changed()
         self._dirty.add(path)
@@ -196,7 +226,14 @@ class WorkspaceState:
     ) -> None:
         """A full scan's records (made by `engine`, valid in the workspace the scan saw);
         `keep` are files whose editor buffer is newer than the disk."""
+        self._drop_lazy()
+        self.records_loaded += len(records)
+        self.generation += 1
         kept = {p: self.entries[p] for p in keep if p in self.entries}
+        pure = all(p in records and records[p].digest == e.digest for p, e in kept.items())
+        self._loaded = (
+            self.generation if pure and (engine is None or engine is self.engine) else None
+        )
         gone = set(self.entries) - set(records) - set(kept)
         self.entries = {}
         for path, record in records.items():
@@ -222,9 +259,59 @@ class WorkspaceState:
         else:
             self._check_all = True
 
+    def load_stored(
+        self,
+        fold: StoredFold,
+        git: GitFacts,
+        keep: Iterable[str],
+        records: Callable[[], dict[str, FileRecord]],
+        close: Callable[[], None],
+        *,
+        engine: Engine,
+    ) -> bool:
+        """A full scan whose evaluation under these settings is `fold` (stored the last
+        time the same files, Git facts and settings were evaluated); `records()` gives
+        its records when a change needs them, `close()` lets go of where they are.
+        False, and nothing changed, when the fold cannot stand for this state: another
+        engine or settings, or an editor buffer that differs from the disk."""
+        if engine is not self.engine or (fold.disabled, fold.hints) != (self.disabled, self.hints):
+            return False
+        kept = {p: self.entries[p] for p in keep if p in self.entries}
+        for path, entry in kept.items():
+            known = fold.files.get(path)
+            if known is None or known[0] != entry.digest or entry.broken is not None:
+                return False
+        self._drop_lazy()
+        self.generation += 1
+        entries: dict[str, Entry] = {}
+        for path, (digest, kind) in fold.files.items():
+            entry = kept.get(path)
+            if entry is None:
+                entry = Entry(None, None, digest, kind, lazy=True)
+            else:
+                entry.lazy = True  # an unchanged buffer: its record comes with the others
+            entries[path] = entry
+        self.entries = entries
+        self.git = git
+        self.loads += 1
+        self.stored_loads += 1
+        self._lazy = _Lazy(records, close)
+        self._pending, self._pending_milestones = fold, fold.milestones
+        self._context = None
+        self._paths = None
+        self._all_dirty = False
+        self._dirty = set()
+        self._check_all = False
+        self._check = set()
+        self._stale_results = set()
+        self._loaded = None  # it is stored already
+        return True
+
     def set_git(self, git: GitFacts) -> bool:
         if git == self.git:
             return False
+        self._materialize()
+        self.generation += 1
         if git.tracked != self.git.tracked:
             self._context = None
             self._all_dirty = True
@@ -232,11 +319,15 @@ class WorkspaceState:
         return True
 
     def set_engine(self, engine: Engine) -> None:
+        self._materialize()
+        self.generation += 1
         self.engine = engine
         self._made_by_another_engine()
 
     def set_lesson_options(self, disabled: frozenset[str], hints: str) -> None:
         if (disabled, hints) != (self.disabled, self.hints):
+            self._materialize()
+            self.generation += 1
             self.disabled, self.hints = disabled, hints
             self._all_dirty = True
 
@@ -249,6 +340,10 @@ class WorkspaceState:
 
     def refresh_milestones(self, delta: Delta, *, force: bool = False) -> None:
         """The engine's part: stale records, then the workspace-wide combine."""
+        if self._pending_milestones is not None or (self._lazy is not None and not force):
+            self._stored_milestones(delta, force=force)
+            return
+        self._materialize()
         entries = self.entries
         stale = self._stale_results
         if self._check_all or self._check:
@@ -273,6 +368,11 @@ class WorkspaceState:
 
     def refresh_lessons(self, *, force: bool = False) -> Delta:
         """The lessons of every file whose inputs changed (what a keystroke waits for)."""
+        if self._pending is not None:
+            return self._stored_lessons()
+        if self._lazy is not None and not (force or self._all_dirty or self._dirty):
+            return Delta()  # nothing changed since the stored fold: nothing to evaluate
+        self._materialize()
         delta = Delta()
         if self._context is None:
             slims = (e.slim() for e in self.entries.values())
@@ -340,7 +440,110 @@ class WorkspaceState:
         entry = self.entries.get(path)
         return entry.broken if entry is not None else None
 
+    def fold_snapshot(self) -> StoredFold | None:
+        """What the last `load` evaluated to, while nothing changed since (else None)."""
+        if self._loaded != self.generation or self._lazy is not None:
+            return None
+        if self._dirty or self._stale_results or self._all_dirty or self._check_all:
+            return None
+        if any(e.broken is not None for e in self.entries.values()):
+            return None
+        files = {p: (e.digest, e.kind) for p, e in self.entries.items()}
+        return StoredFold(
+            self.disabled,
+            self.hints,
+            list(self.milestones),
+            dict(self.lessons),
+            dict(self.silenced),
+            files,
+        )
+
+    def close(self) -> None:
+        self._drop_lazy()
+
     # -- internals -----------------------------------------------------------------
+    def _stored_lessons(self) -> Delta:
+        """A stored fold's lessons: a delta as a full evaluation gives (the files whose
+        lessons differ from what was published before)."""
+        fold, self._pending = self._pending, None
+        assert fold is not None
+        delta = Delta()
+        paths = set(fold.lessons) | set(fold.silenced) | set(self.lessons) | set(self.silenced)
+        for path in paths:
+            found = fold.lessons.get(path, [])
+            hidden = fold.silenced.get(path, [])
+            if found != self.lessons.get(path, []) or hidden != self.silenced.get(path, []):
+                delta.lessons[path] = found
+                delta.silenced[path] = hidden
+        self.lessons = {p: f for p, f in fold.lessons.items() if f}
+        self.silenced = {p: f for p, f in fold.silenced.items() if f}
+        return delta
+
+    def _stored_milestones(self, delta: Delta, *, force: bool) -> None:
+        milestones = self._pending_milestones
+        self._pending_milestones = None
+        if milestones is not None:
+            if force or not _same_milestones(milestones, self.milestones):
+                delta.milestones_changed = True
+            self.milestones = milestones
+        elif force:
+            delta.milestones_changed = True
+        if self.report is not None:
+            self.report(1, 1)
+
+    def _materialize(self) -> None:
+        """Decode the records a stored fold stands for: a change needs them (the
+        matchers' and lessons' contexts, `combine`). Nothing is evaluated again: the
+        state is the one the fold was made from."""
+        lazy = self._lazy
+        if lazy is None:
+            return
+        self._lazy = None
+        if self._pending is not None:
+            self._all_dirty = True  # never published: the next refresh gives every file's
+        # the next `refresh_milestones` combines the records and announces what moved
+        self._pending = self._pending_milestones = None
+        try:
+            records = lazy.load()
+        finally:
+            lazy.close()
+        self.records_loaded += len(records)
+        lost = False
+        for path, entry in list(self.entries.items()):
+            if not entry.lazy:
+                continue
+            record = records.get(path)
+            if record is None or record.digest != entry.digest:
+                # gone from the cache and read again: unreadable now (left out, as a scan
+                # leaves it), or changed meanwhile (the watcher reports it too)
+                self._dirty.add(path)
+                lost = True
+                if record is None:
+                    del self.entries[path]
+                elif entry.facts is None:
+                    self.entries[path] = Entry.of_record(record)
+                else:
+                    entry.lazy = False
+                    entry.record = record
+                    self._stale_results.add(path)
+                continue
+            entry.lazy = False
+            entry.record, entry.result = record, None
+            if entry.summary is None:
+                entry.summary = record.summary
+        if lost:
+            self._paths_changed()  # the next refresh evaluates every file again
+        elif self._context is None:
+            slims = (e.slim() for e in self.entries.values())
+            self._context = self.engine.context((s for s in slims if s is not None), self.git)
+            self._context.complete = self.loads > 0
+
+    def _drop_lazy(self) -> None:
+        lazy, self._lazy = self._lazy, None
+        self._pending = self._pending_milestones = None
+        if lazy is not None:
+            lazy.close()
+
     def _paths_changed(self) -> None:
         # Matchers may look at which files exist (a template named by render_template)
         # and follow names across modules: kept records are re-checked against the new
@@ -390,6 +593,7 @@ class WorkspaceState:
             if facts is None:
                 return  # keeps its last record until the watcher reports the file
             if facts.digest != entry.digest:
+                self.generation += 1
                 self._dirty.add(path)  # changed on disk meanwhile: its lessons too
                 entry.digest, entry.kind = facts.digest, facts.kind
         entry.record = self._record(facts)

@@ -83,6 +83,11 @@ class WorkspaceRecords:
         return self._records
 
     @property
+    def loaded(self) -> bool:
+        """Whether the records are in memory (else the cache is read on first use)."""
+        return self._records is not None
+
+    @property
     def has_python(self) -> bool:
         return any(kind == "python" for kind in self.kinds.values())
 

@@ -125,6 +125,8 @@ async def debug_stats(
         **pipeline.stats,
         "recordsMade": pipeline.state.records_made,
         "lessonsRun": pipeline.state.lessons_run,
+        "recordsLoaded": pipeline.state.records_loaded,
+        "storedLoads": pipeline.state.stored_loads,
         "scanAnalysed": scanner.analysed,
         "scanCached": scanner.cached,
         "scanStatHits": scanner.stat_hits,

@@ -28,8 +28,9 @@ from roadmap_coach.analysis.facts import GitFacts
 from roadmap_coach.analysis.git_facts import read_git
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.pipeline import Pipeline
+from roadmap_coach.lsp.stored_fold import StoredFold, fold_key, read_fold, write_fold
 from roadmap_coach.progress.evaluation import Counters, WorkspaceRecords, evaluate_workspace
-from roadmap_coach.progress.records_cache import fingerprint, open_records_cache
+from roadmap_coach.progress.records_cache import RecordsCache, fingerprint, open_records_cache
 from roadmap_coach.rules.engine import Engine
 
 REPORT_EVERY_S = 0.2
@@ -164,7 +165,11 @@ class Scanner:
             await pipeline.update(lambda: pipeline.state.set_git(git))
             if cancel.is_set():
                 raise ScanCancelled
-            ws = await asyncio.to_thread(self._evaluate, root, engine, work, git)
+            state = pipeline.state
+            settings = (state.disabled, state.hints)
+            ws, cache, stored = await asyncio.to_thread(
+                self._evaluate, root, engine, work, git, settings
+            )
         except ScanCancelled:
             work.end("scan cancelled")
             self.last_result = "cancelled"
@@ -175,16 +180,30 @@ class Scanner:
             return self.last_result
         self._count(ws.counters)
         keep = self._open_paths()
-        state = pipeline.state
+        owner: list[RecordsCache | None] = [cache]  # the cache, until the state keeps it open
 
         def load() -> None:
             state.report = lambda done, total: work.phase_threadsafe("evaluation", done, total)
+            # records are decoded only when a change needs them: the cache stays open
+            if (
+                stored is not None
+                and cache is not None
+                and state.load_stored(
+                    stored, ws.git, keep, lambda: ws.records, cache.close, engine=engine
+                )
+            ):
+                owner[0] = None
+                return
             state.load(ws.records, ws.git, keep, engine=engine)
 
         collector_was_on = gc.isenabled()
         gc.disable()  # records are acyclic: a full collection over them would only cost time
         try:
             await pipeline.update(load)
+        except BaseException:
+            if owner[0] is not None:
+                owner[0].close()
+            raise
         finally:
             state.report = None
             # what the scan loaded lives as long as the session: later collections (a
@@ -193,17 +212,41 @@ class Scanner:
             if collector_was_on:
                 gc.enable()
         pipeline.stats["scans"] += 1
-        self.last_result = f"{len(ws.records)} files, {len(state.milestones)} milestones"
-        work.finished(self.last_result)
-        work.end(self.last_result)
-        return self.last_result
+        result = f"{len(ws.kinds)} files, {len(state.milestones)} milestones"
+        work.finished(result)
+        work.end(result)
+        if owner[0] is not None:
+            await self._store_fold(owner[0], ws)
+        self.last_result = result  # once the fold is stored: a session may end now
+        return result
+
+    async def _store_fold(self, cache: RecordsCache, ws: WorkspaceRecords) -> None:
+        """Keep what this scan evaluated to, for the next time the workspace is opened
+        unchanged (only when nothing changed since the load; then the cache closes)."""
+        try:
+            fold = await self.pipeline.run(self.pipeline.state.fold_snapshot)
+        except RuntimeError:  # the session is ending
+            fold = None
+        try:
+            if fold is not None:
+                key = fold_key(ws, ws.git, fold.disabled, fold.hints)
+                await asyncio.to_thread(write_fold, cache, ws, key, fold)
+        finally:
+            await asyncio.to_thread(cache.close)
 
     def _evaluate(
-        self, root: str, engine: Engine, work: WorkDone, git: GitFacts
-    ) -> WorkspaceRecords:
+        self,
+        root: str,
+        engine: Engine,
+        work: WorkDone,
+        git: GitFacts,
+        settings: tuple[frozenset[str], str],
+    ) -> tuple[WorkspaceRecords, RecordsCache | None, StoredFold | None]:
         """On a worker thread: every file's record, through the records cache of the
         progress store when there is one (a cache that cannot be opened costs a parse
-        of every file, never the scan)."""
+        of every file, never the scan), with the cache still open; and when nothing
+        changed since the last scan, the server's stored result of it under `settings`
+        (then the records are not read)."""
         store = self.pipeline.log.store
         cache = None
         if store is not None:
@@ -212,11 +255,16 @@ class Scanner:
             ws = evaluate_workspace(
                 root, engine, cache=cache, progress=work.phase_threadsafe, git=git
             )
-            ws.records  # noqa: B018 -- read while the cache is open
-        finally:
+            stored = None
+            if cache is not None and not ws.loaded:
+                stored = read_fold(cache, ws, fold_key(ws, ws.git, *settings))
+            if stored is None:
+                ws.records  # noqa: B018 -- read while the cache is open
+        except BaseException:
             if cache is not None:
                 cache.close()
-        return ws
+            raise
+        return ws, cache, stored
 
     def _count(self, counters: Counters) -> None:
         self.analysed += counters.analysed + counters.remade

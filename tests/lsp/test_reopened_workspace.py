@@ -1,0 +1,98 @@
+"""A workspace opened again, unchanged, is taken from the server's stored result of its
+last scan: no record is decoded and no lesson runs, and the learner sees the same
+diagnostics and milestones as with a new store. The first change decodes the records
+and gives what a full evaluation gives; other lesson settings are never answered from
+a result stored under different ones."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from lsp_client import Coach, coach
+from test_workspace_records import FILES, published, write
+
+SQL_LINE = 13  # app.py: the f-string SQL that RC3xx teaches about
+FIXED_APP = FILES["app.py"].replace(
+    "db.execute(f\"SELECT * FROM users WHERE name = '{name}'\")",
+    'db.execute("SELECT * FROM users WHERE name = ?", (name,))',
+)
+
+
+async def scanned(session: Coach) -> dict[str, Any]:
+    stats = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+    assert stats["scan"].startswith(f"{len(FILES)} files"), stats["scan"]
+    await session.wait_for("the lessons", lambda: session.diagnostics("app.py"))
+    return stats
+
+
+async def test_a_reopened_workspace_shows_what_a_new_store_shows_without_decoding(
+    workspace: Path, store: Path, tmp_path: Path
+) -> None:
+    write(workspace, FILES)
+    async with coach(workspace, tmp_path / "new" / "progress.sqlite3") as session:
+        fresh = await scanned(session)
+        fresh_lessons = published(session)
+    assert fresh["storedLoads"] == 0 and fresh["recordsLoaded"] == len(FILES)
+
+    async with coach(workspace, store) as session:
+        first = await scanned(session)
+    assert first["storedLoads"] == 0
+
+    async with coach(workspace, store) as session:
+        again = await scanned(session)
+        lessons = published(session)
+    assert again["storedLoads"] == 1
+    assert again["recordsLoaded"] == 0 and again["lessonsRun"] == 0
+    assert again["scanAnalysed"] == 0 and again["files"] == len(FILES)
+    assert sorted(again["milestones"]) == sorted(fresh["milestones"])
+    assert lessons == fresh_lessons
+    assert any(code.startswith("RC3") for code, *_ in lessons["app.py"])
+
+
+async def test_an_edit_after_a_lazy_reopen_gives_what_a_full_evaluation_gives(
+    workspace: Path, store: Path, tmp_path: Path
+) -> None:
+    write(workspace, FILES)
+    async with coach(workspace, store) as session:
+        await scanned(session)
+    async with coach(workspace, store) as session:
+        stats = await scanned(session)
+        assert stats["storedLoads"] == 1 and stats["recordsLoaded"] == 0
+        session.open("app.py")  # unchanged: still nothing decoded
+        opened = await session.settled()
+        assert opened["recordsLoaded"] == 0
+        hover = await session.hover("app.py", SQL_LINE, 30)
+        assert hover is not None and "RC3" in hover
+
+        session.change("app.py", FIXED_APP)
+        edited = await session.wait_stats(
+            "the edit's analysis", lambda s: s["recordsLoaded"] == len(FILES)
+        )
+        await session.wait_for(
+            "the fixed file's lessons",
+            lambda: not any(str(d.code).startswith("RC3") for d in session.diagnostics("app.py")),
+        )
+        after = published(session)
+        milestones = sorted(edited["milestones"])
+
+    # the same content from a store that never saw the workspace
+    write(workspace, {"app.py": FIXED_APP})
+    async with coach(workspace, tmp_path / "new" / "progress.sqlite3") as session:
+        fresh = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+        assert sorted(fresh["milestones"]) == milestones
+        assert published(session) == after
+
+
+async def test_other_lesson_settings_are_not_answered_from_the_stored_result(
+    workspace: Path, store: Path
+) -> None:
+    write(workspace, FILES)
+    async with coach(workspace, store) as session:
+        await scanned(session)
+        codes = {str(d.code) for d in session.diagnostics("app.py")}
+    sql = next(code for code in codes if code.startswith("RC3"))
+    async with coach(workspace, store, init_options={"disabledLessons": [sql]}) as session:
+        stats = await session.wait_stats("the scan", lambda s: s["scan"] != "")
+        assert stats["storedLoads"] == 0 and stats["recordsLoaded"] == len(FILES)
+        assert sql not in {str(d.code) for d in session.diagnostics("app.py")}
