@@ -123,7 +123,7 @@ class WorkspaceState:
         # bumped by every change of what the rules see: a fold is stored only for the
         # state a load left, unchanged (`fold_snapshot`)
         self.generation = 0
-        self._loaded: tuple[int, str] | None = None  # (generation, inputs) of a pure load
+        self._loaded: int | None = None  # the generation a load of disk content left
         self._lazy: _Lazy | None = None
         # a stored fold's lessons and milestones, published by the next refresh
         self._pending: StoredFold | None = None
@@ -235,6 +235,8 @@ class WorkspaceState:
             self.generation if pure and (engine is None or engine is self.engine) else None
         )
         gone = set(self.entries) - set(records) - set(kept)
+        for entry in kept.values():
+            entry.lazy = False  # a buffer kept from a stored fold: its record is made again
         self.entries = {}
         for path, record in records.items():
             if path not in kept:
