@@ -1,7 +1,8 @@
 """A workspace opened again, unchanged, is taken from the server's stored result of its
 last scan: no record is decoded and no lesson runs, and the learner sees the same
-diagnostics and milestones as with a new store. The first change decodes the records
-and gives what a full evaluation gives; other lesson settings are never answered from
+diagnostics and milestones as with a new store. The first change gives what a full
+evaluation gives; an edit's own lessons never wait for the records (only its
+checkpoints do), a new file's do; other lesson settings are never answered from
 a result stored under different ones."""
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ async def test_an_edit_after_a_lazy_reopen_gives_what_a_full_evaluation_gives(
         )
         after = published(session)
         milestones = sorted(edited["milestones"])
+    # the edit's lessons needed none of the stored records: only its checkpoints did
+    assert edited["recordsLoadedForLessons"] == 0 and edited["lessonsRun"] == 1
 
     # the same content from a store that never saw the workspace
     write(workspace, {"app.py": FIXED_APP})
@@ -82,6 +85,29 @@ async def test_an_edit_after_a_lazy_reopen_gives_what_a_full_evaluation_gives(
         fresh = await session.wait_stats("the scan", lambda s: s["scan"] != "")
         assert sorted(fresh["milestones"]) == milestones
         assert published(session) == after
+
+
+async def test_a_new_file_after_a_lazy_reopen_waits_for_the_records_an_edit_does_not(
+    workspace: Path, store: Path
+) -> None:
+    write(workspace, FILES)
+    async with coach(workspace, store) as session:
+        await scanned(session)
+    async with coach(workspace, store) as session:
+        await scanned(session)
+        session.open("app.py")
+        session.change("app.py", FIXED_APP)
+        edited = await session.wait_stats(
+            "the edit's checkpoints", lambda s: s["recordsLoaded"] == len(FILES)
+        )
+        assert edited["recordsLoadedForLessons"] == 0
+        assert edited["storedLoads"] == 1
+
+    async with coach(workspace, store) as session:
+        await scanned(session)
+        session.open("new_module.py", "import os\n")  # a new file: the lessons' context moves
+        opened = await session.settled()
+        assert opened["recordsLoadedForLessons"] == opened["recordsLoaded"] == len(FILES)
 
 
 async def test_other_lesson_settings_are_not_answered_from_the_stored_result(

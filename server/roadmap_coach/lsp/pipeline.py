@@ -118,6 +118,10 @@ class Pipeline:
             return
         outcome.trigger = held.trigger
         outcome.versions = held.versions
+        late = outcome.delta.late
+        if late is not None:
+            for on_lessons in self.listen.lessons:
+                on_lessons(late, held.trigger, held.versions)
         for on_milestones in self.listen.milestones:
             on_milestones(outcome)
 

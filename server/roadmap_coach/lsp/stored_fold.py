@@ -3,7 +3,8 @@ workspace opened again takes it whole instead of decoding every file's record.
 
 It is what the server holds after a full evaluation of the scan's records under its
 lesson settings: the milestones, each file's lessons and silenced security lessons,
-and each file's content digest and kind. Its key covers everything those depend on:
+each file's content digest and kind, and the lessons' workspace context (so that an
+edit's lessons need none of the records). Its key covers everything those depend on:
 the scan's inputs (the engine's fingerprint and every file's content,
 `WorkspaceRecords.inputs`), the Git facts, and the lesson settings (`disabledLessons`,
 `hints`); any difference and it is not used. It sits in its own `scan_state` row (the
@@ -22,9 +23,10 @@ from roadmap_coach.analysis.facts import GitFacts
 from roadmap_coach.progress.evaluation import WorkspaceRecords
 from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.rules.engine import Milestone
-from roadmap_coach.rules.lessons.base import LessonFinding
+from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
 
 ROW_SUFFIX = "\0serve"
+FORMAT = "2"  # a fold pickled by another layout of `StoredFold` is not read
 
 
 @dataclass(slots=True)
@@ -35,10 +37,11 @@ class StoredFold:
     lessons: dict[str, list[LessonFinding]]
     silenced: dict[str, list[LessonFinding]]
     files: dict[str, tuple[str, str]]  # path -> (content digest, kind)
+    context: WorkspaceContext | None = None  # without its memo: worked out again on use
 
 
 def fold_key(ws: WorkspaceRecords, git: GitFacts, disabled: Iterable[str], hints: str) -> str:
-    text = f"{ws.inputs}\0{git!r}\0{sorted(disabled)!r}\0{hints}"
+    text = f"{FORMAT}\0{ws.inputs}\0{git!r}\0{sorted(disabled)!r}\0{hints}"
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 

@@ -14,8 +14,12 @@ achieved disappears while they are mid-typing.
 
 A workspace opened again, unchanged, is loaded from the server's stored result of its
 last evaluation (`load_stored`, `lsp.stored_fold`): its files are known by path,
-digest and kind only, and their records are decoded on the first change that needs
-them (`_materialize`); until then nothing is evaluated, as nothing could differ.
+digest and kind only, and their records are decoded in the background once the scan
+has ended (`decode_stored`, off the analysis thread) or by the first change that needs
+them (`_materialize`); until then nothing is evaluated, as nothing could differ. An
+edit of an open Python file needs none of them for its lessons (the fold keeps the
+lessons' workspace context): its diagnostics never wait for that decode, only its
+checkpoints do.
 
 Mutations run on one worker thread (the server's analysis executor); readers on
 the event loop only look up values that are replaced whole, never mutated.
@@ -23,8 +27,9 @@ the event loop only look up values that are replaced whole, never mutated.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
@@ -85,6 +90,9 @@ class Delta:
     # path -> security lessons found but silenced (`# coach: ignore`, disabledLessons), for
     # every path in `lessons` and every path whose silenced ones changed
     silenced: dict[str, list[LessonFinding]] = field(default_factory=dict)
+    # lessons found while the checkpoints were evaluated (also in `lessons`): published
+    # with the milestones
+    late: Delta | None = None
 
 
 def _unreadable(facts: FileFacts) -> bool:
@@ -94,12 +102,41 @@ def _unreadable(facts: FileFacts) -> bool:
     return facts.kind == "python" or (facts.kind == "toml" and facts.toml is not None)
 
 
-@dataclass(slots=True)
 class _Lazy:
-    """The records a stored fold stands for, decoded when first needed."""
+    """The records a stored fold stands for, decoded once, by whichever thread asks
+    first (the others wait for it); nothing is decoded after `close`."""
 
-    load: Callable[[], dict[str, FileRecord]]
-    close: Callable[[], None]
+    def __init__(
+        self, load: Callable[[], dict[str, FileRecord]], close: Callable[[], None]
+    ) -> None:
+        self._load: Callable[[], dict[str, FileRecord]] | None = load
+        self._close = close
+        self._lock = threading.Lock()
+        self._records: dict[str, FileRecord] | None = None
+        self.background = False  # a thread other than the analysis thread decodes them
+
+    def decoding(self) -> bool:
+        """Decoded by that thread, not yet done (taking them now would wait)."""
+        return self.background and self._records is None and self._load is not None
+
+    def decode(self) -> dict[str, FileRecord] | None:
+        with self._lock:
+            if self._records is None and self._load is not None:
+                try:
+                    self._records = self._load()
+                except BaseException:
+                    self.background = False  # the analysis thread tries again when it must
+                    raise
+                self._load = None
+                self._close()
+            return self._records
+
+    def close(self) -> None:
+        with self._lock:
+            if self._load is not None:
+                self._load = None
+                self._close()
+            self._records = None
 
 
 class WorkspaceState:
@@ -120,6 +157,8 @@ class WorkspaceState:
         self.loads = 0  # full scans loaded (the progress log syncs every file after one)
         self.records_loaded = 0  # scans' records decoded into this state (a debug counter)
         self.stored_loads = 0  # scans taken whole from a stored fold (a debug counter)
+        # records of a stored fold decoded while lessons waited for them (a debug counter)
+        self.records_loaded_for_lessons = 0
         # bumped by every change of what the rules see: a fold is stored only for the
         # state a load left, unchanged (`fold_snapshot`)
         self.generation = 0
@@ -137,6 +176,9 @@ class WorkspaceState:
         self._check_all = False  # every kept record is re-checked at the next refresh
         self._check: set[str] = set()  # kept records to re-check
         self._stale_results: set[str] = set()  # files whose record waits for a refresh
+        # buffers edited before the stored records were decoded: their old names are
+        # compared with the new ones once they are (`_materialize`)
+        self._unsure: set[str] = set()
 
     # -- inputs ------------------------------------------------------------------
     def put(self, path: str, data: bytes) -> bool:
@@ -174,9 +216,11 @@ class WorkspaceState:
         return self.put_facts(facts, editor=editor)
 
     def put_facts(self, facts: FileFacts, *, editor: bool = False) -> bool:
-        self._materialize()
-        self.generation += 1
         old = self.entries.get(facts.path)
+        if not self._edit_while_lazy(old, facts):
+            self._materialize()
+            old = self.entries.get(facts.path)
+        self.generation += 1
         summary = signature(facts)
         entry = Entry(
             old.record if old is not None else None,
@@ -190,6 +234,8 @@ class WorkspaceState:
         self.entries[facts.path] = entry
         if old is None:
             self._paths_changed()  # a new file
+        elif self._lazy is not None:
+            self._unsure.add(facts.path)  # its names are known once the records are
         elif old.summary != summary:
             # new module-level names that other files' matchers follow (`from app import
             # db`): every kept record is re-checked at the next refresh, against a matcher
@@ -299,13 +345,16 @@ class WorkspaceState:
         self.stored_loads += 1
         self._lazy = _Lazy(records, close)
         self._pending, self._pending_milestones = fold, fold.milestones
-        self._context = None
+        self._context = fold.context
+        if self._context is not None:
+            self._context.complete = True
         self._paths = None
         self._all_dirty = False
         self._dirty = set()
         self._check_all = False
         self._check = set()
         self._stale_results = set()
+        self._unsure = set()
         self._loaded = None  # it is stored already
         return True
 
@@ -342,10 +391,24 @@ class WorkspaceState:
 
     def refresh_milestones(self, delta: Delta, *, force: bool = False) -> None:
         """The engine's part: stale records, then the workspace-wide combine."""
-        if self._pending_milestones is not None or (self._lazy is not None and not force):
+        lazy = self._lazy
+        stored = self._pending_milestones is not None or not force
+        if lazy is not None and not self._stale_results and stored:
             self._stored_milestones(delta, force=force)
             return
-        self._materialize()
+        if lazy is not None and lazy.decoding() and self._pending_milestones is None and not force:
+            # the records are on their way: the scan refreshes once they are here, so
+            # the next keystroke does not wait behind this one's checkpoints
+            return
+        self._materialize(checkpoints=True)
+        if self._dirty or self._all_dirty:
+            # records lost from the cache since the scan: their lessons, as a full
+            # evaluation gives them (the presenters publish `delta.late`)
+            late = self.refresh_lessons()
+            delta.lessons.update(late.lessons)
+            delta.silenced.update(late.silenced)
+            if late.lessons:
+                delta.late = late
         entries = self.entries
         stale = self._stale_results
         if self._check_all or self._check:
@@ -374,7 +437,8 @@ class WorkspaceState:
             return self._stored_lessons()
         if self._lazy is not None and not (force or self._all_dirty or self._dirty):
             return Delta()  # nothing changed since the stored fold: nothing to evaluate
-        self._materialize()
+        if not self._lessons_without_records(force):
+            self._materialize()
         delta = Delta()
         if self._context is None:
             slims = (e.slim() for e in self.entries.values())
@@ -458,6 +522,7 @@ class WorkspaceState:
             dict(self.lessons),
             dict(self.silenced),
             files,
+            replace(self._context, memo={}) if self._context is not None else None,
         )
 
     def close(self) -> None:
@@ -493,7 +558,7 @@ class WorkspaceState:
         if self.report is not None:
             self.report(1, 1)
 
-    def _materialize(self) -> None:
+    def _materialize(self, *, checkpoints: bool = False) -> None:
         """Decode the records a stored fold stands for: a change needs them (the
         matchers' and lessons' contexts, `combine`). Nothing is evaluated again: the
         state is the one the fold was made from."""
@@ -506,10 +571,17 @@ class WorkspaceState:
         # the next `refresh_milestones` combines the records and announces what moved
         self._pending = self._pending_milestones = None
         try:
-            records = lazy.load()
+            records = lazy.decode() or {}
         finally:
             lazy.close()
         self.records_loaded += len(records)
+        if not checkpoints:  # a change, or its lessons, waited for them
+            self.records_loaded_for_lessons += len(records)
+        unsure, self._unsure = self._unsure, set()
+        for path in unsure:
+            entry, record = self.entries.get(path), records.get(path)
+            if entry is not None and (record is None or record.summary != entry.summary):
+                self._names_changed()
         lost = False
         for path, entry in list(self.entries.items()):
             if not entry.lazy:
@@ -540,9 +612,47 @@ class WorkspaceState:
             self._context = self.engine.context((s for s in slims if s is not None), self.git)
             self._context.complete = self.loads > 0
 
+    def _edit_while_lazy(self, old: Entry | None, facts: FileFacts) -> bool:
+        """New content of a Python file whose kind and the lessons' context stand: the
+        stored records stay as they are until the checkpoints need them."""
+        return (
+            self._lazy is not None
+            and self._pending is None
+            and self._context is not None
+            and old is not None
+            and old.broken is None
+            and old.kind == "python"
+            and facts.kind == "python"
+        )
+
+    def _lessons_without_records(self, force: bool) -> bool:
+        """Only edited buffers changed since a stored fold: their lessons need their own
+        facts and the fold's workspace context, none of the records."""
+        if self._lazy is None or force or self._all_dirty or self._context is None:
+            return False
+        for path in self._dirty:
+            entry = self.entries.get(path)
+            if entry is None or (entry.facts is None and entry.broken is None):
+                return False
+        return True
+
+    def decode_stored(self) -> Callable[[], object] | None:
+        """Where the records of a stored fold are decoded, for a thread other than the
+        analysis thread; the next change (or `_materialize`) takes them without waiting."""
+        lazy = self._lazy
+        if lazy is None:
+            return None
+        lazy.background = True
+        return lazy.decode
+
+    def waits_for_records(self) -> bool:
+        """Checkpoints of a change wait for the stored records being decoded."""
+        return self._lazy is not None and bool(self._stale_results)
+
     def _drop_lazy(self) -> None:
         lazy, self._lazy = self._lazy, None
         self._pending = self._pending_milestones = None
+        self._unsure = set()
         if lazy is not None:
             lazy.close()
 

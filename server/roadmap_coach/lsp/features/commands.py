@@ -126,6 +126,7 @@ async def debug_stats(
         "recordsMade": pipeline.state.records_made,
         "lessonsRun": pipeline.state.lessons_run,
         "recordsLoaded": pipeline.state.records_loaded,
+        "recordsLoadedForLessons": pipeline.state.records_loaded_for_lessons,
         "storedLoads": pipeline.state.stored_loads,
         "scanAnalysed": scanner.analysed,
         "scanCached": scanner.cached,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import itertools
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from roadmap_coach.progress.evaluation import Counters, WorkspaceRecords, evalua
 from roadmap_coach.progress.records_cache import RecordsCache, fingerprint, open_records_cache
 from roadmap_coach.rules.engine import Engine
 
+log = logging.getLogger(__name__)
 REPORT_EVERY_S = 0.2
 # where each phase of the pipeline starts and ends on the `$/progress` bar
 PHASE_SPANS = {"listing": (0, 5), "analysis": (5, 90), "evaluation": (90, 99)}
@@ -124,6 +126,7 @@ class Scanner:
         self._open_paths = open_paths  # files whose editor buffer is newer than the disk
         self._can_report = can_report  # the client shows `$/progress`
         self.task: asyncio.Task[str] | None = None
+        self._decoding: asyncio.Task[None] | None = None
         self.last_result = ""
         self.token: str | None = None
         self._cancel: threading.Event | None = None
@@ -217,8 +220,31 @@ class Scanner:
         work.end(result)
         if owner[0] is not None:
             await self._store_fold(owner[0], ws)
+        else:
+            self._decoding = asyncio.ensure_future(self._decode_stored())
         self.last_result = result  # once the fold is stored: a session may end now
         return result
+
+    async def _decode_stored(self) -> None:
+        """The records a stored fold stands for, decoded off the analysis thread while
+        the learner has not changed anything yet: an edit's checkpoints take them as
+        they are, or wait for them here (its diagnostics never need them)."""
+        try:
+            decode = await self.pipeline.run(self.pipeline.state.decode_stored)
+        except RuntimeError:  # the session is ending
+            return
+        if decode is None:
+            return
+        try:
+            await asyncio.to_thread(decode)
+        except Exception:  # the next change decodes them, or says why it cannot
+            log.warning("decoding the stored records failed", exc_info=True)
+        try:
+            waiting = await self.pipeline.run(self.pipeline.state.waits_for_records)
+        except RuntimeError:
+            return
+        if waiting:
+            await self.pipeline.update()  # the checkpoints of edits made meanwhile
 
     async def _store_fold(self, cache: RecordsCache, ws: WorkspaceRecords) -> None:
         """Keep what this scan evaluated to, for the next time the workspace is opened
