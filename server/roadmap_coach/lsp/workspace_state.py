@@ -13,13 +13,7 @@ newest content does not parse keeps its last good record, so nothing the learner
 achieved disappears while they are mid-typing.
 
 A workspace opened again, unchanged, is loaded from the server's stored result of its
-last evaluation (`load_stored`, `lsp.stored_fold`): its files are known by path,
-digest and kind only, and their records are decoded in the background once the scan
-has ended (`decode_stored`, off the analysis thread) or by the first change that needs
-them (`_materialize`); until then nothing is evaluated, as nothing could differ. An
-edit of an open Python file needs none of them for its lessons (the fold keeps the
-lessons' workspace context): its diagnostics never wait for that decode, only its
-checkpoints do.
+last evaluation (`lsp.stored_load`).
 
 Mutations run on one worker thread (the server's analysis executor); readers on
 the event loop only look up values that are replaced whole, never mutated.
@@ -27,119 +21,27 @@ the event loop only look up values that are replaced whole, never mutated.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import replace
 
 from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import analyze_file
+from roadmap_coach.lsp.file_lessons import facts_lessons, record_lessons, silenced_lessons
 from roadmap_coach.lsp.stored_fold import StoredFold
-from roadmap_coach.progress.lesson_lifecycle import silenced_security, silences_security
-from roadmap_coach.progress.summary import SECURITY_PREFIXES
+from roadmap_coach.lsp.stored_load import LazyRecords, Report, StoredLoad
+from roadmap_coach.lsp.workspace_entries import Delta, Entry, same_milestones, unreadable
 from roadmap_coach.rules.block_lessons import BlockLessons
-from roadmap_coach.rules.engine import Engine, FileResult, Milestone
+from roadmap_coach.rules.engine import Engine, Milestone
 from roadmap_coach.rules.lessons.base import LessonFinding, WorkspaceContext
-from roadmap_coach.rules.lessons.context import select_findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord, slim_facts
-from roadmap_coach.rules.symbols import Summary, Symbols, signature
+from roadmap_coach.rules.symbols import Symbols, signature
 
-Report = Callable[[int, int], None]  # (done, total) of the files evaluated
-
-
-@dataclass(slots=True)
-class Entry:
-    record: FileRecord | None  # None until it is first made (a buffer just opened)
-    summary: Summary | None  # the module-level names of the newest readable content
-    digest: str
-    kind: str
-    # the full facts: kept for editor buffers; a disk read's until its record is made
-    facts: FileFacts | None = None
-    editor: bool = False
-    broken: str | None = None  # why the newest content could not be analysed
-    result: FileResult | None = None  # the record's part as `combine` takes it
-    lazy: bool = False  # loaded from a stored fold: its record is not decoded yet
-
-    @classmethod
-    def of_record(cls, record: FileRecord) -> Entry:
-        return cls(record, record.summary, record.digest, record.kind)
-
-    def folded(self) -> FileResult:
-        if self.result is None:
-            record = self.record
-            self.result = (
-                FileResult(record.evidence, record.contribution)
-                if record is not None
-                else FileResult()
-            )
-        return self.result
-
-    def slim(self) -> FileFacts | None:
-        if self.facts is not None:
-            return self.facts
-        return self.record.slim if self.record is not None else None
+__all__ = ["Delta", "Entry", "WorkspaceState"]
 
 
-@dataclass(slots=True)
-class Delta:
-    """What a refresh changed, for the presenters."""
-
-    milestones_changed: bool = False
-    lessons: dict[str, list[LessonFinding]] = field(default_factory=dict)  # path -> now
-    # path -> security lessons found but silenced (`# coach: ignore`, disabledLessons), for
-    # every path in `lessons` and every path whose silenced ones changed
-    silenced: dict[str, list[LessonFinding]] = field(default_factory=dict)
-    # lessons found while the checkpoints were evaluated (also in `lessons`): published
-    # with the milestones
-    late: Delta | None = None
-
-
-def _unreadable(facts: FileFacts) -> bool:
-    """Content that says nothing reliable about the file: keep the previous facts."""
-    if facts.error is None:
-        return False
-    return facts.kind == "python" or (facts.kind == "toml" and facts.toml is not None)
-
-
-class _Lazy:
-    """The records a stored fold stands for, decoded once, by whichever thread asks
-    first (the others wait for it); nothing is decoded after `close`."""
-
-    def __init__(
-        self, load: Callable[[], dict[str, FileRecord]], close: Callable[[], None]
-    ) -> None:
-        self._load: Callable[[], dict[str, FileRecord]] | None = load
-        self._close = close
-        self._lock = threading.Lock()
-        self._records: dict[str, FileRecord] | None = None
-        self.background = False  # a thread other than the analysis thread decodes them
-
-    def decoding(self) -> bool:
-        """Decoded by that thread, not yet done (taking them now would wait)."""
-        return self.background and self._records is None and self._load is not None
-
-    def decode(self) -> dict[str, FileRecord] | None:
-        with self._lock:
-            if self._records is None and self._load is not None:
-                try:
-                    self._records = self._load()
-                except BaseException:
-                    self.background = False  # the analysis thread tries again when it must
-                    raise
-                self._load = None
-                self._close()
-            return self._records
-
-    def close(self) -> None:
-        with self._lock:
-            if self._load is not None:
-                self._load = None
-                self._close()
-            self._records = None
-
-
-class WorkspaceState:
+class WorkspaceState(StoredLoad):
     def __init__(self, engine: Engine, root: str | None) -> None:
         self.engine = engine
         self.root = root
@@ -163,7 +65,7 @@ class WorkspaceState:
         # state a load left, unchanged (`fold_snapshot`)
         self.generation = 0
         self._loaded: int | None = None  # the generation a load of disk content left
-        self._lazy: _Lazy | None = None
+        self._lazy: LazyRecords | None = None
         # a stored fold's lessons and milestones, published by the next refresh
         self._pending: StoredFold | None = None
         self._pending_milestones: list[Milestone] | None = None
@@ -201,7 +103,7 @@ class WorkspaceState:
 
     def accept(self, facts: FileFacts, *, editor: bool = False) -> bool:
         old = self.entries.get(facts.path)
-        if old is not None and _unreadable(facts):
+        if old is not None and unreadable(facts):
             changed = old.broken != facts.error
             old.broken = facts.error
             old.editor = editor
@@ -307,57 +209,6 @@ class WorkspaceState:
         else:
             self._check_all = True
 
-    def load_stored(
-        self,
-        fold: StoredFold,
-        git: GitFacts,
-        keep: Iterable[str],
-        records: Callable[[], dict[str, FileRecord]],
-        close: Callable[[], None],
-        *,
-        engine: Engine,
-    ) -> bool:
-        """A full scan whose evaluation under these settings is `fold` (stored the last
-        time the same files, Git facts and settings were evaluated); `records()` gives
-        its records when a change needs them, `close()` lets go of where they are.
-        False, and nothing changed, when the fold cannot stand for this state: another
-        engine or settings, or an editor buffer that differs from the disk."""
-        if engine is not self.engine or (fold.disabled, fold.hints) != (self.disabled, self.hints):
-            return False
-        kept = {p: self.entries[p] for p in keep if p in self.entries}
-        for path, entry in kept.items():
-            known = fold.files.get(path)
-            if known is None or known[0] != entry.digest or entry.broken is not None:
-                return False
-        self._drop_lazy()
-        self.generation += 1
-        entries: dict[str, Entry] = {}
-        for path, (digest, kind) in fold.files.items():
-            entry = kept.get(path)
-            if entry is None:
-                entry = Entry(None, None, digest, kind, lazy=True)
-            else:
-                entry.lazy = True  # an unchanged buffer: its record comes with the others
-            entries[path] = entry
-        self.entries = entries
-        self.git = git
-        self.loads += 1
-        self.stored_loads += 1
-        self._lazy = _Lazy(records, close)
-        self._pending, self._pending_milestones = fold, fold.milestones
-        self._context = fold.context
-        if self._context is not None:
-            self._context.complete = True
-        self._paths = None
-        self._all_dirty = False
-        self._dirty = set()
-        self._check_all = False
-        self._check = set()
-        self._stale_results = set()
-        self._unsure = set()
-        self._loaded = None  # it is stored already
-        return True
-
     def set_git(self, git: GitFacts) -> bool:
         if git == self.git:
             return False
@@ -427,7 +278,7 @@ class WorkspaceState:
         milestones = self.engine.combine({p: e.folded() for p, e in entries.items()}, self.git)
         if self.report is not None:
             self.report(1, 1)
-        if force or not _same_milestones(milestones, self.milestones):
+        if force or not same_milestones(milestones, self.milestones):
             delta.milestones_changed = True
         self.milestones = milestones
 
@@ -529,133 +380,6 @@ class WorkspaceState:
         self._drop_lazy()
 
     # -- internals -----------------------------------------------------------------
-    def _stored_lessons(self) -> Delta:
-        """A stored fold's lessons: a delta as a full evaluation gives (the files whose
-        lessons differ from what was published before)."""
-        fold, self._pending = self._pending, None
-        assert fold is not None
-        delta = Delta()
-        paths = set(fold.lessons) | set(fold.silenced) | set(self.lessons) | set(self.silenced)
-        for path in paths:
-            found = fold.lessons.get(path, [])
-            hidden = fold.silenced.get(path, [])
-            if found != self.lessons.get(path, []) or hidden != self.silenced.get(path, []):
-                delta.lessons[path] = found
-                delta.silenced[path] = hidden
-        self.lessons = {p: f for p, f in fold.lessons.items() if f}
-        self.silenced = {p: f for p, f in fold.silenced.items() if f}
-        return delta
-
-    def _stored_milestones(self, delta: Delta, *, force: bool) -> None:
-        milestones = self._pending_milestones
-        self._pending_milestones = None
-        if milestones is not None:
-            if force or not _same_milestones(milestones, self.milestones):
-                delta.milestones_changed = True
-            self.milestones = milestones
-        elif force:
-            delta.milestones_changed = True
-        if self.report is not None:
-            self.report(1, 1)
-
-    def _materialize(self, *, checkpoints: bool = False) -> None:
-        """Decode the records a stored fold stands for: a change needs them (the
-        matchers' and lessons' contexts, `combine`). Nothing is evaluated again: the
-        state is the one the fold was made from."""
-        lazy = self._lazy
-        if lazy is None:
-            return
-        self._lazy = None
-        if self._pending is not None:
-            self._all_dirty = True  # never published: the next refresh gives every file's
-        # the next `refresh_milestones` combines the records and announces what moved
-        self._pending = self._pending_milestones = None
-        try:
-            records = lazy.decode() or {}
-        finally:
-            lazy.close()
-        self.records_loaded += len(records)
-        if not checkpoints:  # a change, or its lessons, waited for them
-            self.records_loaded_for_lessons += len(records)
-        unsure, self._unsure = self._unsure, set()
-        for path in unsure:
-            entry, record = self.entries.get(path), records.get(path)
-            if entry is not None and (record is None or record.summary != entry.summary):
-                self._names_changed()
-        lost = False
-        for path, entry in list(self.entries.items()):
-            if not entry.lazy:
-                continue
-            record = records.get(path)
-            if record is None or record.digest != entry.digest:
-                # gone from the cache and read again: unreadable now (left out, as a scan
-                # leaves it), or changed meanwhile (the watcher reports it too)
-                self._dirty.add(path)
-                lost = True
-                if record is None:
-                    del self.entries[path]
-                elif entry.facts is None:
-                    self.entries[path] = Entry.of_record(record)
-                else:
-                    entry.lazy = False
-                    entry.record = record
-                    self._stale_results.add(path)
-                continue
-            entry.lazy = False
-            entry.record, entry.result = record, None
-            if entry.summary is None:
-                entry.summary = record.summary
-        if lost:
-            self._paths_changed()  # the next refresh evaluates every file again
-        elif self._context is None:
-            slims = (e.slim() for e in self.entries.values())
-            self._context = self.engine.context((s for s in slims if s is not None), self.git)
-            self._context.complete = self.loads > 0
-
-    def _edit_while_lazy(self, old: Entry | None, facts: FileFacts) -> bool:
-        """New content of a Python file whose kind and the lessons' context stand: the
-        stored records stay as they are until the checkpoints need them."""
-        return (
-            self._lazy is not None
-            and self._pending is None
-            and self._context is not None
-            and old is not None
-            and old.broken is None
-            and old.kind == "python"
-            and facts.kind == "python"
-        )
-
-    def _lessons_without_records(self, force: bool) -> bool:
-        """Only edited buffers changed since a stored fold: their lessons need their own
-        facts and the fold's workspace context, none of the records."""
-        if self._lazy is None or force or self._all_dirty or self._context is None:
-            return False
-        for path in self._dirty:
-            entry = self.entries.get(path)
-            if entry is None or (entry.facts is None and entry.broken is None):
-                return False
-        return True
-
-    def decode_stored(self) -> Callable[[], object] | None:
-        """Where the records of a stored fold are decoded, for a thread other than the
-        analysis thread; the next change (or `_materialize`) takes them without waiting."""
-        lazy = self._lazy
-        if lazy is None:
-            return None
-        lazy.background = True
-        return lazy.decode
-
-    def waits_for_records(self) -> bool:
-        """Checkpoints of a change wait for the stored records being decoded."""
-        return self._lazy is not None and bool(self._stale_results)
-
-    def _drop_lazy(self) -> None:
-        lazy, self._lazy = self._lazy, None
-        self._pending = self._pending_milestones = None
-        self._unsure = set()
-        if lazy is not None:
-            lazy.close()
-
     def _paths_changed(self) -> None:
         # Matchers may look at which files exist (a template named by render_template)
         # and follow names across modules: kept records are re-checked against the new
@@ -688,7 +412,7 @@ class WorkspaceState:
             return None
         self.analyses += 1
         found = analyze_file(self.root, path)
-        return None if isinstance(found, str) or _unreadable(found) else found
+        return None if isinstance(found, str) or unreadable(found) else found
 
     def _matcher_context(self) -> Context:
         if self._paths is None:
@@ -729,43 +453,16 @@ class WorkspaceState:
 
     def _silenced(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None
-        return silenced_security(self.engine, facts, self._context, self.disabled)
+        return silenced_lessons(self.engine, facts, self._context, self.disabled)
 
     def _lessons(self, facts: FileFacts) -> list[LessonFinding]:
         assert self._context is not None
-        try:
-            return self.engine.lessons_for(
-                facts, self._context, self.disabled, self.hints, blocks=self.blocks
-            )
-        except Exception:
-            return []
+        return facts_lessons(
+            self.engine, facts, self._context, self.disabled, self.hints, self.blocks
+        )
 
     def _record_lessons(
         self, record: FileRecord
     ) -> tuple[list[LessonFinding], list[LessonFinding]]:
-        """`_lessons` and `_silenced`, from a record: each lesson runs once."""
         assert self._context is not None
-        slim = record.slim
-        if slim is None:
-            return [], []
-        try:
-            found = self.engine.record_findings(record, self._context)
-            shown = select_findings(found, slim, set(self.disabled), self.hints)
-        except Exception:
-            return [], []
-        if not silences_security(slim, self.disabled):
-            return shown, []
-        hidden = []
-        for finding in found:
-            if not finding.code.startswith(SECURITY_PREFIXES):
-                continue
-            ignored = slim.ignores.get(finding.span.line, [])
-            if finding.code in self.disabled or finding.code in ignored or "ALL" in ignored:
-                hidden.append(finding)
-        return shown, sorted(hidden, key=lambda f: (f.span.line, f.span.col, f.code))
-
-
-def _same_milestones(a: list[Milestone], b: list[Milestone]) -> bool:
-    if len(a) != len(b):
-        return False
-    return all(x.id == y.id and x.evidence == y.evidence for x, y in zip(a, b, strict=True))
+        return record_lessons(self.engine, record, self._context, self.disabled, self.hints)
