@@ -155,7 +155,7 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     except RecursionError:
         facts.error = TOO_DEEP
     if again and facts.error is None and walker.blocks is not None:
-        lines = walker.lines or _LINE_SPLIT.split(source)
+        lines = walker.lines or incremental.split_lines(source)
         end = incremental.lens(facts)
         facts.sensitive = incremental.mark_sensitive(facts, walker.blocks, end)
         incremental.MEMOS.put(path, incremental.Memo(lines, facts, walker.blocks, end))
@@ -172,7 +172,7 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     memo = incremental.MEMOS.get(path)
     if memo is None:
         return False
-    lines = _LINE_SPLIT.split(source)
+    lines = incremental.split_lines(source)
     region = incremental.changed_region(memo, lines)
     if region is None:
         return False

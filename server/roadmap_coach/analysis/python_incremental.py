@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 import threading
 import warnings
 from collections import OrderedDict
@@ -113,6 +114,14 @@ class Memos:
 
 
 MEMOS = Memos()
+
+
+def split_lines(source: str) -> list[str]:
+    """The lines of `source` as the walk numbers them (`python_facts._LINE_SPLIT`): a
+    plain split when no line ends in a carriage return, ten times faster than the regex."""
+    if "\r" in source:
+        return re.split(r"\r\n|\r|\n", source)
+    return source.split("\n")
 
 
 def lens(facts: FileFacts) -> tuple[int, ...]:
