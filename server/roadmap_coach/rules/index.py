@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from roadmap_coach.analysis.facts import Call, Decorator, FileFacts
-from roadmap_coach.rules.patterns import as_tuple, globs
+from roadmap_coach.rules.patterns import Globs, as_tuple, globs
 
 _GLOB = frozenset("*?[")
 T = TypeVar("T", Call, Decorator)
@@ -32,6 +32,28 @@ def _plan(pattern: str) -> tuple[str, str]:
     return "glob", last or "*"
 
 
+@lru_cache(maxsize=4096)
+def _segment_globs(key: str) -> Globs:
+    return Globs((key,))
+
+
+# names (as `Context.names` gives them, the same tuples again and again) -> their last
+# and first segments
+_SEGMENTS: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _segments(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    found = _SEGMENTS.get(names)
+    if found is None:
+        if len(_SEGMENTS) > 50_000:
+            _SEGMENTS.clear()
+        found = _SEGMENTS[names] = (
+            frozenset([name.rsplit(".", 1)[-1] for name in names]),
+            frozenset([name.split(".", 1)[0] for name in names]),
+        )
+    return found
+
+
 class NamedIndex(Generic[T]):
     """Items with every name they go by, bucketed by the last segment of those names."""
 
@@ -41,11 +63,21 @@ class NamedIndex(Generic[T]):
         self.items: list[tuple[T, tuple[str, ...]]] = [(item, names(item)) for item in items]
         self.buckets: dict[str, list[int]] = {}
         self.firsts: dict[str, list[int]] = {}
+        buckets, firsts = self.buckets, self.firsts
         for position, (_, item_names) in enumerate(self.items):
-            for last in {name.rsplit(".", 1)[-1] for name in item_names}:
-                self.buckets.setdefault(last, []).append(position)
-            for first in {name.split(".", 1)[0] for name in item_names}:
-                self.firsts.setdefault(first, []).append(position)
+            lasts, heads = _segments(item_names)
+            for last in lasts:
+                found = buckets.get(last)
+                if found is None:
+                    buckets[last] = [position]
+                else:
+                    found.append(position)
+            for first in heads:
+                found = firsts.get(first)
+                if found is None:
+                    firsts[first] = [position]
+                else:
+                    found.append(position)
 
     def candidates(self, patterns: str | Iterable[str] | None) -> list[tuple[T, tuple[str, ...]]]:
         positions: set[int] = set()
@@ -60,7 +92,7 @@ class NamedIndex(Generic[T]):
             elif key == "*":
                 return self.items
             else:
-                test = globs((key,)).test
+                test = _segment_globs(key).test
                 for last, found in self.buckets.items():
                     if test(last):
                         positions.update(found)
