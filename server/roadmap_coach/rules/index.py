@@ -80,23 +80,53 @@ class NamedIndex(Generic[T]):
                     found.append(position)
 
     def candidates(self, patterns: str | Iterable[str] | None) -> list[tuple[T, tuple[str, ...]]]:
-        positions: set[int] = set()
-        for pattern in as_tuple(patterns):
-            if pattern.startswith("!"):
-                continue
-            how, key = _plan(pattern)
+        plans = _plans(patterns)
+        if plans is None:
+            return self.items
+        first: list[int] | None = None
+        positions: set[int] | None = None
+        for how, key in plans:
             if how == "last":
-                positions.update(self.buckets.get(key, ()))
+                found = self.buckets.get(key)
             elif how == "first":
-                positions.update(self.firsts.get(key, ()))
-            elif key == "*":
-                return self.items
+                found = self.firsts.get(key)
             else:
                 test = _segment_globs(key).test
-                for last, found in self.buckets.items():
-                    if test(last):
-                        positions.update(found)
-        return [self.items[p] for p in sorted(positions)]
+                found = [p for last, bucket in self.buckets.items() if test(last) for p in bucket]
+            if not found:
+                continue
+            if first is None:
+                first = found
+            else:
+                if positions is None:
+                    positions = set(first)
+                positions.update(found)
+        if first is None:
+            return []
+        items = self.items
+        if positions is None and plans[0][0] != "glob" and len(plans) == 1:
+            return [items[p] for p in first]  # one bucket: in order, each once already
+        return [items[p] for p in sorted(positions if positions is not None else set(first))]
+
+
+# pattern list (by identity, kept alive here) -> how to find its candidates (None: every
+# item); matchers ask with the same few lists for every file
+_PLANS: dict[int, tuple[object, tuple[tuple[str, str], ...] | None]] = {}
+
+
+def _plans(patterns: str | Iterable[str] | None) -> tuple[tuple[str, str], ...] | None:
+    entry = _PLANS.get(id(patterns))
+    if entry is not None and entry[0] is patterns:
+        return entry[1]
+    plans: tuple[tuple[str, str], ...] | None = tuple(
+        _plan(pattern) for pattern in as_tuple(patterns) if not pattern.startswith("!")
+    )
+    if plans is not None and ("glob", "*") in plans:
+        plans = None
+    if len(_PLANS) > 50_000:  # lists built on the fly: do not grow without bound
+        _PLANS.clear()
+    _PLANS[id(patterns)] = (patterns, plans)
+    return plans
 
 
 class FileIndex:
