@@ -92,7 +92,7 @@ class Globs:
     (`os.path.join`, `self.assertEqual`) recur in every file of a workspace. Lists
     that need no regex are tested without the memo: a string test costs no more."""
 
-    __slots__ = ("memo", "negated", "positive", "simple", "tuples")
+    __slots__ = ("exact", "memo", "negated", "plain", "positive", "simple", "tuples")
     # a full memo starts again rather than stop learning: the names of the files being
     # evaluated now are the ones that recur next (a test module's `self.assert*`)
     MEMO_LIMIT = 20_000
@@ -100,6 +100,9 @@ class Globs:
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.positive, self.negated = _split(patterns)
         self.simple = self.positive.simple and (self.negated is None or self.negated.simple)
+        # no negation, no regex: the tests inlined in `test`
+        self.plain = self.simple and self.negated is None and not self.positive.anything
+        self.exact = self.positive.exact
         self.memo: dict[str, bool] = {}
         self.tuples: dict[tuple[str, ...], bool] = {}
 
@@ -119,6 +122,13 @@ class Globs:
         return found
 
     def test(self, name: str) -> bool:
+        if self.plain:
+            shape = self.positive
+            return (
+                name in self.exact
+                or name.endswith(shape.suffixes)
+                or name.startswith(shape.prefixes)
+            )
         if self.simple:
             return self.positive.match(name) and not (
                 self.negated is not None and self.negated.match(name)
