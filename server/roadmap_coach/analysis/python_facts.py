@@ -265,10 +265,11 @@ class _Walker:
     # -- resolution -------------------------------------------------------------
     def lookup(self, name: str) -> str:
         for scope in reversed(self.scopes):
-            if name in scope.names:
+            found = scope.names.get(name)  # the values are names: never None
+            if found is not None:
                 if self.reads is not None and scope.kind == "module":
                     self.reads.add(name)
-                return scope.names[name]
+                return found
         if self.reads is not None:
             self.reads.add(name)
         return name
