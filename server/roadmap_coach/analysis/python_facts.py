@@ -701,10 +701,16 @@ class _Walker:
         self.children(node)
         if name is None:
             return
-        call = Call(name[0], name[1], span_of(node), function=self.current_function())
-        call.args = [self.arg(a) for a in node.args]
-        call.kwargs = {k.arg: self.arg(k.value) for k in node.keywords if k.arg}
-        call.kw_spans = {k.arg or "**": span_of(k) for k in node.keywords}
+        span = span_of(node)
+        call = Call(
+            name[0],
+            name[1],
+            span,
+            [self.arg(a) for a in node.args],
+            {k.arg: self.arg(k.value) for k in node.keywords if k.arg},
+            self.current_function(),
+            {k.arg or "**": span_of(k) for k in node.keywords},
+        )
         self.facts.calls.append(call)
         if self.functions and name[1] == "super.__new__":
             self.functions[-1].calls_super_new = True
