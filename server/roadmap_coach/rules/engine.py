@@ -175,9 +175,11 @@ class Engine:
         self, matcher: Matcher, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]
     ) -> list[Evidence]:
         found = run_matcher(matcher, facts, ctx)
+        if not found:
+            return found
         inside = as_tuple(matcher.conditions.get("inside"))
         outside = as_tuple(matcher.conditions.get("not_inside"))
-        if found and (inside or outside):
+        if inside or outside:
 
             def functions(ids: tuple[str, ...]) -> set[str]:
                 return {e.function for cid in ids for e in known.get(cid, []) if e.function}
