@@ -337,18 +337,12 @@ class Engine:
     ) -> Findings:
         """Milestones and lessons of a workspace from its files' records; `progress(n)`
         after each record's lessons (the milestones follow the last one)."""
-        results = {
-            path: FileResult(record.evidence, record.contribution)
-            for path, record in records.items()
-        }
-        context = self.context((r.slim for r in records.values() if r.slim is not None), git)
-        context.complete = complete
-        lessons: list[LessonFinding] = []
-        for done, record in enumerate(records.values(), 1):
-            lessons.extend(self.record_lessons(record, context, disabled, hints))
-            if progress is not None and done % 256 == 0:
-                progress(done)
-        return Findings(self.combine(results, git), lessons)
+        from roadmap_coach.rules.streamed_fold import StreamedFold  # it builds on this
+
+        stream = StreamedFold(self, git)
+        for record in records.values():
+            stream.add(record)
+        return stream.findings(disabled=disabled, hints=hints, complete=complete, progress=progress)
 
     def record_lessons(
         self,
