@@ -229,12 +229,15 @@ class _Spilled:
 class _Spill:
     """Encoded records in a temporary file: its pages are the system's file cache, not
     this process's memory, while the workers still hold theirs. In memory when no file
-    can be written."""
+    can be written. Beside the records cache when there is one: a temporary directory
+    may be a RAM disk, where the pages would be memory after all."""
 
-    def __init__(self) -> None:
+    def __init__(self, beside: str | None = None) -> None:
         self.file: Any = None
-        with suppress(OSError):  # kept past this call: closed by `close` or collection
-            self.file = tempfile.TemporaryFile(prefix="roadmap-coach-")  # noqa: SIM115
+        for folder in (beside, None):
+            with suppress(OSError):  # kept past this call: closed by `close` or collection
+                self.file = tempfile.TemporaryFile(prefix="roadmap-coach-", dir=folder)  # noqa: SIM115
+                break
         self.where: list[tuple[int, int]] = []  # slot -> (offset, size); offset -1: `held`
         self.held: list[bytes] = []
         self.end = 0
@@ -417,7 +420,8 @@ class _Run:
             if isinstance(made_record, bytes):
                 # kept encoded until the fold reads it: the workers still hold their part
                 if self.spill is None:
-                    self.spill = _Spill()
+                    cache = self.cache
+                    self.spill = _Spill(str(cache.path.parent) if cache is not None else None)
                 outcome = outcomes[index]
                 assert isinstance(outcome, Analysed)
                 records[index] = self.spill.put(made_record, outcome.kind, outcome.error)

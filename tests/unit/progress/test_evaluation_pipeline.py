@@ -261,3 +261,16 @@ def test_records_made_in_workers_are_folded_one_decoded_at_a_time(
     assert ws.records == serial.records  # decoded on first use
     assert findings == fold_workspace(serial, engine)
     assert set(ws.kinds.items()) == {(p, r.kind) for p, r in serial.records.items()}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads where an open file is")
+def test_records_waiting_for_the_fold_are_spilled_beside_the_cache_else_to_the_temp_dir(
+    tmp_path: Path,
+) -> None:
+    from roadmap_coach.progress.evaluation import _Spill
+
+    beside = _Spill(str(tmp_path))
+    assert os.readlink(f"/proc/self/fd/{beside.file.fileno()}").startswith(str(tmp_path))
+    nowhere = _Spill(str(tmp_path / "gone"))  # a folder that is not there: the temp dir
+    assert nowhere.file is not None
+    assert not os.readlink(f"/proc/self/fd/{nowhere.file.fileno()}").startswith(str(tmp_path))
