@@ -239,6 +239,8 @@ class Scanner:
             await asyncio.to_thread(decode)
         except Exception:  # the next change decodes them, or says why it cannot
             log.warning("decoding the stored records failed", exc_info=True)
+        else:
+            gc.freeze()  # as after a scan: later collections (a keystroke's) skip them
         try:
             waiting = await self.pipeline.run(self.pipeline.state.waits_for_records)
         except RuntimeError:
