@@ -137,7 +137,7 @@ def coach_reports() -> set[tuple[str, int, str]]:
 
 def bandit_reports() -> tuple[set[tuple[str, int, str]], dict[str, int], str]:
     """Mapped reports, the unmapped ones by test id, and bandit's version."""
-    version = (
+    shown = (
         subprocess.run(
             [sys.executable, "-m", "bandit", "--version"],
             capture_output=True,
@@ -145,8 +145,11 @@ def bandit_reports() -> tuple[set[tuple[str, int, str]], dict[str, int], str]:
             check=False,
         )
         .stdout.split("\n", 1)[0]
-        .split()[-1]
+        .split()
     )
+    if not shown:  # without bandit there is no version to read: say so, not IndexError
+        raise SystemExit("bandit did not run (is the `bench` extra installed?)")
+    version = shown[-1]
     done = subprocess.run(
         [sys.executable, "-m", "bandit", "-r", str(CORPUS), "-f", "json", "-q"],
         capture_output=True,

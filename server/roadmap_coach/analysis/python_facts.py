@@ -62,6 +62,13 @@ _LEAVES = frozenset(
 )
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _PLAIN_DEFAULTS = frozenset({"str", "int", "float", "bool", "none", "bytes"})
+# values `arg` only names by their kind
+_OTHER_KINDS: dict[type, str] = {
+    ast.DictComp: "dict",
+    ast.ListComp: "list",
+    ast.SetComp: "set",
+    ast.Lambda: "lambda",
+}
 
 
 def _cut(line: str, start: int, end: int | None) -> str:
@@ -155,7 +162,7 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     except RecursionError:
         facts.error = TOO_DEEP
     if again and facts.error is None and walker.blocks is not None:
-        lines = walker.lines or _LINE_SPLIT.split(source)
+        lines = walker.lines or incremental.split_lines(source)
         end = incremental.lens(facts)
         facts.sensitive = incremental.mark_sensitive(facts, walker.blocks, end)
         incremental.MEMOS.put(path, incremental.Memo(lines, facts, walker.blocks, end))
@@ -172,7 +179,7 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     memo = incremental.MEMOS.get(path)
     if memo is None:
         return False
-    lines = _LINE_SPLIT.split(source)
+    lines = incremental.split_lines(source)
     region = incremental.changed_region(memo, lines)
     if region is None:
         return False
@@ -258,10 +265,11 @@ class _Walker:
     # -- resolution -------------------------------------------------------------
     def lookup(self, name: str) -> str:
         for scope in reversed(self.scopes):
-            if name in scope.names:
+            found = scope.names.get(name)  # the values are names: never None
+            if found is not None:
                 if self.reads is not None and scope.kind == "module":
                     self.reads.add(name)
-                return scope.names[name]
+                return found
         if self.reads is not None:
             self.reads.add(name)
         return name
@@ -309,6 +317,7 @@ class _Walker:
     # -- shapes -------------------------------------------------------------------
     def arg(self, node: ast.AST, depth: int = 0) -> Arg:
         span = span_of(node)
+        # the kinds are disjoint: the most frequent are tested first
         if isinstance(node, ast.Constant):
             value = node.value
             if isinstance(value, bool):
@@ -322,6 +331,11 @@ class _Walker:
             if isinstance(value, int | float):
                 return Arg(type(value).__name__, str(value)[:40], span)
             return Arg("other", None, span)
+        if isinstance(node, ast.Name):
+            return self.name_arg(node, span)
+        if isinstance(node, ast.Attribute):
+            name = self.dotted(node)
+            return Arg("attr", name[1] if name else None, span)
         if isinstance(node, ast.JoinedStr):
             return Arg("fstring", None, span, parts=self.fstring_parts(node))
         if isinstance(node, ast.BinOp):
@@ -359,21 +373,6 @@ class _Walker:
                 return Arg("format", None, span, parts=parts)
             name = self.dotted(func)
             return Arg("call", name[1] if name else None, span, inner=self.inner(node, depth))
-        if isinstance(node, ast.Name):
-            if self.reads is not None:
-                self.reads.add(node.id)
-            for scope in reversed(self.scopes):
-                if node.id in scope.built:
-                    built = scope.built[node.id]
-                    return Arg(built.kind, built.value, span, via=node.id, parts=built.parts)
-                if scope.kind == "function":
-                    break
-            resolved = self.lookup(node.id)
-            # keep the name as written when it resolves elsewhere (`password = request.form[…]`)
-            return Arg("name", resolved, span, via=node.id if resolved != node.id else None)
-        if isinstance(node, ast.Attribute):
-            name = self.dotted(node)
-            return Arg("attr", name[1] if name else None, span)
         if isinstance(node, ast.Subscript):
             base = self.dotted(node.value)
             key = node.slice
@@ -389,14 +388,20 @@ class _Walker:
                 for k in node.keys[:16]
             ]
             return Arg("dict", None, span, items=[self.arg(v) for v in node.values[:16]], keys=keys)
-        kinds = {
-            ast.Dict: "dict",
-            ast.DictComp: "dict",
-            ast.ListComp: "list",
-            ast.SetComp: "set",
-            ast.Lambda: "lambda",
-        }
-        return Arg(kinds.get(type(node), "other"), None, span)
+        return Arg(_OTHER_KINDS.get(type(node), "other"), None, span)
+
+    def name_arg(self, node: ast.Name, span: Span) -> Arg:
+        if self.reads is not None:
+            self.reads.add(node.id)
+        for scope in reversed(self.scopes):
+            if node.id in scope.built:
+                built = scope.built[node.id]
+                return Arg(built.kind, built.value, span, via=node.id, parts=built.parts)
+            if scope.kind == "function":
+                break
+        resolved = self.lookup(node.id)
+        # keep the name as written when it resolves elsewhere (`password = request.form[…]`)
+        return Arg("name", resolved, span, via=node.id if resolved != node.id else None)
 
     def inner(self, node: ast.Call, depth: int) -> list[Arg] | None:
         """A call's receiver (when not a dotted name) and first arguments, two levels deep:
@@ -696,19 +701,42 @@ class _Walker:
         self.children(node)
         if name is None:
             return
-        call = Call(name[0], name[1], span_of(node), function=self.current_function())
-        call.args = [self.arg(a) for a in node.args]
-        call.kwargs = {k.arg: self.arg(k.value) for k in node.keywords if k.arg}
-        call.kw_spans = {k.arg or "**": span_of(k) for k in node.keywords}
+        span = span_of(node)
+        call = Call(
+            name[0],
+            name[1],
+            span,
+            [self.arg(a) for a in node.args],
+            {k.arg: self.arg(k.value) for k in node.keywords if k.arg},
+            self.current_function(),
+            {k.arg or "**": span_of(k) for k in node.keywords},
+        )
         self.facts.calls.append(call)
         if self.functions and name[1] == "super.__new__":
             self.functions[-1].calls_super_new = True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        name = self.dotted(node)
-        if name is not None and isinstance(node.ctx, ast.Load) and "." in name[1]:
-            self.facts.attributes.append(Attribute(name[1], span_of(node), self.current_function()))
-        self.visit(node.value)
+        # `a.b.c.d` is one attribute read per prefix (`a.b.c.d`, `a.b.c`, `a.b`): the
+        # chain's head is resolved once for all of them, outermost first
+        chain = [node]
+        value = node.value
+        while type(value) is ast.Attribute:
+            chain.append(value)
+            value = value.value  # type: ignore[attr-defined]
+        head = self.dotted(value)
+        if head is not None:
+            resolved = head[1]
+            names = []
+            for link in reversed(chain):
+                resolved = f"{resolved}.{link.attr}"
+                names.append(resolved)
+            names.reverse()
+            function = self.current_function()
+            attributes = self.facts.attributes
+            for link, name in zip(chain, names, strict=True):
+                if type(link.ctx) is ast.Load and "." in name:
+                    attributes.append(Attribute(name, span_of(link), function))
+        self.visit(value)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         key = node.slice

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 import threading
 import warnings
 from collections import OrderedDict
@@ -113,6 +114,14 @@ class Memos:
 
 
 MEMOS = Memos()
+
+
+def split_lines(source: str) -> list[str]:
+    """The lines of `source` as the walk numbers them (`python_facts._LINE_SPLIT`): a
+    plain split when no line ends in a carriage return, ten times faster than the regex."""
+    if "\r" in source:
+        return re.split(r"\r\n|\r|\n", source)
+    return source.split("\n")
 
 
 def lens(facts: FileFacts) -> tuple[int, ...]:
@@ -241,15 +250,15 @@ def _may_continue(line: str) -> bool:
 
 def parse_region(lines: list[str], region: Region) -> list[ast.stmt] | None:
     """The region's new text parsed on its own, with the file's line numbers."""
-    text = "\n".join(lines[region.start - 1 : region.end])
+    # empty lines in front give the file's line numbers at the tokenizer's speed
+    # (`ast.increment_lineno` visits every node of the tree in Python)
+    text = "\n" * (region.start - 1) + "\n".join(lines[region.start - 1 : region.end])
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    if region.start > 1:
-        ast.increment_lineno(tree, region.start - 1)
     return tree.body
 
 

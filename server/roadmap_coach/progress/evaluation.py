@@ -25,8 +25,9 @@ import gc
 import hashlib
 import os
 import pickle
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from roadmap_coach.progress.records_cache import RecordsCache, decode_record
 from roadmap_coach.rules.engine import Engine, Findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord
+from roadmap_coach.rules.streamed_fold import StreamedFold
 from roadmap_coach.rules.symbols import Summary
 
 if TYPE_CHECKING:
@@ -69,18 +71,34 @@ class WorkspaceRecords:
     kinds: dict[str, str]  # path -> kind, in listing order: the workspace's files
     inputs: str  # digest of the fingerprint and every (path, content id)
     workspace_key: str
-    _records: dict[str, FileRecord] | None = None
+    # records made in workers stay encoded (`_Spilled`) until asked for
+    _records: dict[str, FileRecord | _Spilled] | None = None
     _load: Callable[[], dict[str, FileRecord]] | None = field(default=None, repr=False)
     _fold: tuple[str, bytes | None] = ("", None)  # the stored fold of the last scan
+    _spill: _Spill | None = field(default=None, repr=False)
 
     @property
     def records(self) -> dict[str, FileRecord]:
         """Records by path, in listing order (read from the cache on first use when the
-        scan found nothing to do)."""
+        scan found nothing to do; records made in workers are decoded on first use)."""
         if self._records is None:
             assert self._load is not None
-            self._records, self._load = self._load(), None
-        return self._records
+            self._records, self._load = dict(self._load()), None
+        spill, self._spill = self._spill, None
+        if spill is not None:
+            self._records = {path: spill.record(r) for path, r in self._records.items()}
+            spill.close()
+        return self._records  # type: ignore[return-value]
+
+    def each(self) -> Iterator[FileRecord]:
+        """The records in listing order, each decoded as it is reached and not kept
+        (unless `records` was read): what a fold of a large workspace reads them by."""
+        spill = self._spill
+        if spill is None or self._records is None:
+            yield from self.records.values()
+            return
+        for held in self._records.values():
+            yield spill.record(held)
 
     @property
     def has_python(self) -> bool:
@@ -138,7 +156,7 @@ def evaluate_workspace(
                 _fold=(state.fold_key, state.fold),
             )
             run = _Run(root_real, engine, cache, _quiet, workers, max_bytes, entries, stats)
-            found._load = lambda: run.evaluate(ids, Counters())[0]
+            found._load = lambda: _decoded(run.evaluate(ids, Counters())[0], run.spill)
             return found
     run = _Run(root_real, engine, cache, report, workers, max_bytes, entries, stats)
     records, skips, wskey, inputs = run.evaluate(ids, counters)
@@ -155,6 +173,7 @@ def evaluate_workspace(
         inputs,
         wskey,
         _records=records,
+        _spill=run.spill,
     )
 
 
@@ -180,12 +199,13 @@ def fold_workspace(
         if isinstance(findings, Findings):
             report("evaluation", 1, 1)
             return findings
-    records = ws.records
-    total = len(records)
+    total = len(ws.kinds)
     with _no_collector():  # ~20 % of the fold of Django's 6,912 records went to the collector
-        findings = engine.fold(
-            records, ws.git, progress=lambda done: report("evaluation", done, total)
-        )
+        # one record decoded at a time: the fold keeps only what the findings read
+        stream = StreamedFold(engine, ws.git)
+        for record in ws.each():
+            stream.add(record)
+        findings = stream.findings(progress=lambda done: report("evaluation", done, total))
     if cache is not None:
         cache.put_fold(ws.root, key, pickle.dumps(findings, protocol=5))
     report("evaluation", total, total)
@@ -194,6 +214,69 @@ def fold_workspace(
 
 def _quiet(phase: str, done: int, total: int) -> None:
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Spilled:
+    """A record made in a worker, kept encoded in the run's `_Spill` until it is read;
+    its kind and error are the analysis outcome's (the same facts made both)."""
+
+    slot: int
+    kind: str
+    error: str | None
+
+
+class _Spill:
+    """Encoded records in a temporary file: its pages are the system's file cache, not
+    this process's memory, while the workers still hold theirs. In memory when no file
+    can be written. Beside the records cache when there is one: a temporary directory
+    may be a RAM disk, where the pages would be memory after all."""
+
+    def __init__(self, beside: str | None = None) -> None:
+        self.file: Any = None
+        for folder in (beside, None):
+            with suppress(OSError):  # kept past this call: closed by `close` or collection
+                self.file = tempfile.TemporaryFile(prefix="roadmap-coach-", dir=folder)  # noqa: SIM115
+                break
+        self.where: list[tuple[int, int]] = []  # slot -> (offset, size); offset -1: `held`
+        self.held: list[bytes] = []
+        self.end = 0
+
+    def put(self, blob: bytes, kind: str, error: str | None) -> _Spilled:
+        if self.file is not None:
+            try:
+                self.file.seek(self.end)
+                self.file.write(blob)
+                self.where.append((self.end, len(blob)))
+                self.end += len(blob)
+                return _Spilled(len(self.where) - 1, kind, error)
+            except OSError:
+                self.file = None  # a full disk: the rest stays in memory
+        self.where.append((-1, len(self.held)))
+        self.held.append(blob)
+        return _Spilled(len(self.where) - 1, kind, error)
+
+    def record(self, held: FileRecord | _Spilled) -> FileRecord:
+        if isinstance(held, FileRecord):
+            return held
+        offset, size = self.where[held.slot]
+        if offset < 0:
+            return decode_record(self.held[size])
+        self.file.seek(offset)
+        return decode_record(self.file.read(size))
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        self.where, self.held = [], []
+
+
+def _decoded(
+    records: dict[str, FileRecord | _Spilled], spill: _Spill | None
+) -> dict[str, FileRecord]:
+    if spill is None:
+        return records  # type: ignore[return-value]
+    return {path: spill.record(held) for path, held in records.items()}
 
 
 @contextmanager
@@ -252,18 +335,20 @@ class _Run:
         self.entries = entries
         self.stats = stats
         self.progress = _Counter(report, "analysis", 0)
+        self.spill: _Spill | None = None  # records made in workers, encoded
 
     def evaluate(
         self, ids: dict[int, str], counters: Counters
-    ) -> tuple[dict[str, FileRecord], list[Skipped], str, str]:
+    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
         with _no_collector():
             return self._evaluate(ids, counters)
 
     def _evaluate(
         self, ids: dict[int, str], counters: Counters
-    ) -> tuple[dict[str, FileRecord], list[Skipped], str, str]:
+    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
         entries = self.entries
-        records, wskeys = self._cached(ids)
+        cached, wskeys = self._cached(ids)
+        records: dict[int, FileRecord | _Spilled] = dict(cached)
         todo = [i for i in range(len(entries)) if i not in records]
         known: dict[str, set[str]] = {}
         if self.cache is not None and todo:
@@ -281,11 +366,11 @@ class _Run:
         self,
         ids: dict[int, str],
         counters: Counters,
-        records: dict[int, FileRecord],
+        records: dict[int, FileRecord | _Spilled],
         wskeys: dict[int, str],
         outcomes: dict[int, Outcome],
         made: _Made,
-    ) -> tuple[dict[str, FileRecord], list[Skipped], str, str]:
+    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
         from roadmap_coach.progress.record_workers import Analysed
 
         entries = self.entries
@@ -332,9 +417,16 @@ class _Run:
         for index, made_record in made.records(ctx, progress.add):
             path = entries[index].path
             new_rows.append((path, ids[index], made_record, wskey))
-            records[index] = (
-                decode_record(made_record) if isinstance(made_record, bytes) else made_record
-            )
+            if isinstance(made_record, bytes):
+                # kept encoded until the fold reads it: the workers still hold their part
+                if self.spill is None:
+                    cache = self.cache
+                    self.spill = _Spill(str(cache.path.parent) if cache is not None else None)
+                outcome = outcomes[index]
+                assert isinstance(outcome, Analysed)
+                records[index] = self.spill.put(made_record, outcome.kind, outcome.error)
+            else:
+                records[index] = made_record
             counters.analysed += 1
             if len(new_rows) >= _WRITE_ROWS and self.cache is not None:
                 # stored as they come: the encoded records are not all held at once
@@ -343,7 +435,9 @@ class _Run:
         valid: list[tuple[str, str]] = []
         for index in checks:
             progress.add(1)
-            if self.engine.still_valid(records[index], ctx):
+            kept = records[index]
+            assert isinstance(kept, FileRecord)  # from the cache: never spilled
+            if self.engine.still_valid(kept, ctx):
                 valid.append((entries[index].path, ids[index]))
                 counters.revalidated += 1
                 continue
@@ -421,7 +515,7 @@ class _Run:
             progress.add(1)
         return outcomes, _InProcess(analyser)
 
-    def _remember_stats(self, ids: Mapping[int, str], records: Mapping[int, FileRecord]) -> None:
+    def _remember_stats(self, ids: Mapping[int, str], records: Mapping[int, object]) -> None:
         assert self.cache is not None
         changed: dict[str, tuple[int, int, str]] = {}
         for index in records:
@@ -484,19 +578,18 @@ class _Pooled(_Made):
         self.pool, self.jobs, self.engine, self.max_bytes = pool, jobs, engine, max_bytes
 
     def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        found: dict[int, bytes] = {}
+        seen: set[int] = set()
         try:
+            # handed on as they come: the caller stores each and keeps it encoded, so
+            # nothing here is decoded while the workers still hold their part
             for index, blob in self.pool.records(ctx, done):
-                found[index] = blob
+                seen.add(index)
+                yield index, blob
         except (OSError, EOFError, RuntimeError):
             pass  # a worker lost: what it kept is analysed again here, the same way
         finally:
-            # the workers' memory goes back before the records are decoded here, so the
-            # two peaks do not add up; each encoded record is dropped once handed on
             self.pool.close()
-        missing = [job for job in self.jobs if job.index not in found]
-        for index in sorted(found):
-            yield index, found.pop(index)
+        missing = [job for job in self.jobs if job.index not in seen]
         if missing:
             from roadmap_coach.progress.record_workers import Analyser
 

@@ -21,6 +21,7 @@ server's threads and locks mid-use). The pool lives for one evaluation.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import multiprocessing
 import pickle
@@ -126,6 +127,7 @@ def _serve(conn: Connection, engine_blob: bytes, max_bytes: int) -> None:
         kind = message[0]
         if kind == "analyse":
             conn.send(("analysed", [(job.index, analyser.analyse(job)) for job in message[1]]))
+            give_back()
         elif kind == "record":
             ctx: Context = pickle.loads(message[1])
             batch: list[tuple[int, bytes]] = []
@@ -137,10 +139,31 @@ def _serve(conn: Connection, engine_blob: bytes, max_bytes: int) -> None:
                 if weight >= _CHUNK_BYTES:
                     conn.send(("records", batch))
                     batch, weight = [], 0
+                    give_back()
             conn.send(("records", batch))
             conn.send(("recorded", None))
         else:
             return
+
+
+def give_back() -> None:
+    """Hand the C heap's free pages back to the system (glibc's `malloc_trim`): a file's
+    syntax tree and facts are freed in the middle of a heap that the kept facts (and,
+    in round 2, the matchers' memos) keep growing, and free memory stays resident
+    until asked for. Elsewhere (no glibc) a no-op."""
+    trim = _trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _trim() -> Any:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 def _chunks(jobs: Sequence[Job]) -> Iterator[list[Job]]:

@@ -13,7 +13,7 @@ from roadmap_coach.analysis.facts import FileFacts, Span
 from roadmap_coach.rules.environment import EnvUse, env_use
 from roadmap_coach.rules.layers import LayerPart, layer_part
 from roadmap_coach.rules.matchers import Context, Evidence
-from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.patterns import globs, matches
 from roadmap_coach.rules.sql_files import SqlPart, sql_part
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
@@ -138,8 +138,9 @@ def http_methods(f: FileFacts, out: Contribution, ctx: Context | None = None) ->
 
 
 def sql_verbs(f: FileFacts, out: Contribution) -> None:
+    test = globs(_EXECUTE).test
     for call in f.calls:
-        if not matches(_EXECUTE, call.name, call.qname) or not call.args:
+        if not call.args or not (test(call.name) or test(call.qname)):
             continue
         verb = sql_verb(statement_text(call.args[0]))
         if verb:

@@ -38,7 +38,7 @@ _PER_STATEMENT = tuple(f for f in python_incremental.LIST_FIELDS if f != "import
 _FILE_WIDE = tuple(
     f.name
     for f in dataclasses.fields(FileFacts)
-    if f.name not in _PER_STATEMENT and f.name not in _NOT_READ
+    if f.name not in _PER_STATEMENT and f.name not in _NOT_READ and f.name != "imports"
 )
 
 
@@ -66,7 +66,7 @@ class BlockLessons:
         kept = self._kept.pop(path, None)
         if memo is None or memo.facts is not facts or facts.error:
             return None
-        key = tuple(getattr(facts, name) for name in _FILE_WIDE)
+        key = (*(getattr(facts, name) for name in _FILE_WIDE), _imports_read(lessons, facts))
         moved = memo.moved
         try:
             if (
@@ -124,6 +124,24 @@ class BlockLessons:
         self.statements_run += moved.count
         self.statements_kept += a + len(later)
         return kept.blocks[:a] + walked + later
+
+
+def _imports_read(lessons: Sequence[Lesson], facts: FileFacts) -> object:
+    """What `lessons` read of the file's imports (`Lesson.imports_read`): an import of
+    another package, added or moved, leaves it as it was."""
+    packages: set[str] = set()
+    for lesson in lessons:
+        if lesson.imports_read is None:
+            return facts.imports
+        packages.update(lesson.imports_read)
+    # where a new import goes, and whether it joins an import there (`edits.import_edit`)
+    joins = any(i.line == facts.preamble_end for i in facts.imports)
+    read = frozenset(
+        (i.module, i.name, i.alias, i.level)
+        for i in facts.imports
+        if i.module.partition(".")[0] in packages
+    )
+    return joins, read
 
 
 def _run(

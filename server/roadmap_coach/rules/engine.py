@@ -175,9 +175,11 @@ class Engine:
         self, matcher: Matcher, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]
     ) -> list[Evidence]:
         found = run_matcher(matcher, facts, ctx)
+        if not found:
+            return found
         inside = as_tuple(matcher.conditions.get("inside"))
         outside = as_tuple(matcher.conditions.get("not_inside"))
-        if found and (inside or outside):
+        if inside or outside:
 
             def functions(ids: tuple[str, ...]) -> set[str]:
                 return {e.function for cid in ids for e in known.get(cid, []) if e.function}
@@ -335,18 +337,12 @@ class Engine:
     ) -> Findings:
         """Milestones and lessons of a workspace from its files' records; `progress(n)`
         after each record's lessons (the milestones follow the last one)."""
-        results = {
-            path: FileResult(record.evidence, record.contribution)
-            for path, record in records.items()
-        }
-        context = self.context((r.slim for r in records.values() if r.slim is not None), git)
-        context.complete = complete
-        lessons: list[LessonFinding] = []
-        for done, record in enumerate(records.values(), 1):
-            lessons.extend(self.record_lessons(record, context, disabled, hints))
-            if progress is not None and done % 256 == 0:
-                progress(done)
-        return Findings(self.combine(results, git), lessons)
+        from roadmap_coach.rules.streamed_fold import StreamedFold  # it builds on this
+
+        stream = StreamedFold(self, git)
+        for record in records.values():
+            stream.add(record)
+        return stream.findings(disabled=disabled, hints=hints, complete=complete, progress=progress)
 
     def record_lessons(
         self,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from roadmap_coach.analysis.facts import FileFacts, Span
 from roadmap_coach.rules.matchers import Context, Evidence
-from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.patterns import globs, matches
 
 # calls whose first string argument names the variable they read
 _READERS = (
@@ -61,21 +61,20 @@ def _python_reads(f: FileFacts, ctx: Context, use: EnvUse) -> None:
             use.reads.setdefault(
                 sub.qname[len("os.environ[") : -1].lower(), Evidence(f.path, sub.span)
             )
+    readers, database_readers = globs(_READERS), globs(_DATABASE_URL_READERS)
     for call in f.calls:
         names = ctx.names(call.name, call.qname)
-        if names[0].endswith("from_prefixed_env") or any(
-            n.endswith(".from_prefixed_env") for n in names
-        ):
+        if _prefixed(names):
             prefix = call.kwargs.get("prefix") or (call.args[0] if call.args else None)
             text = prefix.value if prefix is not None and prefix.kind == "str" else "FLASK"
             use.prefixes.setdefault(f"{text}_".lower(), Evidence(f.path, call.span, call.function))
             continue
-        if not matches(_READERS, *names) and not matches(_DATABASE_URL_READERS, *names):
+        if not readers.any(names) and not database_readers.any(names):
             continue
         first = call.args[0] if call.args else call.kwargs.get("env") or call.kwargs.get("var")
         if first is not None and first.kind == "str" and first.value:
             use.reads.setdefault(first.value.lower(), Evidence(f.path, call.span, call.function))
-        elif first is None and matches(_DATABASE_URL_READERS, *names):
+        elif first is None and database_readers.any(names):
             use.reads.setdefault("database_url", Evidence(f.path, call.span, call.function))
     for cls in f.classes:
         lineage = [*cls.bases, *ctx.lineage(cls.qbases)]
@@ -85,6 +84,23 @@ def _python_reads(f: FileFacts, ctx: Context, use: EnvUse) -> None:
                 if not name.startswith("_") and name != "model_config":
                     span = value.span or cls.span
                     use.reads.setdefault(name.lower(), Evidence(f.path, span, cls.qualname))
+
+
+# names (the tuples `Context.names` hands out) -> whether the call is Flask's
+# `from_prefixed_env`
+_PREFIXED: dict[tuple[str, ...], bool] = {}
+
+
+def _prefixed(names: tuple[str, ...]) -> bool:
+    found = _PREFIXED.get(names)
+    if found is None:
+        found = names[0].endswith("from_prefixed_env") or any(
+            n.endswith(".from_prefixed_env") for n in names
+        )
+        if len(_PREFIXED) >= 20_000:
+            _PREFIXED.clear()
+        _PREFIXED[names] = found
+    return found
 
 
 def joined(patterns: object, uses: Iterable[EnvUse | None]) -> list[Evidence]:

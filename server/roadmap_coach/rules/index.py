@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 
 from roadmap_coach.analysis.facts import Call, Decorator, FileFacts
-from roadmap_coach.rules.patterns import as_tuple, globs
+from roadmap_coach.rules.patterns import Globs, as_tuple, globs
 
 _GLOB = frozenset("*?[")
 T = TypeVar("T", Call, Decorator)
@@ -32,6 +32,28 @@ def _plan(pattern: str) -> tuple[str, str]:
     return "glob", last or "*"
 
 
+@lru_cache(maxsize=4096)
+def _segment_globs(key: str) -> Globs:
+    return Globs((key,))
+
+
+# names (as `Context.names` gives them, the same tuples again and again) -> their last
+# and first segments
+_SEGMENTS: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _segments(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+    found = _SEGMENTS.get(names)
+    if found is None:
+        if len(_SEGMENTS) > 50_000:
+            _SEGMENTS.clear()
+        found = _SEGMENTS[names] = (
+            frozenset([name.rsplit(".", 1)[-1] for name in names]),
+            frozenset([name.split(".", 1)[0] for name in names]),
+        )
+    return found
+
+
 class NamedIndex(Generic[T]):
     """Items with every name they go by, bucketed by the last segment of those names."""
 
@@ -41,30 +63,70 @@ class NamedIndex(Generic[T]):
         self.items: list[tuple[T, tuple[str, ...]]] = [(item, names(item)) for item in items]
         self.buckets: dict[str, list[int]] = {}
         self.firsts: dict[str, list[int]] = {}
+        buckets, firsts = self.buckets, self.firsts
         for position, (_, item_names) in enumerate(self.items):
-            for last in {name.rsplit(".", 1)[-1] for name in item_names}:
-                self.buckets.setdefault(last, []).append(position)
-            for first in {name.split(".", 1)[0] for name in item_names}:
-                self.firsts.setdefault(first, []).append(position)
+            lasts, heads = _segments(item_names)
+            for last in lasts:
+                found = buckets.get(last)
+                if found is None:
+                    buckets[last] = [position]
+                else:
+                    found.append(position)
+            for first in heads:
+                found = firsts.get(first)
+                if found is None:
+                    firsts[first] = [position]
+                else:
+                    found.append(position)
 
     def candidates(self, patterns: str | Iterable[str] | None) -> list[tuple[T, tuple[str, ...]]]:
-        positions: set[int] = set()
-        for pattern in as_tuple(patterns):
-            if pattern.startswith("!"):
-                continue
-            how, key = _plan(pattern)
+        plans = _plans(patterns)
+        if plans is None:
+            return self.items
+        first: list[int] | None = None
+        positions: set[int] | None = None
+        for how, key in plans:
             if how == "last":
-                positions.update(self.buckets.get(key, ()))
+                found = self.buckets.get(key)
             elif how == "first":
-                positions.update(self.firsts.get(key, ()))
-            elif key == "*":
-                return self.items
+                found = self.firsts.get(key)
             else:
-                test = globs((key,)).test
-                for last, found in self.buckets.items():
-                    if test(last):
-                        positions.update(found)
-        return [self.items[p] for p in sorted(positions)]
+                test = _segment_globs(key).test
+                found = [p for last, bucket in self.buckets.items() if test(last) for p in bucket]
+            if not found:
+                continue
+            if first is None:
+                first = found
+            else:
+                if positions is None:
+                    positions = set(first)
+                positions.update(found)
+        if first is None:
+            return []
+        items = self.items
+        if positions is None and plans[0][0] != "glob" and len(plans) == 1:
+            return [items[p] for p in first]  # one bucket: in order, each once already
+        return [items[p] for p in sorted(positions if positions is not None else set(first))]
+
+
+# pattern list (by identity, kept alive here) -> how to find its candidates (None: every
+# item); matchers ask with the same few lists for every file
+_PLANS: dict[int, tuple[object, tuple[tuple[str, str], ...] | None]] = {}
+
+
+def _plans(patterns: str | Iterable[str] | None) -> tuple[tuple[str, str], ...] | None:
+    entry = _PLANS.get(id(patterns))
+    if entry is not None and entry[0] is patterns:
+        return entry[1]
+    plans: tuple[tuple[str, str], ...] | None = tuple(
+        _plan(pattern) for pattern in as_tuple(patterns) if not pattern.startswith("!")
+    )
+    if plans is not None and ("glob", "*") in plans:
+        plans = None
+    if len(_PLANS) > 50_000:  # lists built on the fly: do not grow without bound
+        _PLANS.clear()
+    _PLANS[id(patterns)] = (patterns, plans)
+    return plans
 
 
 class FileIndex:

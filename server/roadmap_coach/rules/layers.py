@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.analysis.modules import import_names
 from roadmap_coach.rules.matchers import Context, Evidence
-from roadmap_coach.rules.patterns import matches
+from roadmap_coach.rules.patterns import globs, matches
 
 # calls that read or write stored data: the ORM session, Django managers, Flask-SQLAlchemy
 # queries, a repository or a unit of work (raw SQL makes a module data access instead)
@@ -60,11 +60,12 @@ def layer_part(f: FileFacts, ctx: Context) -> LayerPart | None:
         if not fn.name.startswith("_") and "." not in fn.qualname.removeprefix(f"{fn.cls}.")
     }
     seen: set[str] = set()
+    data_access = globs(DATA_ACCESS)
     for call in f.calls:
         fn = public.get(call.function or "")
         if fn is None or fn.qualname in seen:
             continue
-        if matches(DATA_ACCESS, *ctx.names(call.name, call.qname)):
+        if data_access.any(ctx.names(call.name, call.qname)):
             seen.add(fn.qualname)
             part.data_functions.append(Evidence(f.path, fn.span, fn.qualname))
     part.data_functions.sort(key=lambda e: e.span.line)

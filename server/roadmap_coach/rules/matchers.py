@@ -552,26 +552,37 @@ def literal_values(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
     return _literals(f)
 
 
-def _literals(f: FileFacts) -> Iterable[tuple[Arg, str | None]]:
+def _literals(f: FileFacts) -> list[tuple[Arg, str | None]]:
+    found: list[tuple[Arg, str | None]] = []
     for call in f.calls:
-        for arg in [*call.args, *call.kwargs.values()]:
-            yield from _nested(arg, call.function)
+        function = call.function
+        for arg in call.args:
+            _nested(arg, function, 0, found)
+        for arg in call.kwargs.values():
+            _nested(arg, function, 0, found)
     for assign in f.assigns:
-        yield from _nested(assign.value, None)
+        _nested(assign.value, None, 0, found)
     for fn in f.functions:  # `return f"postgresql+asyncpg://{user}@{host}/db"` in a property
         for value in fn.returns:
-            yield from _nested(value, fn.qualname)
+            _nested(value, fn.qualname, 0, found)
+    return found
 
 
-def _nested(arg: Arg, function: str | None, depth: int = 0) -> Iterable[tuple[Arg, str | None]]:
+def _nested(
+    arg: Arg, function: str | None, depth: int, found: list[tuple[Arg, str | None]]
+) -> None:
     """`arg` and the values inside its list/tuple items and dict entries (settings such
     as `DATABASES = {"default": {"ENGINE": "…"}}` keep their strings there)."""
-    yield arg, function
+    found.append((arg, function))
     if depth < 4:
         # container items, a path's pieces, and what a call made on the spot was given
         # (`(BASE / "schema.sql").read_text()`: its receiver)
-        for item in [*(arg.items or ()), *(arg.inner or ())]:
-            yield from _nested(item, function, depth + 1)
+        if arg.items:
+            for item in arg.items:
+                _nested(item, function, depth + 1, found)
+        if arg.inner:
+            for item in arg.inner:
+                _nested(item, function, depth + 1, found)
 
 
 def _text(arg: Arg) -> str | None:

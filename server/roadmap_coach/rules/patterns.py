@@ -36,39 +36,119 @@ def as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(map(str, value))
 
 
+_WILDCARDS = frozenset("*?")
+
+
+class _Shape:
+    """A glob list as plain string tests where it can be: most patterns are a name
+    (`os.getenv`), a suffix (`*.execute`) or a prefix (`test*`); the others share
+    one regex."""
+
+    __slots__ = ("anything", "exact", "prefixes", "rest", "simple", "suffixes")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        exact: set[str] = set()
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        rest: list[str] = []
+        self.anything = False
+        for pattern in patterns:
+            if pattern == "*":
+                self.anything = True
+            elif not _WILDCARDS & set(pattern):
+                exact.add(pattern)
+            elif pattern[0] == "*" and not _WILDCARDS & set(pattern[1:]):
+                suffixes.append(pattern[1:])
+            elif pattern[-1] == "*" and not _WILDCARDS & set(pattern[:-1]):
+                prefixes.append(pattern[:-1])
+            else:
+                rest.append(pattern)
+        self.exact = frozenset(exact)
+        self.prefixes = tuple(prefixes)
+        self.suffixes = tuple(suffixes)
+        self.rest = compile_globs(tuple(rest)) if rest else None
+        self.simple = self.rest is None
+
+    def match(self, name: str) -> bool:
+        return (
+            self.anything
+            or name in self.exact
+            or name.endswith(self.suffixes)
+            or name.startswith(self.prefixes)
+            or (self.rest is not None and self.rest.match(name) is not None)
+        )
+
+
 @lru_cache(maxsize=4096)
-def _split(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+def _split(patterns: tuple[str, ...]) -> tuple[_Shape, _Shape | None]:
     """Positive globs and `!`-negated ones (a name matching a negation never matches)."""
     negated = tuple(p[1:] for p in patterns if p.startswith("!"))
     positive = tuple(p for p in patterns if not p.startswith("!")) or (("*",) if negated else ())
-    return compile_globs(positive), compile_globs(negated) if negated else None
+    return _Shape(positive), _Shape(negated) if negated else None
 
 
 class Globs:
     """Compiled patterns with a memo of the names already tested: the same names
-    (`os.path.join`, `self.assertEqual`) recur in every file of a workspace."""
+    (`os.path.join`, `self.assertEqual`) recur in every file of a workspace. Lists
+    that need no regex are tested without the memo: a string test costs no more."""
 
-    __slots__ = ("memo", "negated", "positive")
+    __slots__ = ("exact", "memo", "negated", "plain", "positive", "simple", "tuples")
+    # a full memo starts again rather than stop learning: the names of the files being
+    # evaluated now are the ones that recur next (a test module's `self.assert*`)
     MEMO_LIMIT = 20_000
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.positive, self.negated = _split(patterns)
+        self.simple = self.positive.simple and (self.negated is None or self.negated.simple)
+        # no negation, no regex: the tests inlined in `test`
+        self.plain = self.simple and self.negated is None and not self.positive.anything
+        self.exact = self.positive.exact
         self.memo: dict[str, bool] = {}
+        self.tuples: dict[tuple[str, ...], bool] = {}
+
+    def any(self, names: tuple[str, ...]) -> bool:
+        """Does one of `names` match? Memoised by the tuple: a call's names come from
+        `Context.names`, which hands out the same tuples again and again."""
+        found = self.tuples.get(names)
+        if found is None:
+            found = False
+            for name in names:
+                if self.test(name):
+                    found = True
+                    break
+            if len(self.tuples) >= self.MEMO_LIMIT:
+                self.tuples.clear()
+            self.tuples[names] = found
+        return found
 
     def test(self, name: str) -> bool:
-        found = self.memo.get(name)
-        if found is None:
-            found = bool(self.positive.match(name)) and not (
+        if self.plain:
+            shape = self.positive
+            return (
+                name in self.exact
+                or name.endswith(shape.suffixes)
+                or name.startswith(shape.prefixes)
+            )
+        if self.simple:
+            return self.positive.match(name) and not (
                 self.negated is not None and self.negated.match(name)
             )
-            if len(self.memo) < self.MEMO_LIMIT:
-                self.memo[name] = found
+        found = self.memo.get(name)
+        if found is None:
+            found = self.positive.match(name) and not (
+                self.negated is not None and self.negated.match(name)
+            )
+            if len(self.memo) >= self.MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[name] = found
         return found
 
 
 # Pattern lists live as long as their roadmap, so they are looked up by identity (the
 # entry keeps the object alive, which makes the id safe to reuse as a key).
 _COMPILED: dict[int, tuple[object, Globs]] = {}
+# the same patterns given as a new object (a tuple built per call) share one memo
+_BY_VALUE: dict[tuple[str, ...], Globs] = {}
 
 
 def globs(patterns: str | Iterable[str]) -> Globs:
@@ -77,7 +157,12 @@ def globs(patterns: str | Iterable[str]) -> Globs:
         return entry[1]
     if len(_COMPILED) > 50_000:  # patterns built on the fly: do not grow without bound
         _COMPILED.clear()
-    compiled = Globs(as_tuple(patterns))
+    key = as_tuple(patterns)
+    compiled = _BY_VALUE.get(key)
+    if compiled is None:
+        if len(_BY_VALUE) > 4_096:
+            _BY_VALUE.clear()
+        compiled = _BY_VALUE[key] = Globs(key)
     _COMPILED[id(patterns)] = (patterns, compiled)
     return compiled
 

@@ -233,3 +233,16 @@ def test_a_block_edit_sees_the_module_names_defined_before_it() -> None:
 def test_scanning_many_files_keeps_no_memo() -> None:
     python_facts.analyze_python("once/a.py", APP)
     assert python_incremental.MEMOS.get("once/a.py") is None
+
+
+def test_lines_are_split_as_the_walk_splits_them() -> None:
+    for source in ["a\nb\n", "a\r\nb\rc\n", "", "\n\r\n\r", "x = 1\r\n"]:
+        assert python_incremental.split_lines(source) == python_facts._LINE_SPLIT.split(source)
+
+
+def test_a_file_with_carriage_returns_is_edited_as_a_full_run_reads_it() -> None:
+    source = APP.replace("\n", "\r\n")
+    for _ in range(2):
+        analyze_python("app.py", source)
+    text = source.replace("import sqlite3\r\n", "import sqlite3\r\nimport json\r\n")
+    assert walked("app.py", text) == 2  # the new import and the one below: the rest moved

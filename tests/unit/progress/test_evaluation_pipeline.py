@@ -230,3 +230,47 @@ def test_a_scan_cancelled_while_workers_analyse_stops_them_at_once(
     with pytest.raises(Cancelled):
         evaluate_workspace(str(root), Engine(roadmap), workers=2, progress=progress)
     assert [p for p in multiprocessing.active_children() if p.is_alive()] == []
+
+
+def test_records_made_in_workers_are_folded_one_decoded_at_a_time(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent keeps what the workers made encoded (outside its memory) and the fold
+    decodes each record once without keeping it; the records asked for later (the
+    server) are the same records."""
+    from roadmap_coach.progress import evaluation
+
+    root = copy_of("projects/django-polls", tmp_path)
+    engine = Engine(roadmap)
+    decoded: list[int] = []
+    real = evaluation.decode_record
+
+    def counting(blob: bytes) -> evaluation.FileRecord:
+        decoded.append(len(blob))
+        return real(blob)
+
+    monkeypatch.setattr(evaluation, "decode_record", counting)
+    ws = evaluate_workspace(str(root), engine, workers=2)
+    assert decoded == []  # nothing decoded while the workers ran
+    assert ws.counters.analysed == len(ws.kinds) > 10
+    findings = fold_workspace(ws, engine)
+    assert len(decoded) == len(ws.kinds)  # each record decoded once, for the fold
+    assert ws._records is not None
+    assert not any(isinstance(r, evaluation.FileRecord) for r in ws._records.values())
+    serial = evaluate_workspace(str(root), engine, workers=0)
+    assert ws.records == serial.records  # decoded on first use
+    assert findings == fold_workspace(serial, engine)
+    assert set(ws.kinds.items()) == {(p, r.kind) for p, r in serial.records.items()}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads where an open file is")
+def test_records_waiting_for_the_fold_are_spilled_beside_the_cache_else_to_the_temp_dir(
+    tmp_path: Path,
+) -> None:
+    from roadmap_coach.progress.evaluation import _Spill
+
+    beside = _Spill(str(tmp_path))
+    assert os.readlink(f"/proc/self/fd/{beside.file.fileno()}").startswith(str(tmp_path))
+    nowhere = _Spill(str(tmp_path / "gone"))  # a folder that is not there: the temp dir
+    assert nowhere.file is not None
+    assert not os.readlink(f"/proc/self/fd/{nowhere.file.fileno()}").startswith(str(tmp_path))

@@ -22,6 +22,8 @@ import hashlib
 import requests
 from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
+from yaml import load
+import jwt
 
 app = Flask(__name__)
 API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
@@ -41,6 +43,10 @@ def check(user):
     if user.password == request.form["password"]:
         return True
     return False
+
+
+def settings(data, token):
+    return load(data), jwt.decode(token, options={"verify_signature": False})
 
 
 class Config:
@@ -72,6 +78,15 @@ SNIPPETS = [
     ")",
     "if x:",
     "    user.password = request.form['pw']",
+    "import mod_a",
+    "from flask import g",
+    "import flask_socketio",
+    "import os as o",
+    "from os import path",
+    "from __future__ import annotations",
+    "import yaml",
+    "    jwt.decode(t, verify=False)",
+    "    load(data)",
 ]
 
 
@@ -130,6 +145,30 @@ def test_a_new_import_looks_at_every_statement_again() -> None:
     got, want = typed(blocks, text)
     assert got == want  # the fixes no longer add `import os`
     assert blocks.statements_run - run > 5
+
+
+def test_an_import_no_lesson_reads_keeps_the_findings_of_the_other_statements() -> None:
+    blocks = opened(APP)
+    run, kept = blocks.statements_run, blocks.statements_kept
+    text = APP.replace("import hashlib\n", "import mod_a\nimport hashlib\n")
+    got, want = typed(blocks, text)
+    assert got == want  # every finding below moved a line
+    assert blocks.statements_run - run <= 2  # the new import, and the one it joins
+    assert blocks.statements_kept > kept
+
+
+def test_an_import_a_fix_reads_changes_that_fix_below() -> None:
+    blocks = opened(APP)
+    text = APP.replace("import hashlib\n", "import hashlib\nimport yaml\n")
+    got, want = typed(blocks, text)
+    assert got == want  # the `yaml.safe_load` fix no longer adds `import yaml`
+
+
+def test_a_statement_between_docstring_and_imports_changes_the_import_fixes() -> None:
+    blocks = opened(APP)
+    text = APP.replace('"""A shop."""\n', '"""A shop."""\nx = 1\n')
+    got, want = typed(blocks, text)
+    assert got == want  # `import os` no longer joins an import block: a blank line after it
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -74,6 +74,11 @@ class Lesson:
     # statement's lines: a file being typed in re-runs it only on the statements that
     # changed (`rules.block_lessons`). Only for lessons checked to be so.
     block_local: ClassVar[bool] = False
+    # What a block-local lesson reads of the file's imports: the imports of these top-level
+    # packages, and whether one starts where a new import goes (`edits.import_edit`).
+    # None: any of them. An edit that changes no import read keeps the other statements'
+    # findings (an `import` typed at the top of the file).
+    imports_read: ClassVar[tuple[str, ...] | None] = None
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError

@@ -189,6 +189,8 @@ class UnsafeDeserialisation(SecurityLesson):
     """
 
     code = "RC510"
+    block_local = True
+    imports_read = ("yaml",)  # `import_edit(facts, "yaml")`
     quick_fix = "`yaml.load` becomes `yaml.safe_load`"
     title = "Unsafe deserialisation"
 

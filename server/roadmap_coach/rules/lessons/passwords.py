@@ -79,6 +79,7 @@ class WeakPasswordHashing(SecurityLesson):
 
     code = "RC503"
     block_local = True
+    imports_read = ()
     title = "Weak or no password hashing"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -191,6 +192,7 @@ class PlaintextPasswordComparison(SecurityLesson):
 
     code = "RC504"
     block_local = True
+    imports_read = ()
     title = "Plain-text password comparison"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:

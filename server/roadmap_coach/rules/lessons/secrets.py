@@ -105,6 +105,7 @@ class HardcodedSecret(SecurityLesson):
 
     code = "RC501"
     block_local = True
+    imports_read = ("os",)  # `import_edit(facts, "os")`
     quick_fix = "read the value from `os.environ` (adding `import os`)"
     title = "Hard-coded secret"
 

@@ -60,14 +60,18 @@ class AssertionFreeTest(Lesson):
             if call.function:
                 calls_by_function.setdefault(call.function, []).append(call)
         helpers = _checking_helpers(facts, calls_by_function)
+        # function -> itself and the functions nested in it that call something, in
+        # `calls_by_function` order: a test module holds hundreds of tests
+        within: dict[str, list[str]] = {}
+        for name in calls_by_function:
+            parts = name.split(".")
+            for end in range(1, len(parts) + 1):
+                within.setdefault(".".join(parts[:end]), []).append(name)
         for function in facts.functions:
             if not _is_test(function) or function.asserts:
                 continue
             inside = [
-                c
-                for name, calls in calls_by_function.items()
-                if name == function.qualname or name.startswith(function.qualname + ".")
-                for c in calls
+                c for name in within.get(function.qualname, ()) for c in calls_by_function[name]
             ]
             if any(_checks(c, helpers) for c in inside) or _nested_asserts(facts, function):
                 continue

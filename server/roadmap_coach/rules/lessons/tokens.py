@@ -44,6 +44,8 @@ class JwtWithoutVerification(SecurityLesson):
     """
 
     code = "RC511"
+    block_local = True
+    imports_read = ()
     title = "JWT decoded without verification"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:

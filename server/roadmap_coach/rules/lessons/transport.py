@@ -64,6 +64,7 @@ class TlsVerificationDisabled(SecurityLesson):
 
     code = "RC507"
     block_local = True
+    imports_read = ()
     quick_fix = "remove `verify=False`"
     title = "TLS certificate verification disabled"
 

@@ -58,6 +58,7 @@ class DebugModeOn(SecurityLesson):
 
     code = "RC502"
     block_local = True
+    imports_read = ("flask", "flask_socketio", "os")
     quick_fix = "drive the switch from an environment variable"
     title = "Debug mode on in code that could ship"
 
@@ -261,6 +262,7 @@ class CsrfDisabled(SecurityLesson):
 
     code = "RC506"
     block_local = True
+    imports_read = ()
     title = "CSRF protection switched off"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
