@@ -5,15 +5,18 @@ Per commit (`TreeWalk` gives its listed paths and which blobs changed):
 - a changed blob's record comes from the records cache (keyed by (path, blob id), the
   same cache as `scan`'s) or is made from the blob's facts, which are dropped at once;
 - the matcher `Context` (the paths and every file's module-level names) is built
-  again only when paths came or went or a file's `Summary` changed;
+  again only when paths came or went or a file's `Summary` changed
+  (`blob_context.Contexts`);
 - then only the kept records that asked a question whose answer changed are checked
   (`Engine.still_valid`) and made again when they no longer stand. Every question
-  asked by a kept record is indexed with its answer, so a new context answers each
-  distinct question once instead of every record re-asking all of its own.
+  asked by a kept record is indexed with its answer (`blob_context.Answers`).
 
-Memory holds the current commit's records (and the questions' answers), never trees
-of facts. Files are handled in path order, so the outcome never depends on set or
-hash order.
+A long history is walked with worker processes (`blob_ahead`): they make the facts
+and then the records of the changed blobs of the commits ahead of the one being
+folded, each record under its own commit's exact context, so the records are those
+this process would make. Memory holds the current commit's records (and a bounded
+window ahead), never trees of facts. Files are handled in path order, so the outcome
+never depends on set or hash order.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ from typing import Any
 from roadmap_coach.analysis.facts import Commit, FileFacts
 from roadmap_coach.analysis.files import analyze_bytes, file_kind
 from roadmap_coach.analysis.workspace import DEFAULT_MAX_BYTES
+from roadmap_coach.progress.blob_context import Answers, Contexts
+from roadmap_coach.progress.record_codec import decode_record
 from roadmap_coach.progress.records_cache import RecordsCache
-from roadmap_coach.progress.tree_walk import TreeWalk
+from roadmap_coach.progress.tree_walk import TreeStep, TreeWalk
 from roadmap_coach.roadmap.models import Checkpoint, Roadmap
 from roadmap_coach.rules.engine import Engine, _dependencies
 from roadmap_coach.rules.matchers import Context
-from roadmap_coach.rules.records import FileRecord, Question, answers_digest
-from roadmap_coach.rules.symbols import Summary, Symbols, signature
+from roadmap_coach.rules.records import FileRecord, answers_digest
+from roadmap_coach.rules.symbols import Summary, signature
 
 HISTORY_WSKEY = ""  # history rows claim no workspace: they are always re-checked
 _FLUSH_ROWS = 512  # new cache rows written together
@@ -47,6 +52,7 @@ class BlobCounters:
     # records that did not stand under a new context and had no cached variant: their
     # blob analysed again
     remade: int = 0
+    in_workers: int = 0  # of `evaluated`: records made in worker processes
 
 
 @dataclass(slots=True)
@@ -58,6 +64,25 @@ class Step:
     tracked: list[str] = field(default_factory=list)  # every path in the commit's tree
     evaluated: int = 0  # blobs with new content analysed for this commit
     remade: int = 0  # records made again for this commit (see `BlobCounters.remade`)
+
+
+# a record a worker made: (the `BlobRecords.tag` of the engine that made it, its encoding)
+Made = tuple[str, bytes]
+
+
+@dataclass(slots=True)
+class Pending:
+    """A commit on its way to being folded: its tree, the records found for its changed
+    blobs, what is made for the others, and (once every summary is known) its context."""
+
+    tree: TreeStep  # `listed` is this commit's own (not a live view)
+    order: list[str]  # changed listed paths, sorted
+    found: dict[str, FileRecord] = field(default_factory=dict)  # kept records of their blobs
+    summaries: dict[str, Summary | None] = field(default_factory=dict)  # of changed paths
+    made: dict[str, FileFacts | Made] = field(default_factory=dict)  # for the paths not found
+    ctx: Context | None = None
+    symbols_changed: bool = False
+    paths_changed: bool = False
 
 
 class BlobRecords:
@@ -74,19 +99,33 @@ class BlobRecords:
         # what makes new records: `engine`, or after `narrow` one with fewer checkpoints
         self.maker = engine
         self.tag = ""  # which checkpoints `maker` evaluates, in the ids of its cache rows
+        self.done: frozenset[str] = frozenset()  # the placed checkpoints `narrow` was given
         self.cache = cache
         self.trees = TreeWalk(repo)
         self.counters = BlobCounters()
+        self.contexts = Contexts()
         # (path, blob) -> record, across walks: for callers that walk again from the start
         self.memo: dict[tuple[str, str], FileRecord] | None = {} if keep else None
         self._rows: list[tuple[str, str, FileRecord | bytes, str]] = []
 
-    def walk(self, commits: list[Commit], start: str | None = None) -> Iterator[Step]:
-        state = _State()
+    def walk(
+        self, commits: list[Commit], start: str | None = None, *, workers: int | None = 0
+    ) -> Iterator[Step]:
+        """Each commit's records. `workers`: processes that make records ahead (None:
+        decide by the length of the history and the cores; 0: all in this process).
+        The records are the same either way."""
+        from roadmap_coach.progress import blob_ahead
+
+        state = Answers()
+        self.contexts = Contexts()
+        trees = self.trees.walk(commits, start)
+        count = blob_ahead.workers_for(len(commits)) if workers is None else workers
+        ready = blob_ahead.ahead(self, trees, count) if count > 1 else self.in_process(trees)
         try:
-            for tree in self.trees.walk(commits, start):
+            for pending in ready:
                 counted = self.counters.evaluated, self.counters.remade
-                changed = self._step(state, tree.listed, tree.changed, tree.removed)
+                changed = self._fold(state, pending)
+                tree = pending.tree
                 yield Step(
                     tree.commit,
                     state.records,
@@ -97,70 +136,88 @@ class BlobRecords:
                     self.counters.remade - counted[1],
                 )
         finally:
+            ready.close()  # a walk stopped early or failed stops its workers now
+            trees.close()
             self.flush()
 
     def narrow(self, done: set[str]) -> None:
         """From now on, records need the evidence of the checkpoints not in `done` (and of
         those they build on) only: `history` has placed the others. A record made so is
         cached under an id that names the checkpoints it holds."""
-        roadmap = self.engine.roadmap
-        wanted = _closure(roadmap.checkpoints, {c.id for c in roadmap.checkpoints} - done)
-        tag = hashlib.blake2b(",".join(sorted(wanted)).encode(), digest_size=8).hexdigest()
-        if len(wanted) == len(roadmap.checkpoints) or tag == self.tag:
-            return
-        subset = tuple(c for c in roadmap.checkpoints if c.id in wanted)
-        self.maker = Engine(Roadmap(roadmap.title, roadmap.steps, subset), self.engine.lessons)
-        self.tag = tag
+        found = narrowed(self.engine, done, self.tag)
+        if found is not None:
+            self.maker, self.tag = found
+            self.done = frozenset(done)
 
-    def _id(self, blob: str) -> str:
-        return f"{blob}|{self.tag}" if self.tag else blob
+    def _id(self, blob: str, tag: str | None = None) -> str:
+        tag = self.tag if tag is None else tag
+        return f"{blob}|{tag}" if tag else blob
 
     def flush(self) -> None:
         if self.cache is not None and self._rows:
             self.cache.put_many(self._rows)
         self._rows = []
 
-    # -- one commit ----------------------------------------------------------------
-    def _step(
-        self, state: _State, listed: dict[str, str], fresh: set[str], removed: set[str]
-    ) -> set[str]:
+    # -- a commit ahead of the fold ------------------------------------------------
+    def in_process(self, trees: Iterator[TreeStep]) -> Iterator[Pending]:
+        for tree in trees:
+            pending = self.plan(tree)
+            for path in pending.order:
+                if path not in pending.found:
+                    self.analyse(pending, path)
+            self.place(pending)
+            yield pending
+
+    def plan(self, tree: TreeStep) -> Pending:
+        """The commit's changed paths and the records kept for their blobs."""
+        order = sorted(tree.changed)
+        found = self._known([(p, self._id(tree.listed[p])) for p in order])
+        pending = Pending(tree, order, found)
+        for path, record in found.items():
+            pending.summaries[path] = record.summary
+        return pending
+
+    def analyse(self, pending: Pending, path: str) -> None:
+        """The facts of a changed blob, in this process."""
+        facts = blob_facts(self.repo, path, pending.tree.listed[path])
+        pending.made[path] = facts
+        pending.summaries[path] = signature(facts)
+
+    def place(self, pending: Pending) -> None:
+        """The commit's context, once every changed blob's summary is known."""
+        tree = pending.tree
+        pending.ctx, pending.symbols_changed, pending.paths_changed = self.contexts.next(
+            tree.listed, pending.summaries, tree.removed
+        )
+
+    # -- one commit folded -----------------------------------------------------------
+    def _fold(self, state: Answers, pending: Pending) -> set[str]:
         records = state.records
-        summaries_changed = False
-        for path in sorted(removed):
+        listed = pending.tree.listed
+        ctx = pending.ctx
+        assert ctx is not None
+        for path in sorted(pending.tree.removed):
             old = records.pop(path, None)
             if old is not None:
                 state.forget(old)
-                summaries_changed |= old.summary is not None
-        order = sorted(fresh)
-        found = self._known([(p, self._id(listed[p])) for p in order])
-        facts: dict[str, FileFacts] = {}
-        summaries: dict[str, Summary | None] = {}
-        for path in order:
-            known = found.get(path)
-            if known is None:
-                facts[path] = self._facts(path, listed[path])
-                summaries[path] = signature(facts[path])
-            else:
-                summaries[path] = known.summary
-            old = records.get(path)
-            if (old.summary if old is not None else None) != summaries[path]:
-                summaries_changed = True
-        paths_changed = bool(removed) or any(p not in records for p in order)
-        ctx = state.context(listed, summaries, summaries_changed, paths_changed)
-        changed = set(order)
-        for path in order:
+        changed = set(pending.order)
+        for path in pending.order:
             old = records.get(path)
             if old is not None:
                 state.forget(old)
-            known = found.get(path)
-            if known is None:
-                blob = listed[path]
-                record = self._make(path, blob, self._id(blob), ctx, facts.pop(path))
+            blob = listed[path]
+            known = pending.found.get(path)
+            if known is not None:
+                record = self._settle(path, blob, known, ctx)
             else:
-                record = self._settle(path, listed[path], known, ctx)
+                made = pending.made.pop(path)
+                if isinstance(made, FileFacts):
+                    record = self._make(path, blob, self._id(blob), ctx, made)
+                else:
+                    record = self._take(path, blob, made)
             records[path] = record
-        stale = state.changed_answers(ctx, summaries_changed, paths_changed)
-        for path in order:
+        stale = state.changed(ctx, pending.symbols_changed, pending.paths_changed)
+        for path in pending.order:
             state.learn(records[path], ctx)
         for path in sorted(stale - changed):
             record = records[path]
@@ -214,29 +271,72 @@ class BlobRecords:
         """A new record of `blob`, kept under `ident` (the blob id, or a variant of it)."""
         other = file_kind(path) == "other"
         if facts is None:
-            facts = self._facts(path, blob)
+            facts = blob_facts(self.repo, path, blob)
         elif other:
             self.counters.named += 1
         else:
             self.counters.evaluated += 1
         record = self.maker.record(facts, ctx)
         if not other:
-            if self.memo is not None:
-                self.memo[(path, ident)] = record
-            if self.cache is not None:
-                self._rows.append((path, ident, record, HISTORY_WSKEY))
-                if len(self._rows) >= _FLUSH_ROWS:
-                    self.flush()
+            self._keep(path, ident, record, record)
         return record
 
-    def _facts(self, path: str, blob: str) -> FileFacts:
-        if file_kind(path) == "other":
-            return FileFacts(path=path, kind="other")  # known by name only, never read
-        binsha = bytes.fromhex(blob)
-        size = self.repo.odb.info(binsha).size
-        if size > DEFAULT_MAX_BYTES:
-            return FileFacts(path=path, kind="other", size=size, error="too large to analyse")
-        return analyze_bytes(path, self.repo.odb.stream(binsha).read())
+    def _take(self, path: str, blob: str, made: Made) -> FileRecord:
+        """The record a worker made of `blob` under this commit's context. Made before a
+        `narrow` reached the worker, it holds the evidence of more checkpoints than
+        needed, and is kept under the id that says which."""
+        tag, encoded = made
+        record = decode_record(encoded)
+        self.counters.evaluated += 1
+        self.counters.in_workers += 1
+        self._keep(path, self._id(blob, tag), record, encoded)
+        return record
+
+    def _keep(self, path: str, ident: str, record: FileRecord, row: FileRecord | bytes) -> None:
+        if self.memo is not None:
+            self.memo[(path, ident)] = record
+        if self.cache is not None:
+            self._rows.append((path, ident, row, HISTORY_WSKEY))
+            if len(self._rows) >= _FLUSH_ROWS:
+                self.flush()
+
+
+def blob_facts(repo: Any, path: str, blob: str) -> FileFacts:
+    """The facts of one blob (a file known by its name only is never read)."""
+    if file_kind(path) == "other":
+        return FileFacts(path=path, kind="other")
+    return content_facts(path, read_blob(repo, blob))
+
+
+def read_blob(repo: Any, blob: str) -> bytes | int:
+    """The blob's content, or its size when it is too large to analyse."""
+    binsha = bytes.fromhex(blob)
+    size: int = repo.odb.info(binsha).size
+    if size > DEFAULT_MAX_BYTES:
+        return size
+    data: bytes = repo.odb.stream(binsha).read()
+    return data
+
+
+def content_facts(path: str, content: bytes | int) -> FileFacts:
+    """The facts of what `read_blob` gave."""
+    if isinstance(content, int):
+        return FileFacts(path=path, kind="other", size=content, error="too large to analyse")
+    return analyze_bytes(path, content)
+
+
+def narrowed(
+    engine: Engine, done: set[str] | frozenset[str], tag: str
+) -> tuple[Engine, str] | None:
+    """The engine that evaluates only the checkpoints not in `done` (and those they build
+    on), and its tag; None when that is `engine` itself or the one tagged `tag`."""
+    roadmap = engine.roadmap
+    wanted = _closure(roadmap.checkpoints, {c.id for c in roadmap.checkpoints} - done)
+    new = hashlib.blake2b(",".join(sorted(wanted)).encode(), digest_size=8).hexdigest()
+    if len(wanted) == len(roadmap.checkpoints) or new == tag:
+        return None
+    subset = tuple(c for c in roadmap.checkpoints if c.id in wanted)
+    return Engine(Roadmap(roadmap.title, roadmap.steps, subset), engine.lessons), new
 
 
 def _closure(checkpoints: Sequence[Checkpoint], ids: set[str]) -> set[str]:
@@ -252,64 +352,3 @@ def _closure(checkpoints: Sequence[Checkpoint], ids: set[str]) -> set[str]:
         wanted.add(cid)
         todo += sorted(_dependencies(by_id[cid].detect))
     return wanted
-
-
-class _State:
-    """The current commit's records, its matcher context, and the answers every distinct
-    question of the kept records gets under that context."""
-
-    def __init__(self) -> None:
-        self.records: dict[str, FileRecord] = {}
-        self.ctx = Context()
-        self.askers: dict[Question, set[str]] = {}  # question -> paths whose record asked it
-        self.answers: dict[Question, object] = {}  # question -> its answer under `ctx`
-
-    def context(
-        self,
-        listed: Mapping[str, str],
-        summaries: Mapping[str, Summary | None],
-        summaries_changed: bool,
-        paths_changed: bool,
-    ) -> Context:
-        if not summaries_changed and not paths_changed:
-            return self.ctx
-        symbols = self.ctx.symbols
-        if summaries_changed:
-            symbols = Symbols()
-            for path in sorted(listed):
-                summary = summaries[path] if path in summaries else self.records[path].summary
-                symbols.add_summary(summary)
-        self.ctx = Context(frozenset(listed), symbols)
-        return self.ctx
-
-    def changed_answers(self, ctx: Context, symbols: bool, paths: bool) -> set[str]:
-        """Paths of kept records that asked a question whose answer `ctx` changed."""
-        if not symbols and not paths:
-            return set()
-        stale: set[str] = set()
-        for question, askers in self.askers.items():
-            if (question[0] == "path") != paths and not (symbols and paths):
-                continue  # paths answer path questions only; names answer the rest
-            now = ctx.answer(question)
-            if now != self.answers.get(question):
-                self.answers[question] = now
-                stale |= askers
-        return stale
-
-    def learn(self, record: FileRecord, ctx: Context) -> None:
-        for question in record.asked:
-            askers = self.askers.get(question)
-            if askers is None:
-                self.askers[question] = {record.path}
-                self.answers[question] = ctx.answer(question)
-            else:
-                askers.add(record.path)
-
-    def forget(self, record: FileRecord) -> None:
-        for question in record.asked:
-            askers = self.askers.get(question)
-            if askers is not None:
-                askers.discard(record.path)
-                if not askers:
-                    del self.askers[question]
-                    self.answers.pop(question, None)

@@ -5,6 +5,7 @@ commit's tree gives."""
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
 from pathlib import Path
@@ -210,3 +211,125 @@ def test_the_cli_writes_the_log_only_to_record(repo: Path, tmp_path: Path) -> No
     assert not store.exists()  # the log untouched: no store is even made
     history("--record")
     assert _rows(store, "events") > 0
+
+
+# -- worker processes ahead of the fold ------------------------------------------------
+
+
+def _walk(root: Path, engine: Engine, workers: int, store: str | None = None) -> list[tuple]:
+    """Per commit: its records, what changed, and the work done for it."""
+    opened, _ = open_repo(str(root))
+    assert opened is not None
+    try:
+        if store is None:
+            blobs = BlobRecords(opened, engine)
+            steps = blobs.walk(first_parent_commits(opened), workers=workers)
+            return [(dict(s.records), s.changed, s.evaluated, s.remade) for s in steps]
+        with open_records_cache(store, fingerprint(engine), quiet=True) as cache:
+            blobs = BlobRecords(opened, engine, cache)
+            steps = blobs.walk(first_parent_commits(opened), workers=workers)
+            return [(dict(s.records), s.changed, s.evaluated, s.remade) for s in steps]
+    finally:
+        opened.close()
+
+
+def _live_workers() -> list:
+    import multiprocessing
+
+    return [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_records_made_in_workers_equal_those_made_in_process(repo: Path, engine: Engine) -> None:
+    serial = replay_history(str(repo), engine.roadmap, engine=engine, workers=0)
+    pooled = replay_history(str(repo), engine.roadmap, engine=engine, workers=2)
+    assert json.dumps(pooled.to_json()) == json.dumps(serial.to_json())
+    assert pooled.observations == serial.observations
+    assert serial.counters.in_workers == 0
+    assert pooled.counters.in_workers == pooled.counters.evaluated == serial.counters.evaluated
+    # A record a worker made before it heard of a `narrow` asked more questions, so how
+    # many are made again may differ, not what they give. Without narrowing: the same.
+    assert serial.counters.remade > 0 and pooled.counters.remade > 0
+    assert _walk(repo, engine, 2) == _walk(repo, engine, 0)  # every commit's records and work
+    assert _live_workers() == []
+
+
+def test_a_small_window_ahead_gives_the_same_records(
+    repo: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.progress import blob_ahead
+
+    monkeypatch.setattr(blob_ahead, "MAX_BLOBS", 1)
+    monkeypatch.setattr(blob_ahead, "MAX_COMMITS", 2)
+    assert _walk(repo, engine, 2) == _walk(repo, engine, 0)
+
+
+def test_without_processes_the_walk_is_made_in_process(
+    repo: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.progress import blob_ahead
+
+    def refused(*args: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(blob_ahead, "BlobPool", refused)
+    serial = replay_history(str(repo), engine.roadmap, engine=engine, workers=0)
+    pooled = replay_history(str(repo), engine.roadmap, engine=engine, workers=2)
+    assert pooled.to_json() == serial.to_json()
+    assert pooled.counters.in_workers == 0 and pooled.counters.evaluated > 20
+
+
+def test_a_lost_worker_leaves_its_blobs_to_this_process(
+    repo: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from roadmap_coach.progress import blob_ahead
+    from roadmap_coach.progress.blob_workers import BlobPool
+
+    class Dying(BlobPool):
+        records = 0  # answers with records
+
+        def receive(self, block: bool) -> list:
+            if Dying.records >= 3 and self.procs[0].is_alive():
+                self.procs[0].kill()
+                self.procs[0].join()
+            answers = super().receive(block)
+            Dying.records += sum(1 for _worker, (kind, _) in answers if kind == "records")
+            return answers
+
+    monkeypatch.setattr(blob_ahead, "BlobPool", Dying)
+    serial = replay_history(str(repo), engine.roadmap, engine=engine, workers=0)
+    pooled = replay_history(str(repo), engine.roadmap, engine=engine, workers=2)
+    assert pooled.to_json() == serial.to_json()
+    assert 0 < pooled.counters.in_workers < pooled.counters.evaluated
+    assert pooled.counters.evaluated == serial.counters.evaluated
+    assert _live_workers() == []
+
+
+def test_a_walk_stopped_midway_stops_its_workers(repo: Path, engine: Engine) -> None:
+    def progress(done: int, total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt  # Ctrl-C between two commits
+
+    opened, _ = open_repo(str(repo))
+    assert opened is not None
+    try:
+        steps = BlobRecords(opened, engine).walk(first_parent_commits(opened), workers=2)
+        next(steps)
+        assert len(_live_workers()) == 2
+        steps.close()
+        assert _live_workers() == []
+    finally:
+        opened.close()
+    with pytest.raises(KeyboardInterrupt):
+        replay_history(str(repo), engine.roadmap, engine=engine, workers=2, progress=progress)
+    assert _live_workers() == []
+
+
+def test_a_second_walk_with_workers_finds_every_record_in_the_cache(
+    repo: Path, engine: Engine, tmp_path: Path
+) -> None:
+    store = str(tmp_path / "store.sqlite3")
+    first = _walk(repo, engine, 2, store)
+    second = _walk(repo, engine, 2, store)
+    assert [records for records, *_ in second] == [records for records, *_ in first]
+    assert [(evaluated, remade) for *_, evaluated, remade in second] == [(0, 0)] * len(first)
+    assert sum(evaluated for *_, evaluated, _ in first) > 20
