@@ -15,6 +15,7 @@ the section of benchmarks/RESULTS.md is written.
 from __future__ import annotations
 
 import argparse
+import compileall
 import inspect
 import json
 import os
@@ -241,6 +242,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "notes": [],
     }
     say(f"machine {json.dumps(log['machine'])}")
+    # as an install leaves it: pip compiles a package's modules, an editable install
+    # does not, and with PYTHONDONTWRITEBYTECODE every start would compile changed ones
+    compileall.compile_dir(str(ROOT / "server" / "roadmap_coach"), quiet=1)
     if args.tree:
         tree, source = Path(args.tree).resolve(), "given with --tree"
     elif args.quick:

@@ -203,7 +203,8 @@ def render(log: dict[str, Any]) -> str:
         f"({log.get('rounds', 1)} round(s)). Memory of a command is that of its whole process "
         "tree at its peak (the sum of the proportional set sizes, so pages a forkserver's "
         "workers share are counted once, sampled every 20 ms; benchmarks/proc_tree.py), with "
-        "the largest single process's exact peak beside it.",
+        "the largest single process's exact peak beside it. roadmap-coach's modules are "
+        "compiled to bytecode first, as installing the package leaves them.",
         "",
         "| row | measured | vs floor | target | |",
         "|---|---|---:|---|---|",

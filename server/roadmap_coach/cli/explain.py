@@ -9,11 +9,14 @@ import argparse
 import difflib
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from roadmap_coach.cli.common import EXIT_OK, UsageError, load, store_options
-from roadmap_coach.progress.pages import Page, checkpoint_page, find_lesson, lesson_page
 from roadmap_coach.roadmap.models import Roadmap
+
+if TYPE_CHECKING:
+    # at run time imported by `explain` only: every other verb starts without the pages
+    from roadmap_coach.progress.pages import Page
 
 
 def register(sub: Any) -> None:
@@ -49,6 +52,8 @@ def _records(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def find_page(roadmap: Roadmap, wanted: str, records: dict[str, Any]) -> Page | None:
+    from roadmap_coach.progress.pages import checkpoint_page, find_lesson, lesson_page
+
     checkpoint = roadmap.checkpoint(wanted.strip())
     if checkpoint is not None:
         return checkpoint_page(roadmap, checkpoint, set(records), records.get(checkpoint.id))
