@@ -25,17 +25,18 @@ import gc
 import hashlib
 import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from roadmap_coach.analysis.facts import GitFacts, Skipped
 from roadmap_coach.analysis.files import file_kind
 from roadmap_coach.analysis.git_facts import read_git
 from roadmap_coach.analysis.listing import DEFAULT_MAX_BYTES, _Entry, _list, _trusted
-from roadmap_coach.progress.records_cache import RecordsCache, decode_record
+from roadmap_coach.progress.record_rounds import Both, InProcess, Made, Pooled, remake
+from roadmap_coach.progress.record_spill import Spill, Spilled, decoded
+from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.rules.engine import Engine, Findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord
@@ -45,7 +46,7 @@ from roadmap_coach.rules.symbols import Summary
 if TYPE_CHECKING:
     # at run time imported where files are analysed: a scan of an unchanged workspace
     # starts no worker and needs none of it
-    from roadmap_coach.progress.record_workers import Analyser, Job, Outcome, Pool
+    from roadmap_coach.progress.record_workers import Job, Outcome, Pool
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
@@ -71,11 +72,11 @@ class WorkspaceRecords:
     kinds: dict[str, str]  # path -> kind, in listing order: the workspace's files
     inputs: str  # digest of the fingerprint and every (path, content id)
     workspace_key: str
-    # records made in workers stay encoded (`_Spilled`) until asked for
-    _records: dict[str, FileRecord | _Spilled] | None = None
+    # records made in workers stay encoded (`Spilled`) until asked for
+    _records: dict[str, FileRecord | Spilled] | None = None
     _load: Callable[[], dict[str, FileRecord]] | None = field(default=None, repr=False)
     _fold: tuple[str, bytes | None] = ("", None)  # the stored fold of the last scan
-    _spill: _Spill | None = field(default=None, repr=False)
+    _spill: Spill | None = field(default=None, repr=False)
 
     @property
     def records(self) -> dict[str, FileRecord]:
@@ -161,7 +162,7 @@ def evaluate_workspace(
                 _fold=(state.fold_key, state.fold),
             )
             run = _Run(root_real, engine, cache, _quiet, workers, max_bytes, entries, stats)
-            found._load = lambda: _decoded(run.evaluate(ids, Counters())[0], run.spill)
+            found._load = lambda: decoded(run.evaluate(ids, Counters())[0], run.spill)
             return found
     run = _Run(root_real, engine, cache, report, workers, max_bytes, entries, stats)
     records, skips, wskey, inputs = run.evaluate(ids, counters)
@@ -221,69 +222,6 @@ def _quiet(phase: str, done: int, total: int) -> None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class _Spilled:
-    """A record made in a worker, kept encoded in the run's `_Spill` until it is read;
-    its kind and error are the analysis outcome's (the same facts made both)."""
-
-    slot: int
-    kind: str
-    error: str | None
-
-
-class _Spill:
-    """Encoded records in a temporary file: its pages are the system's file cache, not
-    this process's memory, while the workers still hold theirs. In memory when no file
-    can be written. Beside the records cache when there is one: a temporary directory
-    may be a RAM disk, where the pages would be memory after all."""
-
-    def __init__(self, beside: str | None = None) -> None:
-        self.file: Any = None
-        for folder in (beside, None):
-            with suppress(OSError):  # kept past this call: closed by `close` or collection
-                self.file = tempfile.TemporaryFile(prefix="roadmap-coach-", dir=folder)  # noqa: SIM115
-                break
-        self.where: list[tuple[int, int]] = []  # slot -> (offset, size); offset -1: `held`
-        self.held: list[bytes] = []
-        self.end = 0
-
-    def put(self, blob: bytes, kind: str, error: str | None) -> _Spilled:
-        if self.file is not None:
-            try:
-                self.file.seek(self.end)
-                self.file.write(blob)
-                self.where.append((self.end, len(blob)))
-                self.end += len(blob)
-                return _Spilled(len(self.where) - 1, kind, error)
-            except OSError:
-                self.file = None  # a full disk: the rest stays in memory
-        self.where.append((-1, len(self.held)))
-        self.held.append(blob)
-        return _Spilled(len(self.where) - 1, kind, error)
-
-    def record(self, held: FileRecord | _Spilled) -> FileRecord:
-        if isinstance(held, FileRecord):
-            return held
-        offset, size = self.where[held.slot]
-        if offset < 0:
-            return decode_record(self.held[size])
-        self.file.seek(offset)
-        return decode_record(self.file.read(size))
-
-    def close(self) -> None:
-        if self.file is not None:
-            self.file.close()
-        self.where, self.held = [], []
-
-
-def _decoded(
-    records: dict[str, FileRecord | _Spilled], spill: _Spill | None
-) -> dict[str, FileRecord]:
-    if spill is None:
-        return records  # type: ignore[return-value]
-    return {path: spill.record(held) for path, held in records.items()}
-
-
 @contextmanager
 def _no_collector() -> Iterator[None]:
     """Records, facts and findings hold no reference cycles: with millions of them
@@ -340,20 +278,20 @@ class _Run:
         self.entries = entries
         self.stats = stats
         self.progress = _Counter(report, "analysis", 0)
-        self.spill: _Spill | None = None  # records made in workers, encoded
+        self.spill: Spill | None = None  # records made in workers, encoded
 
     def evaluate(
         self, ids: dict[int, str], counters: Counters
-    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
+    ) -> tuple[dict[str, FileRecord | Spilled], list[Skipped], str, str]:
         with _no_collector():
             return self._evaluate(ids, counters)
 
     def _evaluate(
         self, ids: dict[int, str], counters: Counters
-    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
+    ) -> tuple[dict[str, FileRecord | Spilled], list[Skipped], str, str]:
         entries = self.entries
         cached, wskeys = self._cached(ids)
-        records: dict[int, FileRecord | _Spilled] = dict(cached)
+        records: dict[int, FileRecord | Spilled] = dict(cached)
         todo = [i for i in range(len(entries)) if i not in records]
         known: dict[str, set[str]] = {}
         if self.cache is not None and todo:
@@ -371,11 +309,11 @@ class _Run:
         self,
         ids: dict[int, str],
         counters: Counters,
-        records: dict[int, FileRecord | _Spilled],
+        records: dict[int, FileRecord | Spilled],
         wskeys: dict[int, str],
         outcomes: dict[int, Outcome],
-        made: _Made,
-    ) -> tuple[dict[str, FileRecord | _Spilled], list[Skipped], str, str]:
+        made: Made,
+    ) -> tuple[dict[str, FileRecord | Spilled], list[Skipped], str, str]:
         from roadmap_coach.progress.record_workers import Analysed
 
         entries = self.entries
@@ -394,7 +332,7 @@ class _Run:
             if lost:
                 again, local = self._round_one(lost, serial=True)
                 outcomes.update(again)
-                made = _Both(made, local)
+                made = Both(made, local)
         counters.cache_hits += len(records)
         skips: list[Skipped] = []
         summaries: dict[int, Summary | None] = {}
@@ -426,7 +364,7 @@ class _Run:
                 # kept encoded until the fold reads it: the workers still hold their part
                 if self.spill is None:
                     cache = self.cache
-                    self.spill = _Spill(str(cache.path.parent) if cache is not None else None)
+                    self.spill = Spill(str(cache.path.parent) if cache is not None else None)
                 outcome = outcomes[index]
                 assert isinstance(outcome, Analysed)
                 records[index] = self.spill.put(made_record, outcome.kind, outcome.error)
@@ -447,7 +385,7 @@ class _Run:
                 counters.revalidated += 1
                 continue
             counters.remade += 1
-            outcome, record = _remake(self.engine, self._job(index), ctx, self.max_bytes)
+            outcome, record = remake(self.engine, self._job(index), ctx, self.max_bytes)
             if record is None:
                 del records[index]
                 skips.append(Skipped(entries[index].path, str(outcome)))
@@ -488,7 +426,7 @@ class _Run:
 
     def _round_one(
         self, jobs: list[Job], *, serial: bool = False
-    ) -> tuple[dict[int, Outcome], _Made]:
+    ) -> tuple[dict[int, Outcome], Made]:
         from roadmap_coach.progress import record_workers
         from roadmap_coach.progress.record_workers import Analysed, Analyser, Pool
 
@@ -503,7 +441,7 @@ class _Run:
                 pool = Pool(self.engine, workers, self.max_bytes)
                 outcomes = pool.analyse(jobs, progress.add)
                 kept = [j for j in jobs if isinstance(outcomes[j.index], Analysed)]
-                return outcomes, _Pooled(pool, kept, self.engine, self.max_bytes)
+                return outcomes, Pooled(pool, kept, self.engine, self.max_bytes)
             except (OSError, EOFError, RuntimeError):
                 if pool is not None:
                     pool.close()  # no processes to be had: this process gives the same
@@ -518,7 +456,7 @@ class _Run:
         for job in jobs:
             outcomes[job.index] = analyser.analyse(job)
             progress.add(1)
-        return outcomes, _InProcess(analyser)
+        return outcomes, InProcess(analyser)
 
     def _remember_stats(self, ids: Mapping[int, str], records: Mapping[int, object]) -> None:
         assert self.cache is not None
@@ -537,18 +475,6 @@ class _Run:
             self.cache.put_stats(self.root, changed, gone)
 
 
-def _remake(
-    engine: Engine, job: Job, ctx: Context, max_bytes: int
-) -> tuple[Outcome, FileRecord | None]:
-    from roadmap_coach.progress.record_workers import Analyser
-
-    analyser = Analyser(engine, max_bytes)
-    outcome = analyser.analyse(job)
-    if isinstance(outcome, str):
-        return outcome, None
-    return outcome, engine.record(analyser.facts(job.index), ctx)
-
-
 class _Counter:
     def __init__(self, report: Progress, phase: str, total: int) -> None:
         self.report, self.phase, self.total, self.done = report, phase, total, 0
@@ -556,67 +482,6 @@ class _Counter:
     def add(self, count: int) -> None:
         self.done += count
         self.report(self.phase, self.done, self.total)
-
-
-class _Made:
-    """Where round 1 kept the facts: round 2 makes their records there."""
-
-    def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        return None
-
-
-class _InProcess(_Made):
-    def __init__(self, analyser: Analyser) -> None:
-        self.analyser = analyser
-
-    def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        for item in self.analyser.records(ctx):
-            done(1)
-            yield item
-
-
-class _Pooled(_Made):
-    def __init__(self, pool: Pool, jobs: list[Job], engine: Engine, max_bytes: int) -> None:
-        self.pool, self.jobs, self.engine, self.max_bytes = pool, jobs, engine, max_bytes
-
-    def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        seen: set[int] = set()
-        try:
-            # handed on as they come: the caller stores each and keeps it encoded, so
-            # nothing here is decoded while the workers still hold their part
-            for index, blob in self.pool.records(ctx, done):
-                seen.add(index)
-                yield index, blob
-        except (OSError, EOFError, RuntimeError):
-            pass  # a worker lost: what it kept is analysed again here, the same way
-        finally:
-            self.pool.close()
-        missing = [job for job in self.jobs if job.index not in seen]
-        if missing:
-            from roadmap_coach.progress.record_workers import Analyser
-
-            analyser = Analyser(self.engine, self.max_bytes)
-            for job in missing:
-                analyser.analyse(job)
-            yield from _InProcess(analyser).records(ctx, done)
-
-    def close(self) -> None:
-        self.pool.close()
-
-
-class _Both(_Made):
-    def __init__(self, first: _Made, second: _Made) -> None:
-        self.first, self.second = first, second
-
-    def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        yield from self.first.records(ctx, done)
-        yield from self.second.records(ctx, done)
-
-    def close(self) -> None:
-        self.first.close()
 
 
 __all__ = [

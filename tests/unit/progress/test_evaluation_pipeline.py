@@ -267,10 +267,10 @@ def test_records_made_in_workers_are_folded_one_decoded_at_a_time(
 def test_records_waiting_for_the_fold_are_spilled_beside_the_cache_else_to_the_temp_dir(
     tmp_path: Path,
 ) -> None:
-    from roadmap_coach.progress.evaluation import _Spill
+    from roadmap_coach.progress.record_spill import Spill
 
-    beside = _Spill(str(tmp_path))
+    beside = Spill(str(tmp_path))
     assert os.readlink(f"/proc/self/fd/{beside.file.fileno()}").startswith(str(tmp_path))
-    nowhere = _Spill(str(tmp_path / "gone"))  # a folder that is not there: the temp dir
+    nowhere = Spill(str(tmp_path / "gone"))  # a folder that is not there: the temp dir
     assert nowhere.file is not None
     assert not os.readlink(f"/proc/self/fd/{nowhere.file.fileno()}").startswith(str(tmp_path))

@@ -1,0 +1,73 @@
+"""Records made in worker processes, kept encoded until the fold reads them: a cold
+scan of a big tree then never holds every decoded record at once."""
+
+from __future__ import annotations
+
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import Any
+
+from roadmap_coach.progress.records_cache import decode_record
+from roadmap_coach.rules.records import FileRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Spilled:
+    """A record made in a worker, kept encoded in the run's `Spill` until it is read;
+    its kind and error are the analysis outcome's (the same facts made both)."""
+
+    slot: int
+    kind: str
+    error: str | None
+
+
+class Spill:
+    """Encoded records in a temporary file: its pages are the system's file cache, not
+    this process's memory, while the workers still hold theirs. In memory when no file
+    can be written. Beside the records cache when there is one: a temporary directory
+    may be a RAM disk, where the pages would be memory after all."""
+
+    def __init__(self, beside: str | None = None) -> None:
+        self.file: Any = None
+        for folder in (beside, None):
+            with suppress(OSError):  # kept past this call: closed by `close` or collection
+                self.file = tempfile.TemporaryFile(prefix="roadmap-coach-", dir=folder)  # noqa: SIM115
+                break
+        self.where: list[tuple[int, int]] = []  # slot -> (offset, size); offset -1: `held`
+        self.held: list[bytes] = []
+        self.end = 0
+
+    def put(self, blob: bytes, kind: str, error: str | None) -> Spilled:
+        if self.file is not None:
+            try:
+                self.file.seek(self.end)
+                self.file.write(blob)
+                self.where.append((self.end, len(blob)))
+                self.end += len(blob)
+                return Spilled(len(self.where) - 1, kind, error)
+            except OSError:
+                self.file = None  # a full disk: the rest stays in memory
+        self.where.append((-1, len(self.held)))
+        self.held.append(blob)
+        return Spilled(len(self.where) - 1, kind, error)
+
+    def record(self, held: FileRecord | Spilled) -> FileRecord:
+        if isinstance(held, FileRecord):
+            return held
+        offset, size = self.where[held.slot]
+        if offset < 0:
+            return decode_record(self.held[size])
+        self.file.seek(offset)
+        return decode_record(self.file.read(size))
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+        self.where, self.held = [], []
+
+
+def decoded(records: dict[str, FileRecord | Spilled], spill: Spill | None) -> dict[str, FileRecord]:
+    if spill is None:
+        return records  # type: ignore[return-value]
+    return {path: spill.record(held) for path, held in records.items()}
