@@ -66,18 +66,8 @@ class NamedIndex(Generic[T]):
         buckets, firsts = self.buckets, self.firsts
         for position, (_, item_names) in enumerate(self.items):
             lasts, heads = _segments(item_names)
-            for last in lasts:
-                found = buckets.get(last)
-                if found is None:
-                    buckets[last] = [position]
-                else:
-                    found.append(position)
-            for first in heads:
-                found = firsts.get(first)
-                if found is None:
-                    firsts[first] = [position]
-                else:
-                    found.append(position)
+            _file(buckets, lasts, position)
+            _file(firsts, heads, position)
 
     def candidates(self, patterns: str | Iterable[str] | None) -> list[tuple[T, tuple[str, ...]]]:
         plans = _plans(patterns)
@@ -155,3 +145,12 @@ class FileIndex:
         )
         self._callers[id(patterns)] = (patterns, found)
         return found
+
+
+def _file(index: dict[str, list[int]], keys: Iterable[str], position: int) -> None:
+    for key in keys:
+        found = index.get(key)
+        if found is None:
+            index[key] = [position]
+        else:
+            found.append(position)

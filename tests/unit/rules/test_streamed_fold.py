@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import random
-from pathlib import Path
 
 import pytest
+from project_records import project_records
 
 from roadmap_coach.analysis.facts import GitFacts
-from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import MAX_EVIDENCE, Engine, FileResult
 from roadmap_coach.rules.records import FileRecord
 from roadmap_coach.rules.streamed_fold import StreamedFold
-
-FIXTURES = Path(__file__).parents[2] / "fixtures"
-PROJECTS = ["tutorials/microblog", "projects/flaskr", "projects/django-polls"]
 
 
 @pytest.fixture(scope="module")
@@ -28,15 +24,7 @@ def engine() -> Engine:
 
 @pytest.fixture(scope="module")
 def pool(engine: Engine) -> list[FileRecord]:
-    found = []
-    for project in PROJECTS:
-        ws = collect_workspace(str(FIXTURES / project), workers=0)
-        ctx = engine.matcher_context({})
-        for facts in ws.files.values():
-            ctx.symbols.add_file(facts)
-        ctx = dataclasses.replace(ctx, paths=frozenset(ws.files))
-        found += [engine.record(f, ctx) for f in ws.files.values()]
-    return found
+    return project_records(engine)
 
 
 def _workspace(pool: list[FileRecord], seed: int) -> dict[str, FileRecord]:
