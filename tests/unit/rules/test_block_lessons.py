@@ -14,6 +14,7 @@ from roadmap_coach.analysis.python_facts import analyze_python
 from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.block_lessons import BlockLessons
 from roadmap_coach.rules.engine import Engine
+from roadmap_coach.rules.lessons import all_lessons
 
 PATH = "shop/app.py"
 APP = '''\
@@ -182,3 +183,11 @@ def test_random_line_edits_give_the_findings_of_a_full_run(
         text = apply(text, op)
         got, want = typed(blocks, text)
         assert got == want
+
+
+def test_no_block_local_lesson_reads_the_workspace() -> None:
+    # a kept finding is re-used while the file's own facts stand: one that depended on
+    # other files could outlive a change to them made in the same batch as a keystroke
+    both = [type(x).__name__ for x in all_lessons() if x.block_local and x.reads_workspace]
+    assert both == []
+    assert any(x.block_local for x in all_lessons())
