@@ -238,25 +238,26 @@ def test_records_made_in_workers_are_folded_one_decoded_at_a_time(
     """The parent keeps what the workers made encoded (outside its memory) and the fold
     decodes each record once without keeping it; the records asked for later (the
     server) are the same records."""
-    from roadmap_coach.progress import evaluation
+    from roadmap_coach.progress import record_spill
+    from roadmap_coach.rules.records import FileRecord
 
     root = copy_of("projects/django-polls", tmp_path)
     engine = Engine(roadmap)
     decoded: list[int] = []
-    real = evaluation.decode_record
+    real = record_spill.decode_record
 
-    def counting(blob: bytes) -> evaluation.FileRecord:
+    def counting(blob: bytes) -> FileRecord:
         decoded.append(len(blob))
         return real(blob)
 
-    monkeypatch.setattr(evaluation, "decode_record", counting)
+    monkeypatch.setattr(record_spill, "decode_record", counting)
     ws = evaluate_workspace(str(root), engine, workers=2)
     assert decoded == []  # nothing decoded while the workers ran
     assert ws.counters.analysed == len(ws.kinds) > 10
     findings = fold_workspace(ws, engine)
     assert len(decoded) == len(ws.kinds)  # each record decoded once, for the fold
     assert ws._records is not None
-    assert not any(isinstance(r, evaluation.FileRecord) for r in ws._records.values())
+    assert not any(isinstance(r, FileRecord) for r in ws._records.values())
     serial = evaluate_workspace(str(root), engine, workers=0)
     assert ws.records == serial.records  # decoded on first use
     assert findings == fold_workspace(serial, engine)
