@@ -9,23 +9,11 @@ import dataclasses
 import random
 
 import pytest
-from project_records import project_records
 
 from roadmap_coach.analysis.facts import GitFacts
-from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import Engine, FileResult
 from roadmap_coach.rules.fold import Fold
 from roadmap_coach.rules.records import FileRecord
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_roadmap()[0])
-
-
-@pytest.fixture(scope="module")
-def pool(engine: Engine) -> list[FileRecord]:
-    return project_records(engine)
 
 
 def _from_scratch(engine: Engine, records: dict[str, FileRecord], git: GitFacts) -> list:

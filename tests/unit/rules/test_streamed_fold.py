@@ -8,23 +8,11 @@ import dataclasses
 import random
 
 import pytest
-from project_records import project_records
 
 from roadmap_coach.analysis.facts import GitFacts
-from roadmap_coach.roadmap.loader import load_roadmap
 from roadmap_coach.rules.engine import MAX_EVIDENCE, Engine, FileResult
 from roadmap_coach.rules.records import FileRecord
 from roadmap_coach.rules.streamed_fold import StreamedFold
-
-
-@pytest.fixture(scope="module")
-def engine() -> Engine:
-    return Engine(load_roadmap()[0])
-
-
-@pytest.fixture(scope="module")
-def pool(engine: Engine) -> list[FileRecord]:
-    return project_records(engine)
 
 
 def _workspace(pool: list[FileRecord], seed: int) -> dict[str, FileRecord]:
