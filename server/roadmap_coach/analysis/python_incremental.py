@@ -34,6 +34,7 @@ from roadmap_coach.analysis.secret_values import holds_secret
 LIST_FIELDS = tuple(facts_shift.SHIFTS)
 _SEEN_LIMIT = 64  # paths analysed recently: the second analysis of one keeps a memo
 _MEMO_LIMIT = 4  # files being edited at once
+_RETIRED_LIMIT = 8  # replaced memos kept for `Memos.release` (no server calls it in a scan)
 _MISSING = object()
 _CONTINUATIONS = ("else", "elif", "except", "finally")
 
@@ -87,6 +88,10 @@ class Memos:
         self.memos: OrderedDict[str, Memo] = OrderedDict()
         self.partial = 0  # analyses that re-walked only some statements
         self.statements = 0  # top-level statements those re-walked
+        # replaced memos: the last one references the facts of two keystrokes ago, whose
+        # thousands of records are freed in `release`, once the keystroke is answered
+        self.retired: list[Memo] = []
+        self.released = 0  # memos freed by `release` (a debug counter)
 
     def again(self, path: str) -> bool:
         """Note an analysis of `path`; True when it was analysed recently already."""
@@ -104,13 +109,25 @@ class Memos:
 
     def put(self, path: str, memo: Memo | None) -> None:
         with self.lock:
+            old = self.memos.pop(path, None)
+            if old is not None:
+                self.retired.append(old)
+                if len(self.retired) > _RETIRED_LIMIT:
+                    del self.retired[0]
             if memo is None:
-                self.memos.pop(path, None)
                 return
             self.memos[path] = memo
-            self.memos.move_to_end(path)
             if len(self.memos) > _MEMO_LIMIT:
                 self.memos.popitem(last=False)
+
+    def release(self) -> int:
+        """Free the memos replaced since the last call (and what only they hold); how many."""
+        with self.lock:
+            retired, self.retired = self.retired, []
+        count = len(retired)
+        retired.clear()  # outside the lock: freeing a version of a file takes a while
+        self.released += count
+        return count
 
 
 MEMOS = Memos()

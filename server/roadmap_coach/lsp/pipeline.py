@@ -10,12 +10,14 @@ pipeline knows nothing of LSP: features subscribe to what it announces.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from roadmap_coach.analysis import python_incremental
 from roadmap_coach.lsp.held_collection import HeldCollection
 from roadmap_coach.lsp.held_milestones import Held, HeldMilestones
 from roadmap_coach.lsp.milestone_log import Achieved, MilestoneLog
@@ -105,10 +107,21 @@ class Pipeline:
             return
         for on_lessons in self.listen.lessons:
             on_lessons(delta, trigger, versions or {})
+        self._release_replaced()
         if hold:
             self.held.hold(delta, force, trigger, versions or {})
             return
         await self._evaluate(Held(delta, force, trigger, versions or {}))
+
+    def _release_replaced(self) -> None:
+        """The facts this change replaced are freed on the analysis thread once its
+        diagnostics went out: thousands of records for a big file, which the keystroke
+        need not wait for."""
+        memos = python_incremental.MEMOS
+        if memos.retired:
+            # a RuntimeError: the executor was shut down, the session is ending
+            with contextlib.suppress(RuntimeError):
+                self.analyst.submit(memos.release)
 
     async def _evaluate(self, held: Held) -> None:
         self.collection.release()

@@ -246,3 +246,21 @@ def test_a_file_with_carriage_returns_is_edited_as_a_full_run_reads_it() -> None
         analyze_python("app.py", source)
     text = source.replace("import sqlite3\r\n", "import sqlite3\r\nimport json\r\n")
     assert walked("app.py", text) == 2  # the new import and the one below: the rest moved
+
+
+def test_a_replaced_memo_waits_for_release_and_the_wait_is_bounded() -> None:
+    memos = python_incremental.Memos()
+    saved, python_incremental.MEMOS = python_incremental.MEMOS, memos
+    try:
+        for _ in range(2):
+            analyze_python("app.py", APP)
+        first = memos.get("app.py")
+        edited = analyze_python("app.py", APP.replace("import sqlite3\n", "import sqlite3\n\n"))
+        assert memos.retired == [first]  # the facts before the edit are not freed in it
+        assert memos.get("app.py").facts is edited
+        assert memos.release() == 1 and memos.retired == [] and memos.released == 1
+        for index in range(3 * python_incremental._RETIRED_LIMIT):
+            analyze_python("app.py", APP + f"x = {index}\n")
+        assert len(memos.retired) == python_incremental._RETIRED_LIMIT
+    finally:
+        python_incremental.MEMOS = saved
