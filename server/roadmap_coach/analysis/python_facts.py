@@ -200,9 +200,10 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     later = memo.blocks[region.b + 1] if region.b + 1 < len(memo.blocks) else None
     changed = incremental.names_changed(module.names, module.built, later)
     incremental.mark_sensitive(part, walker.blocks, incremental.lens(part))
-    blocks = incremental.splice(memo, region, part, walker.blocks, changed, facts)
-    if blocks is None:
+    spliced = incremental.splice(memo, region, part, walker.blocks, changed, facts)
+    if spliced is None:
         return False
+    blocks, spare = spliced
     facts.preamble_end = incremental.preamble_end(blocks)
     facts.sensitive = any(block.sensitive for block in blocks)
     memos = incremental.MEMOS
@@ -210,7 +211,7 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
         region.a, region.b, len(walker.blocks), region.end - region.delta, region.delta
     )
     end = incremental.lens(facts)
-    memos.put(path, incremental.Memo(lines, facts, blocks, end, memo.facts, moved))
+    memos.put(path, incremental.Memo(lines, facts, blocks, end, memo.facts, moved, spare))
     memos.partial += 1
     memos.statements += len(body)
     return True

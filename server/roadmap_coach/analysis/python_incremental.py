@@ -27,7 +27,7 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from roadmap_coach.analysis import facts_shift
+from roadmap_coach.analysis import facts_shift, facts_spare
 from roadmap_coach.analysis.facts import Arg, FileFacts
 from roadmap_coach.analysis.secret_values import holds_secret
 
@@ -36,6 +36,7 @@ _SEEN_LIMIT = 64  # paths analysed recently: the second analysis of one keeps a 
 _MEMO_LIMIT = 4  # files being edited at once
 _RETIRED_LIMIT = 8  # replaced memos kept for `Memos.release` (no server calls it in a scan)
 _MISSING = object()
+_SPARE_LOCK = threading.Lock()  # a spare is taken once, by one analysis
 _CONTINUATIONS = ("else", "elif", "except", "finally")
 
 
@@ -77,6 +78,8 @@ class Memo:
     # the facts this memo's were spliced from, and how (None after a full walk)
     parent: FileFacts | None = None
     moved: Moved | None = None
+    # copies of the facts' records for the next edit that moves lines (`facts_spare`)
+    spare: facts_spare.Spare | None = None
 
 
 class Memos:
@@ -92,6 +95,8 @@ class Memos:
         # thousands of records are freed in `release`, once the keystroke is answered
         self.retired: list[Memo] = []
         self.released = 0  # memos freed by `release` (a debug counter)
+        self.spares = 0  # spares made by `prepare` (a debug counter)
+        self.spares_used = 0  # edits that moved a spare's copies instead of copying
 
     def again(self, path: str) -> bool:
         """Note an analysis of `path`; True when it was analysed recently already."""
@@ -128,6 +133,21 @@ class Memos:
         retired.clear()  # outside the lock: freeing a version of a file takes a while
         self.released += count
         return count
+
+    def prepare(self) -> int:
+        """Make the spare of every memo that has none (`facts_spare`): work for the pause
+        after a keystroke, which the next edit that moves lines saves; how many made."""
+        with self.lock:
+            waiting = [memo for memo in self.memos.values() if memo.spare is None]
+        made = 0
+        for memo in waiting:
+            spare = facts_spare.spare(memo.facts)
+            with _SPARE_LOCK:
+                if memo.spare is None:
+                    memo.spare = spare
+                    made += 1
+        self.spares += made
+        return made
 
 
 MEMOS = Memos()
@@ -326,6 +346,12 @@ def _apply(snapshot: dict, changed: dict[str, object]) -> dict:
     return out
 
 
+def take_spare(memo: Memo) -> facts_spare.Spare | None:
+    with _SPARE_LOCK:
+        spare, memo.spare = memo.spare, None
+    return spare
+
+
 def splice(
     memo: Memo,
     region: Region,
@@ -333,9 +359,10 @@ def splice(
     new_blocks: list[Block],
     changed: Changed,
     facts: FileFacts,
-) -> list[Block] | None:
+) -> tuple[list[Block], facts_spare.Spare | None] | None:
     """Fill `facts` with the memo's records around the region and `part`'s in it,
-    the later ones moved; the new block list. None when a later statement reads a
+    the later ones moved (the memo's spare copies when it has one); the new block list,
+    and the spare of `facts` when no line moved. None when a later statement reads a
     module name the edit changed (its records would differ: the full path runs)."""
     blocks = memo.blocks
     later = blocks[region.b + 1 :]
@@ -356,11 +383,21 @@ def splice(
     stop = later[0].lens if later else memo.end_lens
     new = lens(part)
     d = region.delta
+    spare = take_spare(memo)
+    used = False
     for field, a, b in zip(LIST_FIELDS, start, stop, strict=True):
         old = getattr(memo.facts, field)
-        setattr(
-            facts, field, [*old[:a], *getattr(part, field), *facts_shift.shifted(field, old[b:], d)]
-        )
+        if d and spare is not None and field in facts_spare.SPANS:
+            tail = facts_spare.moved(spare, field, b, d)
+            used = True
+        else:
+            tail = facts_shift.shifted(field, old[b:], d)
+        setattr(facts, field, [*old[:a], *getattr(part, field), *tail])
+    if used:
+        MEMOS.spares_used += 1
+    carried = None
+    if spare is not None and not d:
+        carried = facts_spare.spliced(spare, facts, start, stop, part)
     out = blocks[: region.a]
     for block in new_blocks:
         block.lens = tuple(x + y for x, y in zip(block.lens, start, strict=True))
@@ -384,4 +421,4 @@ def splice(
                 block.sensitive,
             )
         )
-    return out
+    return out, carried

@@ -107,21 +107,24 @@ class Pipeline:
             return
         for on_lessons in self.listen.lessons:
             on_lessons(delta, trigger, versions or {})
-        self._release_replaced()
+        self._tidy()
         if hold:
             self.held.hold(delta, force, trigger, versions or {})
             return
         await self._evaluate(Held(delta, force, trigger, versions or {}))
 
-    def _release_replaced(self) -> None:
-        """The facts this change replaced are freed on the analysis thread once its
-        diagnostics went out: thousands of records for a big file, which the keystroke
-        need not wait for."""
+    def _tidy(self) -> None:
+        """Work for the analysis thread once a change's diagnostics went out, which the
+        keystroke need not wait for: free the facts it replaced (thousands of records for
+        a big file), and copy the edited files' records for the next edit that moves
+        lines (`analysis.facts_spare`)."""
         memos = python_incremental.MEMOS
-        if memos.retired:
-            # a RuntimeError: the executor was shut down, the session is ending
-            with contextlib.suppress(RuntimeError):
+        # a RuntimeError: the executor was shut down, the session is ending
+        with contextlib.suppress(RuntimeError):
+            if memos.retired:
                 self.analyst.submit(memos.release)
+            if memos.memos:
+                self.analyst.submit(memos.prepare)
 
     async def _evaluate(self, held: Held) -> None:
         self.collection.release()

@@ -264,3 +264,82 @@ def test_a_replaced_memo_waits_for_release_and_the_wait_is_bounded() -> None:
         assert len(memos.retired) == python_incremental._RETIRED_LIMIT
     finally:
         python_incremental.MEMOS = saved
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from([APP, DECODER]), line_edits(SNIPPETS), st.lists(st.booleans()))
+def test_random_line_edits_with_spares_give_the_full_analysis_facts_and_keep_the_old(
+    source: str, ops: list[tuple[str, float, str]], pauses: list[bool]
+) -> None:
+    """A pause after an edit makes the memo's spare (`facts_spare`); the next edit that
+    moves lines moves its copies in place: every version's facts stay those of its text."""
+    memos = python_incremental.MEMOS
+    memos.put("shop/app.py", None)
+    for _ in range(2):
+        analyze_python("shop/app.py", source)
+    versions = []
+    text = source
+    for index, op in enumerate(ops):
+        if index >= len(pauses) or pauses[index]:
+            memos.prepare()
+        text = apply(text, op)
+        facts = analyze_python("shop/app.py", text)
+        assert facts == full("shop/app.py", text)
+        versions.append((text, facts))
+    for text, facts in versions:  # no later edit moved a record handed out before
+        assert facts == full("shop/app.py", text)
+
+
+def test_an_import_added_at_the_top_moves_the_spare_once_and_makes_no_copy() -> None:
+    memos = python_incremental.MEMOS
+    memos.put("app.py", None)
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    text, used = APP, memos.spares_used
+    versions = []
+    for index in range(4):
+        assert memos.prepare() >= 1  # other tests' files may be waiting too
+        spare = memos.get("app.py").spare
+        assert spare is not None
+        text = text.replace("import sqlite3\n", f"import sqlite3\nimport mod_{index}\n")
+        facts = analyze_python("app.py", text)
+        assert memos.spares_used == used + index + 1
+        later = next(c for c in facts.calls if c.name == "sqlite3.connect")
+        assert any(later is c for c in spare.fields["calls"].records)  # moved, not copied
+        assert memos.get("app.py").spare is None  # used up: taken by one edit only
+        versions.append((text, facts))
+    for text, facts in versions:
+        assert facts == full("app.py", text)
+
+
+def test_an_edit_that_moves_no_line_keeps_the_spare() -> None:
+    memos = python_incremental.MEMOS
+    memos.put("app.py", None)
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    memos.prepare()
+    text = APP.replace('"shop.db"', '"shop.sq"')
+    facts = analyze_python("app.py", text)
+    spare = memos.get("app.py").spare
+    assert spare is not None and spare.facts is facts
+    for field, part in spare.fields.items():
+        assert part.records == getattr(facts, field)
+    moved = text.replace("import sqlite3\n", "import sqlite3\nimport json\n")
+    assert analyze_python("app.py", moved) == full("app.py", moved)
+    assert facts == full("app.py", text)
+
+
+def test_two_analyses_from_one_memo_move_its_spare_once() -> None:
+    """As when the scan thread and the editor's analysis start from the same memo."""
+    memos = python_incremental.MEMOS
+    memos.put("app.py", None)
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    memos.prepare()
+    memo = memos.get("app.py")
+    one = APP.replace("import sqlite3\n", "import sqlite3\nimport json\n")
+    first = analyze_python("app.py", one)
+    memos.put("app.py", memo)  # the other analysis got this memo before the first put
+    two = APP.replace("import sqlite3\n", "import sqlite3\n\n\nimport json\n")
+    assert analyze_python("app.py", two) == full("app.py", two)
+    assert first == full("app.py", one)
