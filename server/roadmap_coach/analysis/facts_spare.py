@@ -140,10 +140,14 @@ def copies(field: str, records: list[Any]) -> Copies:
 
 @dataclass(slots=True)
 class Spare:
-    """Private copies of every record of `facts`, by field."""
+    """Private copies of the records of `facts`, by field: every field once made whole
+    (a pause too short leaves some out, whose records an edit copies as before)."""
 
     facts: FileFacts
     fields: dict[str, Copies]
+
+    def whole(self) -> bool:
+        return len(self.fields) == len(SPANS)
 
 
 def spare(facts: FileFacts) -> Spare:
@@ -177,19 +181,17 @@ def spliced(
     are kept (the spare must have been taken)."""
     fields: dict[str, Copies] = {}
     for field, a, b in zip(facts_shift.SHIFTS, start, stop, strict=True):
-        if field not in SPANS:
+        old = spare.fields.get(field)
+        if old is None:
             continue
-        old = spare.fields[field]
         new = copies(field, getattr(part, field))
         first, last = old.starts[a], old.starts[b]
         moved_by = first + len(new.spans) - last
+        # typing inside a statement mostly keeps its number of spans: nothing to add
+        after = old.starts[b:] if not moved_by else list(map(moved_by.__add__, old.starts[b:]))
         fields[field] = Copies(
             [*old.records[:a], *new.records, *old.records[b:]],
             [*old.spans[:first], *new.spans, *old.spans[last:]],
-            [
-                *old.starts[:a],
-                *(first + s for s in new.starts[:-1]),
-                *(s + moved_by for s in old.starts[b:]),
-            ],
+            [*old.starts[:a], *map(first.__add__, new.starts[:-1]), *after],
         )
     return Spare(facts, fields)

@@ -95,7 +95,8 @@ class Memos:
         # thousands of records are freed in `release`, once the keystroke is answered
         self.retired: list[Memo] = []
         self.released = 0  # memos freed by `release` (a debug counter)
-        self.spares = 0  # spares made by `prepare` (a debug counter)
+        self.spares = 0  # fields of spares made by `prepare` (a debug counter)
+        self.changes = 0  # changes asked for (the pipeline counts them): `prepare` yields
         self.spares_used = 0  # edits that moved a spare's copies instead of copying
 
     def again(self, path: str) -> bool:
@@ -135,17 +136,24 @@ class Memos:
         return count
 
     def prepare(self) -> int:
-        """Make the spare of every memo that has none (`facts_spare`): work for the pause
-        after a keystroke, which the next edit that moves lines saves; how many made."""
+        """Make the spare of every memo (`facts_spare`): work for the pause after a
+        keystroke, which the next edit that moves lines saves. A change asked for
+        meanwhile (`changes`) stops it after the field at hand: the spare keeps the
+        fields made, the next pause makes the others. How many fields were made."""
         with self.lock:
-            waiting = [memo for memo in self.memos.values() if memo.spare is None]
-        made = 0
+            waiting = [m for m in self.memos.values() if m.spare is None or not m.spare.whole()]
+        asked, made = self.changes, 0
         for memo in waiting:
-            spare = facts_spare.spare(memo.facts)
+            spare = take_spare(memo) or facts_spare.Spare(memo.facts, {})
+            for field in facts_spare.SPANS:
+                if self.changes != asked:
+                    break
+                if field not in spare.fields:
+                    spare.fields[field] = facts_spare.copies(field, getattr(memo.facts, field))
+                    made += 1
             with _SPARE_LOCK:
                 if memo.spare is None:
                     memo.spare = spare
-                    made += 1
         self.spares += made
         return made
 
@@ -387,7 +395,7 @@ def splice(
     used = False
     for field, a, b in zip(LIST_FIELDS, start, stop, strict=True):
         old = getattr(memo.facts, field)
-        if d and spare is not None and field in facts_spare.SPANS:
+        if d and spare is not None and field in spare.fields:
             tail = facts_spare.moved(spare, field, b, d)
             used = True
         else:

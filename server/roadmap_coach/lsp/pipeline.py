@@ -94,6 +94,7 @@ class Pipeline:
         """`hold`: a keystroke while typing fast; the checkpoints wait for a pause."""
         if self.closed:
             return
+        python_incremental.MEMOS.changes += 1  # spares being made give way (`prepare`)
         if hold:
             self.collection.hold()
         else:

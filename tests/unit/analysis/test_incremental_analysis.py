@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from full_analysis import full
 from line_edits import apply, line_edits
-from roadmap_coach.analysis import python_facts, python_incremental
+from roadmap_coach.analysis import facts_spare, python_facts, python_incremental
 from roadmap_coach.analysis.python_facts import analyze_python
 
 APP = '''\
@@ -266,28 +266,68 @@ def test_a_replaced_memo_waits_for_release_and_the_wait_is_bounded() -> None:
         python_incremental.MEMOS = saved
 
 
+def pause(fields: int) -> None:
+    """A pause after a keystroke, long enough to make `fields` fields of the spare
+    (all of them from 11 on): a change asked for then stops `prepare`."""
+    memos = python_incremental.MEMOS
+    made = facts_spare.copies
+    count = 0
+
+    def counted(field: str, records: list) -> facts_spare.Copies:
+        nonlocal count
+        count += 1
+        if count >= fields:
+            memos.changes += 1
+        return made(field, records)
+
+    facts_spare.copies = counted
+    try:
+        memos.prepare()
+    finally:
+        facts_spare.copies = made
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from([APP, DECODER]), line_edits(SNIPPETS), st.lists(st.booleans()))
+@given(
+    st.sampled_from([APP, DECODER]), line_edits(SNIPPETS), st.lists(st.integers(0, 12), min_size=12)
+)
 def test_random_line_edits_with_spares_give_the_full_analysis_facts_and_keep_the_old(
-    source: str, ops: list[tuple[str, float, str]], pauses: list[bool]
+    source: str, ops: list[tuple[str, float, str]], pauses: list[int]
 ) -> None:
-    """A pause after an edit makes the memo's spare (`facts_spare`); the next edit that
-    moves lines moves its copies in place: every version's facts stay those of its text."""
+    """A pause after an edit makes (some of) the memo's spare (`facts_spare`); the next
+    edit that moves lines moves its copies in place: every version's facts stay those
+    of its text."""
     memos = python_incremental.MEMOS
     memos.put("shop/app.py", None)
     for _ in range(2):
         analyze_python("shop/app.py", source)
     versions = []
     text = source
-    for index, op in enumerate(ops):
-        if index >= len(pauses) or pauses[index]:
-            memos.prepare()
+    for op, fields in zip(ops, pauses, strict=False):
+        if fields:
+            pause(fields)
         text = apply(text, op)
         facts = analyze_python("shop/app.py", text)
         assert facts == full("shop/app.py", text)
         versions.append((text, facts))
     for text, facts in versions:  # no later edit moved a record handed out before
         assert facts == full("shop/app.py", text)
+
+
+def test_a_short_pause_makes_part_of_the_spare_and_the_next_pause_the_rest() -> None:
+    memos = python_incremental.MEMOS
+    memos.put("app.py", None)
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    pause(2)
+    spare = memos.get("app.py").spare
+    assert spare is not None and len(spare.fields) == 2 and not spare.whole()
+    text = APP.replace("import sqlite3\n", "import sqlite3\nimport json\n")
+    used = memos.spares_used
+    assert analyze_python("app.py", text) == full("app.py", text)
+    assert memos.spares_used == used + 1  # the fields it had were moved, the rest copied
+    pause(99)
+    assert memos.get("app.py").spare.whole()
 
 
 def test_an_import_added_at_the_top_moves_the_spare_once_and_makes_no_copy() -> None:
@@ -343,3 +383,26 @@ def test_two_analyses_from_one_memo_move_its_spare_once() -> None:
     two = APP.replace("import sqlite3\n", "import sqlite3\n\n\nimport json\n")
     assert analyze_python("app.py", two) == full("app.py", two)
     assert first == full("app.py", one)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '    return {"row": row, "q": request.args.get("p")}',  # as many spans
+        "    return {}",  # fewer spans in the statement
+        '    return {"row": row, "q": request.args.get("q", str(row), int("3"))}',  # more
+    ],
+)
+def test_a_spare_kept_through_an_edit_in_place_then_moves_the_lines_below(typed: str) -> None:
+    memos = python_incremental.MEMOS
+    memos.put("app.py", None)
+    for _ in range(2):
+        analyze_python("app.py", APP)
+    memos.prepare()
+    same = APP.replace('    return {"row": row, "q": request.args.get("q")}', typed)
+    assert analyze_python("app.py", same) == full("app.py", same)
+    assert memos.get("app.py").spare is not None  # kept: no line moved
+    below = same.replace('    table: str = "items"\n', '    table: str = "items"\n    n = 1\n')
+    used = memos.spares_used
+    assert analyze_python("app.py", below) == full("app.py", below)
+    assert memos.spares_used == used + 1
