@@ -126,9 +126,10 @@ class Copies:
     starts: list[int]
 
 
-def copies(field: str, records: list[Any]) -> Copies:
+def copies(field: str, records: list[Any], delta: int = 0) -> Copies:
+    """Copies of `records` moved `delta` lines (0 or more: see `Spare.delta`)."""
     copy, collect = facts_shift.SHIFTS[field], SPANS[field]
-    made = [copy(r, 0) for r in records]  # a move by no line: new objects all through
+    made = [copy(r, delta) for r in records]  # new objects all through, even by no line
     spans: Spans = []
     starts = []
     for record in made:
@@ -141,27 +142,36 @@ def copies(field: str, records: list[Any]) -> Copies:
 @dataclass(slots=True)
 class Spare:
     """Private copies of the records of `facts`, by field: every field once made whole
-    (a pause too short leaves some out, whose records an edit copies as before)."""
+    (a pause too short leaves some out, whose records an edit copies as before).
+
+    The copies are moved `delta` lines already: the line an Enter adds is the likeliest
+    next move, which then leaves nothing to do but take the copies. Never below 0, so
+    that a line number of -1 still says "none" (`Function.body_line`)."""
 
     facts: FileFacts
     fields: dict[str, Copies]
+    delta: int = 0
 
     def whole(self) -> bool:
         return len(self.fields) == len(SPANS)
 
 
-def spare(facts: FileFacts) -> Spare:
-    return Spare(facts, {f: copies(f, getattr(facts, f)) for f in SPANS})
+def spare(facts: FileFacts, delta: int = 0) -> Spare:
+    return Spare(facts, {f: copies(f, getattr(facts, f), delta) for f in SPANS}, delta)
 
 
 def moved(spare: Spare, field: str, index: int, delta: int) -> list[Any]:
-    """The copies of records `index`.. of `field`, moved `delta` lines in place: the
-    spare must have been taken, and is used up."""
+    """The copies of records `index`.. of `field`, moved `delta` lines (in place, by
+    what the spare was not moved already): the spare must have been taken, and is
+    used up."""
     part = spare.fields[field]
+    records = part.records[index:]
+    delta -= spare.delta
+    if not delta:
+        return records
     for span in part.spans[part.starts[index] :]:
         span.line += delta
         span.end_line += delta
-    records = part.records[index:]
     if field == "imports":
         for record in records:
             record.line += delta
@@ -184,7 +194,7 @@ def spliced(
         old = spare.fields.get(field)
         if old is None:
             continue
-        new = copies(field, getattr(part, field))
+        new = copies(field, getattr(part, field), spare.delta)
         first, last = old.starts[a], old.starts[b]
         moved_by = first + len(new.spans) - last
         # typing inside a statement mostly keeps its number of spans: nothing to add
@@ -194,4 +204,4 @@ def spliced(
             [*old.spans[:first], *new.spans, *old.spans[last:]],
             [*old.starts[:a], *map(first.__add__, new.starts[:-1]), *after],
         )
-    return Spare(facts, fields)
+    return Spare(facts, fields, spare.delta)

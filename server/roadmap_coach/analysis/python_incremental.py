@@ -37,6 +37,7 @@ _MEMO_LIMIT = 4  # files being edited at once
 _RETIRED_LIMIT = 8  # replaced memos kept for `Memos.release` (no server calls it in a scan)
 _MISSING = object()
 _SPARE_LOCK = threading.Lock()  # a spare is taken once, by one analysis
+_SPARE_DELTA = 1  # spares are made for a line added above (Enter): `facts_spare.Spare`
 _CONTINUATIONS = ("else", "elif", "except", "finally")
 
 
@@ -144,12 +145,13 @@ class Memos:
             waiting = [m for m in self.memos.values() if m.spare is None or not m.spare.whole()]
         asked, made = self.changes, 0
         for memo in waiting:
-            spare = take_spare(memo) or facts_spare.Spare(memo.facts, {})
+            spare = take_spare(memo) or facts_spare.Spare(memo.facts, {}, _SPARE_DELTA)
             for field in facts_spare.SPANS:
                 if self.changes != asked:
                     break
                 if field not in spare.fields:
-                    spare.fields[field] = facts_spare.copies(field, getattr(memo.facts, field))
+                    records = getattr(memo.facts, field)
+                    spare.fields[field] = facts_spare.copies(field, records, spare.delta)
                     made += 1
             with _SPARE_LOCK:
                 if memo.spare is None:

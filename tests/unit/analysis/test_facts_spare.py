@@ -61,22 +61,24 @@ def test_moved_in_place_they_are_the_records_of_the_moved_text() -> None:
     kept = copy.deepcopy(before)
     for field in facts_spare.SPANS:
         for index in (0, len(getattr(before, field)) // 2):
-            spare = facts_spare.spare(before)
-            moved = facts_spare.moved(spare, field, index, 3)
-            assert moved == getattr(after, field)[index:], field
+            for ahead in (0, 1, 3, 5):
+                spare = facts_spare.spare(before, ahead)
+                moved = facts_spare.moved(spare, field, index, 3)
+                assert moved == getattr(after, field)[index:], (field, ahead)
     assert before == kept
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(0, 200), st.integers(-30, 30))
-def test_any_slice_moves_as_facts_shift_moves_it(start: int, lines: int) -> None:
+@given(st.integers(0, 200), st.integers(-30, 30), st.integers(0, 3))
+def test_any_slice_moves_as_facts_shift_moves_it(start: int, lines: int, ahead: int) -> None:
+    """Whether the copies were moved ahead by the edit's lines, fewer or more."""
     snippet = "\n".join(SOURCE.split("\n")[start * 10 : start * 10 + 120])
     try:
         compile(snippet, "s.py", "exec", flags=0x400)  # PyCF_ONLY_AST
     except SyntaxError:
         return
     facts = full("s.py", snippet)
-    spare = facts_spare.spare(facts)
+    spare = facts_spare.spare(facts, ahead)
     for field in facts_spare.SPANS:
         records = getattr(facts, field)
         index = len(records) // 3
