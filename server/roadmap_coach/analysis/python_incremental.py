@@ -9,7 +9,9 @@ lines: the unchanged head and tail are found, the top-level statements around th
 changed lines (one more above, which an indented new line may join) are parsed on
 their own and walked from the names as they were before them. Their records replace
 the old ones; the records of the statements below move by the number of lines added
-or removed (`facts_shift`). When the re-walked statements leave the module's names
+or removed (`facts_shift` copies them; a spare of copies made in the pause after the
+last keystroke is moved in place instead, `facts_spare`). The memo a keystroke
+replaces is freed once that keystroke was answered (`Memos.release`). When the re-walked statements leave the module's names
 different, the later statements are walked with the new names only in the full path,
 and only if one of them reads a changed name. Anything that does not parse on its own
 takes the full path too.
