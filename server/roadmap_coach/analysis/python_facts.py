@@ -728,9 +728,11 @@ class _Walker:
         while type(value) is ast.Attribute:
             chain.append(value)
             value = value.value  # type: ignore[attr-defined]
-        head = self.dotted(value)
         kept = self.attributes_kept
-        if head is not None and (kept is None or any(link.attr in kept for link in chain)):
+        wanted = kept is None or any(link.attr in kept for link in chain)
+        # resolved only for a read some reader wants, or for the names a block reads
+        head = self.dotted(value) if wanted or self.reads is not None else None
+        if head is not None and wanted:
             resolved = head[1]
             names = []
             for link in reversed(chain):

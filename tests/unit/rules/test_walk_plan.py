@@ -30,6 +30,7 @@ def view(request):
 
 
 def _custom_engine(tmp_path: Path, detect: str) -> Engine:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "12-extras.toml").write_text(
         '[step]\nid = "extras"\ntitle = "Extras"\n'
         '\n[[checkpoint]]\nid = "extras.a"\ntitle = "A"\nteaches = "T."\n'
@@ -126,3 +127,15 @@ def test_records_from_planned_facts_are_the_records_from_all_facts() -> None:
         assert planned == full, path
         made += 1
     assert made == len(sources)
+
+
+def test_a_scan_walks_its_files_under_the_engines_plan(tmp_path: Path) -> None:
+    from roadmap_coach.progress.record_workers import Analyser, Job
+
+    engine = _custom_engine(tmp_path / "roadmap", 'attribute = ["*.profile"]')
+    (tmp_path / "views.py").write_bytes(SOURCE)
+    analyser = Analyser(engine, 1 << 20)
+    analyser.analyse(Job(0, "app/views.py", str(tmp_path / "views.py"), len(SOURCE)))
+    facts = analyser.facts(0)
+    assert _attributes(facts) == ["flask.request.json", "request.user.profile"]
+    assert not facts.sensitive and facts.calls == [] and len(facts.functions) == 1
