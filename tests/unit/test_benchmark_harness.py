@@ -250,8 +250,17 @@ def test_quick_run_on_a_tiny_tree_measures_every_command(tmp_path: Path, capsys:
         assert runs[name]["peak_tree_mib"] > 0
     assert runs["serve_new"]["message"] == runs["serve_reopened"]["message"]
     assert "files" in runs["serve_new"]["message"]
-    for key in ("scan_cold", "scan_warm", "history"):  # each profiled, its functions named
-        assert log["profiles"][key]["top"], key
+    profiled = log["profiles"]
+    for key in ("scan_cold", "scan_warm", "scan_serial", "serve_new", "serve_reopened", "history"):
+        assert profiled[key]["top"], key  # each profiled, its functions named
+    assert "keys_import" not in profiled  # --skip keys
+    # one process makes every file: the walk is in the profile, not only waiting on workers
+    assert any(a["area"] == "roadmap_coach/analysis" for a in profiled["scan_serial"]["areas"])
+    # the server's threads are profiled, and their waiting is left out
+    assert profiled["serve_new"]["waits_left_out"]
+    serve_functions = " ".join(row["function"] for row in profiled["serve_new"]["top"])
+    assert "SimpleQueue" not in serve_functions and "select." not in serve_functions
+    assert "roadmap_coach/" in serve_functions
     assert "### Where the time goes (profiles)" in printed
     assert "quick mode" in printed and "a generated repository (3 first-parent commits" in printed
     # the saved log renders the same section again
