@@ -79,6 +79,9 @@ class Lesson:
     # None: any of them. An edit that changes no import read keeps the other statements'
     # findings (an `import` typed at the top of the file).
     imports_read: ClassVar[tuple[str, ...] | None] = None
+    # The `FileFacts` fields it reads, through its helpers too (`rules.walk_plan` leaves
+    # out of the walk what no reader reads). None: every field.
+    facts_read: ClassVar[frozenset[str] | None] = None
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError

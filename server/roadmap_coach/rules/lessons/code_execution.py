@@ -61,6 +61,20 @@ class ShellCommandFromInput(SecurityLesson):
     """
 
     code = "RC508"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     title = "Shell command built from input"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -131,6 +145,20 @@ class EvalOfInput(SecurityLesson):
     """
 
     code = "RC509"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     title = "eval/exec on input"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -189,6 +217,20 @@ class UnsafeDeserialisation(SecurityLesson):
     """
 
     code = "RC510"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     block_local = True
     imports_read = ("yaml",)  # `import_edit(facts, "yaml")`
     quick_fix = "`yaml.load` becomes `yaml.safe_load`"

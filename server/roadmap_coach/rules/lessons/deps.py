@@ -60,6 +60,23 @@ class UndeclaredDependency(Lesson):
     """
 
     code = "RC901"
+    facts_read = frozenset(
+        {
+            "error",
+            "extras",
+            "ignores",
+            "imports",
+            "is_test",
+            "kind",
+            "lines",
+            "module",
+            "path",
+            "pinned",
+            "preamble_end",
+            "requirements",
+            "toml",
+        }
+    )
     reads_workspace = True
     quick_fix = "add the package to the requirements file or `pyproject.toml`"
     step = "dependencies"

@@ -44,6 +44,9 @@ class SwallowedErrors(Lesson):
     """
 
     code = "RC101"
+    facts_read = frozenset(
+        {"error", "functions", "handlers", "imports", "is_test", "module", "path", "preamble_end"}
+    )
     step = "python-basics"
     title = "Errors caught and thrown away"
     severity = "information"
@@ -115,6 +118,9 @@ class MutableDefault(Lesson):
     """
 
     code = "RC102"
+    facts_read = frozenset(
+        {"error", "functions", "handlers", "imports", "is_test", "module", "path", "preamble_end"}
+    )
     quick_fix = "default to `None` and create the value inside the function"
     step = "python-basics"
     title = "Mutable default argument"

@@ -57,6 +57,22 @@ class TrackedByGit(Lesson):
     """
 
     code = "RC1001"
+    facts_read = frozenset(
+        {
+            "error",
+            "extras",
+            "ignores",
+            "imports",
+            "is_test",
+            "kind",
+            "lines",
+            "module",
+            "path",
+            "preamble_end",
+            "requirements",
+            "toml",
+        }
+    )
     reads_workspace = True
     quick_fix = "add the entry to `.gitignore`"
     step = "git"

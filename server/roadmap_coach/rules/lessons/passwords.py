@@ -78,6 +78,7 @@ class WeakPasswordHashing(SecurityLesson):
     """
 
     code = "RC503"
+    facts_read = frozenset({"assigns", "calls", "compares", "error", "is_test", "kind", "path"})
     block_local = True
     imports_read = ()
     title = "Weak or no password hashing"
@@ -191,6 +192,7 @@ class PlaintextPasswordComparison(SecurityLesson):
     """
 
     code = "RC504"
+    facts_read = frozenset({"assigns", "calls", "compares", "error", "is_test", "kind", "path"})
     block_local = True
     imports_read = ()
     title = "Plain-text password comparison"

@@ -104,6 +104,19 @@ class HardcodedSecret(SecurityLesson):
     """
 
     code = "RC501"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     block_local = True
     imports_read = ("os",)  # `import_edit(facts, "os")`
     quick_fix = "read the value from `os.environ` (adding `import os`)"

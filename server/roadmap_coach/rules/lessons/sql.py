@@ -78,6 +78,20 @@ class SqlBuiltFromInput(SecurityLesson):
     """
 
     code = "RC301"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     quick_fix = "placeholders in the driver's style, values passed separately"
     title = "SQL built from values (SQL injection)"
 

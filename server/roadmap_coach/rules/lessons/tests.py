@@ -48,6 +48,7 @@ class AssertionFreeTest(Lesson):
     """
 
     code = "RC601"
+    facts_read = frozenset({"calls", "decorators", "error", "functions", "is_test", "kind", "path"})
     step = "testing"
     title = "A test that asserts nothing"
     severity = "information"

@@ -44,6 +44,7 @@ class JwtWithoutVerification(SecurityLesson):
     """
 
     code = "RC511"
+    facts_read = frozenset({"calls", "error", "is_test", "kind", "path"})
     block_local = True
     imports_read = ()
     title = "JWT decoded without verification"

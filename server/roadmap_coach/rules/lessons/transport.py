@@ -63,6 +63,19 @@ class TlsVerificationDisabled(SecurityLesson):
     """
 
     code = "RC507"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "error",
+            "imports",
+            "is_test",
+            "kind",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     block_local = True
     imports_read = ()
     quick_fix = "remove `verify=False`"

@@ -57,6 +57,22 @@ class DebugModeOn(SecurityLesson):
     """
 
     code = "RC502"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "decorators",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "lines",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     block_local = True
     imports_read = ("flask", "flask_socketio", "os")
     quick_fix = "drive the switch from an environment variable"
@@ -167,6 +183,22 @@ class UnescapedHtml(SecurityLesson):
     """
 
     code = "RC505"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "decorators",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "lines",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     title = "Unescaped HTML from input (XSS)"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -261,6 +293,22 @@ class CsrfDisabled(SecurityLesson):
     """
 
     code = "RC506"
+    facts_read = frozenset(
+        {
+            "assigns",
+            "calls",
+            "decorators",
+            "error",
+            "functions",
+            "imports",
+            "is_test",
+            "kind",
+            "lines",
+            "module",
+            "path",
+            "preamble_end",
+        }
+    )
     block_local = True
     imports_read = ()
     title = "CSRF protection switched off"
