@@ -102,7 +102,11 @@ def summarise(
 def _area(key: tuple[str, int, str]) -> str:
     file, _, function = key
     if file == "~":
-        return "Python's parser (`ast.parse`)" if "builtins.compile" in function else "built-ins"
+        return (
+            "`compile` (`ast.parse`, modules without bytecode)"
+            if "builtins.compile" in function
+            else "built-ins"
+        )
     parts = Path(file).parts
     if "roadmap_coach" in parts:
         at = parts.index("roadmap_coach")
