@@ -315,19 +315,22 @@ def test_random_line_edits_with_spares_give_the_full_analysis_facts_and_keep_the
 
 
 def test_a_short_pause_makes_part_of_the_spare_and_the_next_pause_the_rest() -> None:
-    memos = python_incremental.MEMOS
-    memos.put("app.py", None)
-    for _ in range(2):
-        analyze_python("app.py", APP)
-    pause(2)
-    spare = memos.get("app.py").spare
-    assert spare is not None and len(spare.fields) == 2 and not spare.whole()
-    text = APP.replace("import sqlite3\n", "import sqlite3\nimport json\n")
-    used = memos.spares_used
-    assert analyze_python("app.py", text) == full("app.py", text)
-    assert memos.spares_used == used + 1  # the fields it had were moved, the rest copied
-    pause(99)
-    assert memos.get("app.py").spare.whole()
+    # a memos of its own: a pause makes the spares of every file edited lately
+    memos = python_incremental.Memos()
+    saved, python_incremental.MEMOS = python_incremental.MEMOS, memos
+    try:
+        for _ in range(2):
+            analyze_python("app.py", APP)
+        pause(2)
+        spare = memos.get("app.py").spare
+        assert spare is not None and len(spare.fields) == 2 and not spare.whole()
+        text = APP.replace("import sqlite3\n", "import sqlite3\nimport json\n")
+        assert analyze_python("app.py", text) == full("app.py", text)
+        assert memos.spares_used == 1  # the fields it had were moved, the rest copied
+        pause(99)
+        assert memos.get("app.py").spare.whole()
+    finally:
+        python_incremental.MEMOS = saved
 
 
 def test_an_import_added_at_the_top_moves_the_spare_once_and_makes_no_copy() -> None:
