@@ -62,6 +62,9 @@ class Analysed:
     summary: Summary | None
     made: bool  # False: the digest is one the cache knows, nothing was kept
 
+    def without_summary(self) -> Analysed:
+        return Analysed(self.digest, self.kind, self.error, None, self.made)
+
 
 # a reason the file was left out, or what it came to
 Outcome = Analysed | str

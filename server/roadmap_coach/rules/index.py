@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
+from sys import intern
 from typing import Any, Generic, TypeVar
 
 from roadmap_coach.analysis.facts import Call, Decorator, FileFacts
@@ -52,8 +53,8 @@ def _segments(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]
         if len(_SEGMENTS) > 50_000:
             _SEGMENTS.clear()
             _SHARED.clear()
-        lasts = _shared(tuple(dict.fromkeys([name.rsplit(".", 1)[-1] for name in names])))
-        heads = _shared(tuple(dict.fromkeys([name.split(".", 1)[0] for name in names])))
+        lasts = _shared(tuple(dict.fromkeys([intern(n.rsplit(".", 1)[-1]) for n in names])))
+        heads = _shared(tuple(dict.fromkeys([intern(n.split(".", 1)[0]) for n in names])))
         found = _SEGMENTS[names] = _shared((lasts, heads))
     return found
 
