@@ -27,6 +27,7 @@ import multiprocessing
 import pickle
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -197,6 +198,12 @@ def _stop(conn: Connection) -> None:
     conn.close()
 
 
+# Between two of its own files, this process looks at the workers' pipes this often at
+# most: asking costs a selector each time, and it makes many a record in less than that.
+# A worker has a chunk queued meanwhile, or a batch of records waiting in its pipe.
+_LOOK_EVERY_S = 0.005
+
+
 def _start_method() -> str:
     """`fork` for a process with no other thread (a `scan`): its workers share this
     process's pages, and no fork server or resource tracker process is started; else
@@ -228,6 +235,7 @@ class Pool:
             shipped = pickle.dumps(engine, protocol=5)
         # files analysed here, when this process takes a share
         self.local = Analyser(engine, max_bytes, compact=True) if method == "fork" else None
+        self.looked = 0.0  # when this process last looked at the workers' pipes
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
         for _ in range(max(1, workers - 1) if self.local is not None else workers):
@@ -274,8 +282,9 @@ class Pool:
                 results[job.index] = self.local.analyse(job)
                 if done is not None:
                     done(1)
-                collect(0)
-                feed()
+                if self._due():
+                    collect(0)
+                    feed()
         while any(queued.values()):
             collect(None)
             feed()
@@ -297,10 +306,17 @@ class Pool:
             if done is not None:
                 done(1)
             yield index, encode_record(record)
-            if busy:
+            if busy and self._due():
                 yield from self._received(busy, 0, done)
         while busy:
             yield from self._received(busy, None, done)
+
+    def _due(self) -> bool:
+        now = time.monotonic()
+        if now - self.looked < _LOOK_EVERY_S:
+            return False
+        self.looked = now
+        return True
 
     def _received(
         self, busy: set[Connection], timeout: float | None, done: Callable[[int], None] | None
