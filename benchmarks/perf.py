@@ -181,22 +181,34 @@ def _measure(
         return {"skipped": f"failed: {type(exc).__name__} {exc}"}
 
 
-def keys(keystrokes: int) -> tuple[dict[str, Any], int]:
+def _keys_workspace() -> tuple[Path, Path]:
+    """The 1,000-line Flask file's workspace, written afresh."""
     workspace = WORK / "keys-1000"
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
     (workspace / "requirements.txt").write_text("flask\n")
     app = workspace / "app.py"
     app.write_text(lsp_latency.flask_file(1000))
+    return workspace, app
+
+
+def _keys_run(argv: list[str], edit: str, keystrokes: int) -> dict[str, Any]:
+    """One edit kind on a fresh copy of the file and a new store."""
+    workspace, app = _keys_workspace()
+    return _measure(
+        argv, workspace, app, edit, keystrokes,
+        init_options={"debounceMs": 0}, settings={"roadmapCoach": {"debounceMs": 0}},
+        env={"ROADMAP_COACH_STORE": str(fresh(WORK / "keys-store.sqlite3"))},
+    )  # fmt: skip
+
+
+def keys(keystrokes: int) -> tuple[dict[str, Any], int]:
+    workspace, app = _keys_workspace()
     coach = tool("roadmap-coach") or "roadmap-coach"
     ours: dict[str, Any] = {}
     for edit in EDITS:
         say(f"keystrokes: roadmap-coach, {edit}")
-        ours[edit] = _measure(
-            [coach, "serve"], workspace, app, edit, keystrokes,
-            init_options={"debounceMs": 0}, settings={"roadmapCoach": {"debounceMs": 0}},
-            env={"ROADMAP_COACH_STORE": str(fresh(WORK / "keys-store.sqlite3"))},
-        )  # fmt: skip
+        ours[edit] = _keys_run([coach, "serve"], edit, keystrokes)
     out = {"roadmap-coach": ours}
     pylsp = tool("pylsp")
     if pylsp:
@@ -274,20 +286,41 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if "keys" not in skip:
         log["runs"]["keys"], log["keys_file_lines"] = keys(args.keystrokes)
     if args.profile:
-        log["profiles"] = profiles(tree, repo, args.limit, history="history" not in skip)
+        log["profiles"] = profiles(tree, repo, args.limit, skip)
     log["load_end"] = list(os.getloadavg())
     return log
 
 
-def profiles(tree: Path, repo: Path, limit_s: float, *, history: bool) -> dict[str, Any]:
-    """The scans and `history` once more under cProfile (after the timed runs)."""
+def profiles(tree: Path, repo: Path, limit_s: float, skip: set[str]) -> dict[str, Any]:
+    """Each row's command once more under cProfile (after the timed runs)."""
     out: dict[str, Any] = {}
     store = str(fresh(WORK / "profile-store.sqlite3"))
     for key in ("scan_cold", "scan_warm"):  # the first fills the store the second reads
         say(f"profile: {key}")
         args = ["scan", "--format", "json", "--store", store, str(tree)]
         out[key] = perf_profile.profile(args, WORK / f"{key}.prof", timeout_s=limit_s)
-    if history:
+    say("profile: scan_serial")
+    out["scan_serial"] = perf_profile.serial_scan(
+        tree, fresh(WORK / "profile-serial.sqlite3"), WORK / "scan_serial.prof", timeout_s=limit_s
+    )
+    store_path = fresh(WORK / "profile-serve.sqlite3")
+    for key in (
+        ("serve_new", "serve_reopened") if "serve" not in skip else ()
+    ):  # the first fills the store the second reads
+        say(f"profile: {key}")
+        prof = WORK / f"{key}.prof"
+        argv = perf_profile.threaded_argv(prof, ["serve"])
+        try:
+            lsp_scan.time_scan(argv, tree, store_path, timeout_s=limit_s)
+            out[key] = perf_profile.read(prof, waits=True)
+        except (TimeoutError, OSError) as exc:
+            out[key] = {"skipped": f"failed: {type(exc).__name__} {exc}"}
+    if "keys" not in skip:
+        say("profile: keys_import")
+        keys_prof = WORK / "keys_import.prof"
+        got = _keys_run(perf_profile.threaded_argv(keys_prof, ["serve"]), "import-line", 100)
+        out["keys_import"] = got if "skipped" in got else perf_profile.read(keys_prof, waits=True)
+    if "history" not in skip:
         say("profile: history")
         store = str(fresh(WORK / "profile-history.sqlite3"))
         args = ["history", "--format", "json", "--store", store, str(repo)]

@@ -20,6 +20,11 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 PROFILED = {
     "scan_cold": "`scan --format json`, cold store",
     "scan_warm": "`scan --format json`, warm store",
+    "scan_serial": "`scan --format json`, cold store, every file made in one process "
+    "(the per-file work the workers share)",
+    "serve_new": "`serve`, new store, `initialize` → `$/progress` end (every thread)",
+    "serve_reopened": "`serve`, the same workspace opened again (every thread)",
+    "keys_import": "`serve`, 100 keystrokes adding an import at the top (every thread)",
     "history": "`history --format json`, new store",
 }
 EDIT_NAMES = {

@@ -43,5 +43,15 @@ def lesson_url(code: str) -> str | None:
     hosted = os.environ.get(DOCS_URL_ENV, "").rstrip("/")
     if hosted:
         return f"{hosted}/{LESSON_PAGE.format(code=code)}"
-    page = lesson_file(code)
-    return page.as_uri() if page is not None else None
+    found = _FOUND.get(code)
+    if found is None:
+        page = lesson_file(code)
+        if page is None:  # looked for again next time: `make docs` may write it meanwhile
+            return None
+        found = _FOUND[code] = page.as_uri()
+    return found
+
+
+# A page found once is kept: a scan's diagnostics link the same few pages hundreds of
+# times, and each look is a stat per folder.
+_FOUND: dict[str, str] = {}

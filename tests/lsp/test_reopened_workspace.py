@@ -7,11 +7,16 @@ a result stored under different ones."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from lsp_client import Coach, coach
 from test_workspace_records import FILES, published, write
+
+from roadmap_coach.lsp.stored_fold import ROW_SUFFIX
 
 SQL_LINE = 13  # app.py: the f-string SQL that RC3xx teaches about
 FIXED_APP = FILES["app.py"].replace(
@@ -122,3 +127,47 @@ async def test_other_lesson_settings_are_not_answered_from_the_stored_result(
         stats = await session.wait_stats("the scan", lambda s: s["scan"] != "")
         assert stats["storedLoads"] == 0 and stats["recordsLoaded"] == len(FILES)
         assert sql not in {str(d.code) for d in session.diagnostics("app.py")}
+
+
+class _OnEnd(list[Any]):
+    """A token's progress reports that call `on_end` the moment the `end` arrives."""
+
+    def __init__(self, on_end: Callable[[], None]) -> None:
+        super().__init__()
+        self.on_end = on_end
+
+    def append(self, value: Any) -> None:
+        if type(value).__name__ == "WorkDoneProgressEnd":
+            self.on_end()
+        super().append(value)
+
+
+class _Reports(dict[Any, list[Any]]):
+    def __init__(self, on_end: Callable[[], None]) -> None:
+        super().__init__()
+        self.on_end = on_end
+
+    def setdefault(self, key: Any, default: Any = None) -> list[Any]:
+        return super().setdefault(key, _OnEnd(self.on_end))
+
+
+def stored_folds(store: Path) -> int:
+    """The server's stored results in the records cache beside `store`."""
+    with contextlib.closing(sqlite3.connect(f"file:{store}-records?mode=ro", uri=True)) as db:
+        rows = db.execute("SELECT root FROM scan_state WHERE fold IS NOT NULL").fetchall()
+    return sum(1 for (root,) in rows if root.endswith(ROW_SUFFIX))
+
+
+async def test_the_result_is_stored_before_the_scan_says_it_ended(
+    workspace: Path, store: Path
+) -> None:
+    write(workspace, FILES)
+    at_end: list[int] = []
+    async with coach(workspace, store) as session:
+        # set before any message after `initialize` is read
+        session.client.progress_reports = _Reports(lambda: at_end.append(stored_folds(store)))
+        await session.wait_for("the end of the scan", lambda: at_end)
+    assert at_end == [1]
+    async with coach(workspace, store) as session:
+        again = await scanned(session)
+    assert again["storedLoads"] == 1 and again["recordsLoaded"] == 0

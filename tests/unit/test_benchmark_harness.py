@@ -8,6 +8,7 @@ to hold) and what the section of RESULTS.md says.
 from __future__ import annotations
 
 import json
+import pstats
 import shutil
 import subprocess
 import sys
@@ -250,8 +251,23 @@ def test_quick_run_on_a_tiny_tree_measures_every_command(tmp_path: Path, capsys:
         assert runs[name]["peak_tree_mib"] > 0
     assert runs["serve_new"]["message"] == runs["serve_reopened"]["message"]
     assert "files" in runs["serve_new"]["message"]
-    for key in ("scan_cold", "scan_warm", "history"):  # each profiled, its functions named
-        assert log["profiles"][key]["top"], key
+    profiled = log["profiles"]
+    for key in ("scan_cold", "scan_warm", "scan_serial", "serve_new", "serve_reopened", "history"):
+        assert profiled[key]["top"], key  # each profiled, its functions named
+    assert "keys_import" not in profiled  # --skip keys
+    # one process makes every file: the walk is in the profile, not only waiting on workers
+    assert profiled["scan_serial"]["areas"]
+    walked = pstats.Stats(str(work / "scan_serial.prof")).stats  # type: ignore[attr-defined]
+    assert any(file.endswith("analysis/python_facts.py") for file, _, _ in walked)
+    # the server's threads are profiled (its scan runs on one), and their waiting is left out
+    assert profiled["serve_new"]["waits_left_out"]
+    serve_functions = " ".join(row["function"] for row in profiled["serve_new"]["top"])
+    assert "SimpleQueue" not in serve_functions and "select." not in serve_functions
+    seen = pstats.Stats(str(work / "serve_new.prof")).stats  # type: ignore[attr-defined]
+    assert any(
+        function == "evaluate_workspace" and file.endswith("evaluation.py")
+        for file, _, function in seen
+    )
     assert "### Where the time goes (profiles)" in printed
     assert "quick mode" in printed and "a generated repository (3 first-parent commits" in printed
     # the saved log renders the same section again
@@ -265,7 +281,6 @@ def _busy_loop() -> int:
 
 def test_a_profile_names_the_functions_with_most_own_time() -> None:
     import cProfile
-    import pstats
 
     profiler = cProfile.Profile()
     profiler.runcall(_busy_loop)

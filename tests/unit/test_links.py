@@ -119,3 +119,14 @@ def test_links_between_the_repositorys_pages_resolve(page: Path) -> None:
         if not path.exists():
             broken.append(target)
     assert broken == []
+
+
+def test_a_page_written_while_the_coach_runs_is_linked_from_then_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(links.DOCS_URL_ENV, raising=False)
+    monkeypatch.setattr(links, "PAGE_FOLDERS", (tmp_path,))
+    monkeypatch.setattr(links, "_FOUND", {})
+    assert links.lesson_url("RC301") is None  # no page yet: no link that would not open
+    (tmp_path / "RC301.md").write_text("# RC301\n")
+    assert links.lesson_url("RC301") == (tmp_path / "RC301.md").as_uri()

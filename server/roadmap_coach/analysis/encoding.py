@@ -90,7 +90,8 @@ def decode_text(data: bytes) -> str:
 def split_lines(text: str) -> list[str]:
     """Lines as editors count them (\\n, \\r\\n or \\r), unlike `str.splitlines`
     which also breaks on form feeds and Unicode separators and would shift line numbers."""
-    lines = _LINE_BREAK_RE.split(text)
+    # without a \r only \n breaks lines, and str.split is several times the regex's speed
+    lines = text.split("\n") if "\r" not in text else _LINE_BREAK_RE.split(text)
     if lines and lines[-1] == "":
         lines.pop()
     return lines

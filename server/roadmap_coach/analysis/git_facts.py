@@ -38,8 +38,9 @@ _PULL_REQUEST_RE = re.compile(
 )
 
 
-def open_repo(root: str) -> tuple[Any | None, str | None]:
-    """A gitpython `Repo` whose work tree is exactly `root`, or why there is none."""
+def open_repo(root: str, options: tuple[str, ...] = ()) -> tuple[Any | None, str | None]:
+    """A gitpython `Repo` whose work tree is exactly `root`, or why there is none.
+    `options`: more `-c` settings for every git command it runs, after the safe ones."""
     if not os.path.lexists(os.path.join(root, ".git")):
         return None, "not a Git repository"  # checked first: importing gitpython costs ~50 ms
     os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -57,7 +58,7 @@ def open_repo(root: str) -> tuple[Any | None, str | None]:
     if top is None or os.path.realpath(top) != os.path.realpath(root):
         repo.close()
         return None, "not a Git repository"
-    repo.git.set_persistent_git_options(c=_SAFE_OPTIONS)
+    repo.git.set_persistent_git_options(c=[*_SAFE_OPTIONS, *options])
     try:
         repo.git.rev_parse("--git-dir")
     except git.GitCommandNotFound:

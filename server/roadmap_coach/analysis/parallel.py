@@ -9,7 +9,6 @@ server's threads and locks mid-use. The pool lives for one scan.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -42,6 +41,8 @@ def usable_cores() -> int:
 
 def worth_a_pool(files: int, total_bytes: int) -> int:
     """How many workers to use for this much work (0: stay serial)."""
+    import multiprocessing  # here: a server that never starts a pool skips its import
+
     cores = usable_cores()
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return 0
@@ -99,6 +100,8 @@ def analyse_parallel(
     done: Callable[[int], None] | None = None,
 ) -> dict[int, Outcome]:
     """Outcomes by job index; `done(n)` after each finished chunk of n files."""
+    import multiprocessing
+
     try:
         context = multiprocessing.get_context("forkserver")
     except ValueError as exc:  # no forkserver on this platform: the caller stays serial

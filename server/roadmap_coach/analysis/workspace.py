@@ -8,7 +8,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol, runtime_checkable
 
 from roadmap_coach.analysis import parallel
@@ -172,6 +171,10 @@ def _collect(
     if workers is None:
         workers = parallel.worth_a_pool(len(todo), sum(entries[i].size for i in todo))
     if workers > 1 and len(todo) > 1:
+        # imported here: its import (multiprocessing, tempfile, shutil) is a cost the
+        # language server's start never needs
+        from concurrent.futures.process import BrokenProcessPool
+
         jobs = [
             (
                 i,

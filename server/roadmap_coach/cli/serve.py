@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from roadmap_coach.cli.common import EXIT_OK
@@ -19,7 +23,32 @@ def register(sub: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from roadmap_coach.lsp.server import serve
+    # The imports are most of the server's start, and `initialize` waits for them: the
+    # objects they make (lsprotocol's ~1,000 classes) live as long as the process, so
+    # the cyclic collector's passes over them meanwhile, and later, only cost time.
+    collector_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        from roadmap_coach.lsp.attrs_code_cache import import_protocol_types
+
+        # kept as Python keeps bytecode, so PYTHONDONTWRITEBYTECODE stops it being written
+        import_protocol_types(_bytecode_folder(), write=not sys.dont_write_bytecode)
+        from roadmap_coach.lsp.server import serve
+    finally:
+        gc.freeze()
+        if collector_was_on:
+            gc.enable()
 
     serve(tcp=args.tcp, ws=args.ws, host=args.host, port=args.port)
     return EXIT_OK
+
+
+def _bytecode_folder() -> Path:
+    """Where Python keeps this package's bytecode (`__pycache__`, or under
+    `sys.pycache_prefix`): the compiled code of lsprotocol's classes is kept there too."""
+    import roadmap_coach.lsp
+
+    here = Path(os.path.dirname(os.path.abspath(roadmap_coach.lsp.__file__)))
+    if sys.pycache_prefix:
+        return Path(sys.pycache_prefix) / here.relative_to(here.anchor)
+    return here / "__pycache__"

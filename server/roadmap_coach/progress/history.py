@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roadmap_coach.analysis.facts import Commit, GitFacts
-from roadmap_coach.analysis.git_facts import _SAFE_OPTIONS, open_repo, read_git
+from roadmap_coach.analysis.git_facts import open_repo, read_git
 from roadmap_coach.progress.blob_records import BlobCounters, BlobRecords
 from roadmap_coach.progress.derived import LESSON_FIXED_FACT
 from roadmap_coach.progress.history_lessons import LessonStep, LessonTracker, Observation
@@ -97,12 +97,11 @@ def replay_history(
     """Never raises for a missing or broken repository: `History.error` says why.
     `workers`: processes that make records ahead of the fold (None: decide by the
     length of the history and the cores; 0: none). The outcome is the same."""
-    repo, error = open_repo(root)
-    if repo is None:
-        return History(error=error)
     # Blobs are read in commit order, so few delta bases are needed twice: git's default
     # cache (96 MiB) held ~50 MiB more on Flask's history for no measurable time.
-    repo.git.set_persistent_git_options(c=[*_SAFE_OPTIONS, "core.deltaBaseCacheLimit=8m"])
+    repo, error = open_repo(root, ("core.deltaBaseCacheLimit=8m",))
+    if repo is None:
+        return History(error=error)
     try:
         replay = _Replay(repo, root, roadmap, engine or Engine(roadmap), cache)
         return replay.run(progress, workers)

@@ -3,7 +3,6 @@ scan of a big tree then never holds every decoded record at once."""
 
 from __future__ import annotations
 
-import tempfile
 from array import array
 from contextlib import suppress
 from dataclasses import dataclass
@@ -30,6 +29,8 @@ class Spill:
     may be a RAM disk, where the pages would be memory after all."""
 
     def __init__(self, beside: str | None = None) -> None:
+        import tempfile  # here: its import (shutil, bz2, lzma) is a cost few runs need
+
         self.file: Any = None
         for folder in (beside, None):
             with suppress(OSError):  # kept past this call: closed by `close` or collection

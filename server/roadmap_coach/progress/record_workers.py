@@ -14,8 +14,10 @@ A worker keeps the facts of the files it analysed between the two rounds (so the
 parent never holds, decodes or receives any file's full facts); a tree big enough to
 share keeps them in the compact codec form (`facts_codec`), a fraction of their size.
 
-Workers come from a `forkserver` (forking the caller directly would copy a language
-server's threads and locks mid-use). The pool lives for one evaluation.
+A process with no other thread (a `scan`) forks its workers and analyses a share of
+the files itself; a language server's workers come from a `forkserver` (forking it
+would copy its threads and locks mid-use) and it only waits for them. The pool lives
+for one evaluation.
 """
 
 from __future__ import annotations

@@ -232,3 +232,22 @@ def test_without_a_git_binary_there_are_no_git_facts_and_no_exception(
     assert "git is not installed" in result["git"]["error"]
     # the listing falls back to a walk: everything on disk, ignore rules unknown
     assert result["files"] == [".gitignore", "app.py", "ignored.py"]
+
+
+def test_an_opened_repository_runs_git_with_the_safe_settings_and_the_callers(repo: Repo) -> None:
+    from roadmap_coach.analysis.git_facts import open_repo
+
+    root, _ = repo
+    opened, error = open_repo(str(root), ("core.deltaBaseCacheLimit=8m",))
+    assert error is None and opened is not None
+    try:
+        assert opened.git.config("--get", "core.deltaBaseCacheLimit") == "8m"
+        assert opened.git.config("--get", "core.fsmonitor") == "false"  # never a hook's daemon
+    finally:
+        opened.close()
+    plain, _ = open_repo(str(root))
+    assert plain is not None
+    try:
+        assert plain.git.config("--get", "core.fsmonitor") == "false"
+    finally:
+        plain.close()

@@ -217,12 +217,13 @@ class Scanner:
         pipeline.stats["scans"] += 1
         result = f"{len(ws.kinds)} files, {len(state.milestones)} milestones"
         work.finished(result)
-        work.end(result)
         if owner[0] is not None:
+            # stored before the bar goes away: a client may end the session at once
             await self._store_fold(owner[0], ws)
         else:
             self._decoding = asyncio.ensure_future(self._decode_stored())
-        self.last_result = result  # once the fold is stored: a session may end now
+        work.end(result)
+        self.last_result = result
         return result
 
     async def _decode_stored(self) -> None:
