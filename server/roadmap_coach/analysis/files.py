@@ -21,6 +21,7 @@ from roadmap_coach.analysis import dependencies, encoding
 from roadmap_coach.analysis.env_settings import url_settings
 from roadmap_coach.analysis.facts import FileFacts, TomlFacts
 from roadmap_coach.analysis.secret_values import mask_line
+from roadmap_coach.analysis.walk_plan import EVERYTHING, WalkPlan
 
 MAX_LINES = 2_000
 MAX_LINE_CHARS = 500
@@ -147,8 +148,9 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def analyze_bytes(path: str, data: bytes) -> FileFacts:
-    """Facts for one file's content; `path` is workspace-relative with '/'."""
+def analyze_bytes(path: str, data: bytes, plan: WalkPlan = EVERYTHING) -> FileFacts:
+    """Facts for one file's content; `path` is workspace-relative with '/'. `plan`: what
+    the readers of a Python file's facts look at (`analysis.walk_plan`)."""
     kind = file_kind(path)
     facts = FileFacts(path=path, kind=kind, digest=content_digest(data), size=len(data))
     if kind == "other":
@@ -158,7 +160,7 @@ def analyze_bytes(path: str, data: bytes) -> FileFacts:
         facts.error = BINARY
         return facts
     if kind == "python":
-        return _python(facts, data)
+        return _python(facts, data, plan)
     if kind == "toml":
         return _toml(facts, data)
     if kind == "requirements":
@@ -199,7 +201,7 @@ def _kept_lines(text: str) -> list[str]:
     ]
 
 
-def _python(facts: FileFacts, data: bytes) -> FileFacts:
+def _python(facts: FileFacts, data: bytes, plan: WalkPlan) -> FileFacts:
     try:
         text = encoding.decode_python(data)
     except UnicodeDecodeError as exc:
@@ -214,7 +216,7 @@ def _python(facts: FileFacts, data: bytes) -> FileFacts:
     # imported here: listing a workspace needs `file_kind`, not the parser
     from roadmap_coach.analysis.python_facts import analyze_python
 
-    return analyze_python(facts.path, text, facts)  # marks `sensitive` too
+    return analyze_python(facts.path, text, facts, plan)  # marks `sensitive` too
 
 
 def _toml(facts: FileFacts, data: bytes) -> FileFacts:

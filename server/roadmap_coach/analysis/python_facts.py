@@ -36,6 +36,7 @@ from roadmap_coach.analysis.facts import (
 )
 from roadmap_coach.analysis.file_roles import generator_of
 from roadmap_coach.analysis.secret_values import holds_secret
+from roadmap_coach.analysis.walk_plan import EVERYTHING, WalkPlan
 
 MAX_LITERAL = 300
 TOO_DEEP = "too deeply nested to analyse"
@@ -117,27 +118,30 @@ def ignore_comments(text: str) -> dict[int, list[str]]:
     return found
 
 
-def analyze_python(path: str, source: str, facts: FileFacts | None = None) -> FileFacts:
-    """Parse and walk `source`; on a syntax error the facts carry only `error`."""
+def analyze_python(
+    path: str, source: str, facts: FileFacts | None = None, plan: WalkPlan = EVERYTHING
+) -> FileFacts:
+    """Parse and walk `source`; on a syntax error the facts carry only `error`. `plan`:
+    what the readers of these facts look at (`analysis.walk_plan`)."""
     # A syntax tree and the facts hold no reference cycles, so the cyclic collector
     # (which runs every few hundred allocations, and the tree is made of allocations)
     # only costs time here: about a tenth of the analysis, more in a big process.
     collector_was_on = gc.isenabled()
     gc.disable()
     try:
-        return _analyze(path, source, facts)
+        return _analyze(path, source, facts, plan)
     finally:
         if collector_was_on:
             gc.enable()
 
 
-def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
+def _analyze(path: str, source: str, facts: FileFacts | None, plan: WalkPlan) -> FileFacts:
     facts = facts or FileFacts(path=path, kind="python")
     facts.module = module_name(path)
     facts.ignores = ignore_comments(source)
     facts.generated = generator_of(source)
     again = incremental.MEMOS.again(path)  # analysed before: someone is editing it
-    if again and _reanalyse(path, source, facts):
+    if again and _reanalyse(path, source, facts, plan):
         return facts
     try:
         with warnings.catch_warnings():
@@ -154,7 +158,7 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
     except ValueError as exc:
         facts.error = f"could not parse: {type(exc).__name__}"
         return facts
-    walker = _Walker(facts, source)
+    walker = _Walker(facts, source, plan)
     if again:
         walker.blocks = []
     try:
@@ -169,11 +173,11 @@ def _analyze(path: str, source: str, facts: FileFacts | None) -> FileFacts:
         return facts
     if again:
         incremental.MEMOS.put(path, None)
-    facts.sensitive = holds_secret(facts)
+    facts.sensitive = plan.secrets and holds_secret(facts)
     return facts
 
 
-def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
+def _reanalyse(path: str, source: str, facts: FileFacts, plan: WalkPlan) -> bool:
     """Fill `facts` by walking only the changed top-level statements (see
     `python_incremental`); False when the full path must run."""
     memo = incremental.MEMOS.get(path)
@@ -187,7 +191,7 @@ def _reanalyse(path: str, source: str, facts: FileFacts) -> bool:
     if body is None:
         return False
     part = FileFacts(path=path, kind="python", module=facts.module)
-    walker = _Walker(part, source)
+    walker = _Walker(part, source, plan)
     walker.lines = lines
     walker.blocks = []
     module = walker.scopes[0]
@@ -248,9 +252,10 @@ class _Scope:
 
 
 class _Walker:
-    def __init__(self, facts: FileFacts, source: str) -> None:
+    def __init__(self, facts: FileFacts, source: str, plan: WalkPlan = EVERYTHING) -> None:
         self.facts = facts
         self.source = source
+        self.attributes_kept = plan.attributes
         self.scopes = [_Scope("module", None)]
         self.functions: list[Function] = []
         self.handlers: list[Handler] = []
@@ -723,8 +728,11 @@ class _Walker:
         while type(value) is ast.Attribute:
             chain.append(value)
             value = value.value  # type: ignore[attr-defined]
-        head = self.dotted(value)
-        if head is not None:
+        kept = self.attributes_kept
+        wanted = kept is None or any(link.attr in kept for link in chain)
+        # resolved only for a read some reader wants, or for the names a block reads
+        head = self.dotted(value) if wanted or self.reads is not None else None
+        if head is not None and wanted:
             resolved = head[1]
             names = []
             for link in reversed(chain):
@@ -734,7 +742,8 @@ class _Walker:
             function = self.current_function()
             attributes = self.facts.attributes
             for link, name in zip(chain, names, strict=True):
-                if type(link.ctx) is ast.Load and "." in name:
+                if type(link.ctx) is ast.Load and (kept is None or link.attr in kept):
+                    # `name` is `<head>.<attr>`: it always has a dot
                     attributes.append(Attribute(name, span_of(link), function))
         self.visit(value)
 

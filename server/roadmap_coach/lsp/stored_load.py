@@ -38,6 +38,7 @@ class LazyRecords:
         self._close = close
         self._lock = threading.Lock()
         self._records: dict[str, FileRecord] | None = None
+        self._closed = False
         self.background = False  # a thread other than the analysis thread decodes them
 
     def decoding(self) -> bool:
@@ -46,7 +47,7 @@ class LazyRecords:
 
     def decode(self) -> dict[str, FileRecord] | None:
         with self._lock:
-            if self._records is None and self._load is not None:
+            if self._records is None and self._load is not None and not self._closed:
                 try:
                     self._records = self._load()
                 except BaseException:
@@ -54,14 +55,23 @@ class LazyRecords:
                     raise
                 self._load = None
                 self._close()
+            if self._closed:  # closed meanwhile: nobody takes them
+                self._records = None
             return self._records
 
     def close(self) -> None:
-        with self._lock:
+        """Never waits for a decode under way (a session ending after a reopen would wait
+        for every record): that decode lets go of the cache when it ends."""
+        self._closed = True
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
             if self._load is not None:
                 self._load = None
                 self._close()
             self._records = None
+        finally:
+            self._lock.release()
 
 
 class StoredLoad:

@@ -28,6 +28,7 @@ from typing import Any
 
 from roadmap_coach.analysis.facts import Commit, FileFacts
 from roadmap_coach.analysis.files import analyze_bytes, file_kind
+from roadmap_coach.analysis.walk_plan import EVERYTHING, WalkPlan
 from roadmap_coach.analysis.workspace import DEFAULT_MAX_BYTES
 from roadmap_coach.progress.blob_context import Answers, Contexts
 from roadmap_coach.progress.record_codec import decode_record
@@ -179,7 +180,7 @@ class BlobRecords:
 
     def analyse(self, pending: Pending, path: str) -> None:
         """The facts of a changed blob, in this process."""
-        facts = blob_facts(self.repo, path, pending.tree.listed[path])
+        facts = blob_facts(self.repo, path, pending.tree.listed[path], self.engine.walk_plan)
         pending.made[path] = facts
         pending.summaries[path] = signature(facts)
 
@@ -271,7 +272,7 @@ class BlobRecords:
         """A new record of `blob`, kept under `ident` (the blob id, or a variant of it)."""
         other = file_kind(path) == "other"
         if facts is None:
-            facts = blob_facts(self.repo, path, blob)
+            facts = blob_facts(self.repo, path, blob, self.engine.walk_plan)
         elif other:
             self.counters.named += 1
         else:
@@ -301,11 +302,12 @@ class BlobRecords:
                 self.flush()
 
 
-def blob_facts(repo: Any, path: str, blob: str) -> FileFacts:
-    """The facts of one blob (a file known by its name only is never read)."""
+def blob_facts(repo: Any, path: str, blob: str, plan: WalkPlan = EVERYTHING) -> FileFacts:
+    """The facts of one blob (a file known by its name only is never read); `plan`:
+    the walk the engine's readers need (`Engine.walk_plan`)."""
     if file_kind(path) == "other":
         return FileFacts(path=path, kind="other")
-    return content_facts(path, read_blob(repo, blob))
+    return content_facts(path, read_blob(repo, blob), plan)
 
 
 def read_blob(repo: Any, blob: str) -> bytes | int:
@@ -318,11 +320,11 @@ def read_blob(repo: Any, blob: str) -> bytes | int:
     return data
 
 
-def content_facts(path: str, content: bytes | int) -> FileFacts:
+def content_facts(path: str, content: bytes | int, plan: WalkPlan = EVERYTHING) -> FileFacts:
     """The facts of what `read_blob` gave."""
     if isinstance(content, int):
         return FileFacts(path=path, kind="other", size=content, error="too large to analyse")
-    return analyze_bytes(path, content)
+    return analyze_bytes(path, content, plan)
 
 
 def narrowed(

@@ -91,7 +91,8 @@ def _serve(conn: Connection, engine_blob: bytes) -> None:
                 summaries = []
                 for key, path, content in body:
                     try:
-                        facts = content_facts(path, content)
+                        # the whole roadmap's plan: `maker` may be a narrowed engine
+                        facts = content_facts(path, content, engine.walk_plan)
                     except Exception:  # the parent analyses it again and reports it
                         summaries.append((key, None, False))
                         continue

@@ -96,7 +96,7 @@ class Analyser:
         if digest in job.known:
             return Analysed(digest, "", None, None, False)
         try:
-            facts = analyze_bytes(job.path, data)
+            facts = analyze_bytes(job.path, data, self.engine.walk_plan)
         except Exception as exc:  # a bug in an analyser costs that file only
             return f"could not analyse ({type(exc).__name__})"
         self.kept[job.index] = encode(facts) if self.compact else facts

@@ -25,6 +25,7 @@ from roadmap_coach.rules.patterns import as_tuple
 from roadmap_coach.rules.records import FileRecord, answers_digest, slim_facts
 from roadmap_coach.rules.registry import WORKSPACE_MATCHERS
 from roadmap_coach.rules.symbols import Symbols, signature
+from roadmap_coach.rules.walk_plan import walk_plan
 from roadmap_coach.rules.workspace_kinds import WorkspaceView
 
 # Both kinds of matchers have registered by now: every declared kind is implemented once.
@@ -141,6 +142,8 @@ class Engine:
         # a file is asked those few things instead of every matcher asking them.
         self._inputs = sorted({name for k in KINDS for name in k.inputs})
         self._plans: dict[tuple[object, ...], list[tuple[str, str, Matcher, bool]]] = {}
+        # what the walk of a file makes for these matchers and lessons to read
+        self.walk_plan = walk_plan(roadmap, self.lessons)
 
     # -- per file -----------------------------------------------------------------
     def file_result(self, facts: FileFacts, ctx: Context | None = None) -> FileResult:

@@ -53,9 +53,9 @@ class Counter:
         self.read: list[str] = []
         real_analyze, real_read = record_workers.analyze_bytes, workspace._read
 
-        def analyze(path: str, data: bytes) -> Any:
+        def analyze(path: str, data: bytes, *plan: Any) -> Any:
             self.analysed.append(path)
-            return real_analyze(path, data)
+            return real_analyze(path, data, *plan)
 
         def read(path: str, max_bytes: int) -> Any:
             self.read.append(path)

@@ -15,6 +15,7 @@ published.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import itertools
 import logging
@@ -237,7 +238,7 @@ class Scanner:
         if decode is None:
             return
         try:
-            await asyncio.to_thread(decode)
+            await _on_daemon_thread(decode)
         except Exception:  # the next change decodes them, or says why it cannot
             log.warning("decoding the stored records failed", exc_info=True)
         else:
@@ -317,3 +318,32 @@ def register(server: CoachServer, pipeline: Pipeline) -> Scanner:
         scanner.cancel(params.token)
 
     return scanner
+
+
+def _on_daemon_thread(work: Callable[[], object]) -> asyncio.Future[object]:
+    """`work` on a thread of its own that the process does not wait for when it exits:
+    a session ending while a reopen's records are decoded must not wait for all of them
+    (the decode only reads; closing lets go of the cache)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[object] = loop.create_future()
+
+    def settle(result: object, error: BaseException | None) -> None:
+        if done.done():
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)
+
+    def run() -> None:
+        result: object = None
+        error: BaseException | None = None
+        try:
+            result = work()
+        except BaseException as exc:
+            error = exc
+        with contextlib.suppress(RuntimeError):  # a closed loop: the session ended meanwhile
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="roadmap-coach-decode", daemon=True).start()
+    return done

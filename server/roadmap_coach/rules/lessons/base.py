@@ -79,9 +79,23 @@ class Lesson:
     # None: any of them. An edit that changes no import read keeps the other statements'
     # findings (an `import` typed at the top of the file).
     imports_read: ClassVar[tuple[str, ...] | None] = None
+    # The `FileFacts` fields it reads, through its helpers too (`rules.walk_plan` leaves
+    # out of the walk what no reader reads). None: every field.
+    facts_read: ClassVar[frozenset[str] | None] = None
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         raise NotImplementedError
+
+
+# What every lesson reads of its file (where it is, what kind, whether it parsed, whether
+# it is test code), and what resolving a name through the file's imports reads.
+FILE = frozenset({"path", "kind", "error", "is_test"})
+NAMES = frozenset({"imports", "module", "preamble_end"})
+
+
+def reads(*parts: frozenset[str] | str) -> frozenset[str]:
+    """A lesson's `facts_read`: groups of fields and single fields."""
+    return frozenset(f for part in parts for f in ((part,) if isinstance(part, str) else part))
 
 
 class SecurityLesson(Lesson):

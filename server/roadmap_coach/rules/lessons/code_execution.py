@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
-from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Fix,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import import_edit, replace
 from roadmap_coach.rules.lessons.inputs import SHELL_QUOTES, constant_text, untrusted
 
@@ -61,6 +69,7 @@ class ShellCommandFromInput(SecurityLesson):
     """
 
     code = "RC508"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "functions")
     title = "Shell command built from input"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -131,6 +140,7 @@ class EvalOfInput(SecurityLesson):
     """
 
     code = "RC509"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "functions")
     title = "eval/exec on input"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -189,6 +199,7 @@ class UnsafeDeserialisation(SecurityLesson):
     """
 
     code = "RC510"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "functions")
     block_local = True
     imports_read = ("yaml",)  # `import_edit(facts, "yaml")`
     quick_fix = "`yaml.load` becomes `yaml.safe_load`"

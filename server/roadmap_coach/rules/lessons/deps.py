@@ -9,11 +9,14 @@ from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import FileFacts, Import, Span
 from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
     Edit,
     Fix,
     Lesson,
     LessonFinding,
     WorkspaceContext,
+    reads,
 )
 from roadmap_coach.rules.lessons.distributions import covered, is_declared, providers
 from roadmap_coach.rules.lessons.edits import utf8_len
@@ -60,6 +63,7 @@ class UndeclaredDependency(Lesson):
     """
 
     code = "RC901"
+    facts_read = reads(FILE, NAMES, "extras", "ignores", "lines", "pinned", "requirements", "toml")
     reads_workspace = True
     quick_fix = "add the package to the requirements file or `pyproject.toml`"
     step = "dependencies"

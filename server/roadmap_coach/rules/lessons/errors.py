@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from roadmap_coach.analysis.facts import FileFacts, Function
-from roadmap_coach.rules.lessons.base import Fix, Lesson, LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Fix,
+    Lesson,
+    LessonFinding,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import insert, replace
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -44,6 +52,7 @@ class SwallowedErrors(Lesson):
     """
 
     code = "RC101"
+    facts_read = reads(FILE, NAMES, "functions", "handlers")
     step = "python-basics"
     title = "Errors caught and thrown away"
     severity = "information"
@@ -115,6 +124,7 @@ class MutableDefault(Lesson):
     """
 
     code = "RC102"
+    facts_read = reads(FILE, NAMES, "functions", "handlers")
     quick_fix = "default to `None` and create the value inside the function"
     step = "python-basics"
     title = "Mutable default argument"

@@ -8,7 +8,16 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from roadmap_coach.analysis.facts import FileFacts, Span
-from roadmap_coach.rules.lessons.base import Edit, Fix, Lesson, LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Edit,
+    Fix,
+    Lesson,
+    LessonFinding,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import utf8_len
 
 _ENV_EXAMPLES_RE = re.compile(r"\.(example|sample|template|dist|defaults?)$", re.IGNORECASE)
@@ -57,6 +66,7 @@ class TrackedByGit(Lesson):
     """
 
     code = "RC1001"
+    facts_read = reads(FILE, NAMES, "extras", "ignores", "lines", "requirements", "toml")
     reads_workspace = True
     quick_fix = "add the entry to `.gitignore`"
     step = "git"

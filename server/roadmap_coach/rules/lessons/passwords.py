@@ -6,7 +6,13 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts
-from roadmap_coach.rules.lessons.base import LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.names import (
     HASH_WORDS_RE,
     final_name,
@@ -78,6 +84,7 @@ class WeakPasswordHashing(SecurityLesson):
     """
 
     code = "RC503"
+    facts_read = reads(FILE, "assigns", "calls", "compares")
     block_local = True
     imports_read = ()
     title = "Weak or no password hashing"
@@ -191,6 +198,7 @@ class PlaintextPasswordComparison(SecurityLesson):
     """
 
     code = "RC504"
+    facts_read = reads(FILE, "assigns", "calls", "compares")
     block_local = True
     imports_read = ()
     title = "Plain-text password comparison"

@@ -8,7 +8,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, FileFacts
-from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Fix,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import import_edit, replace
 from roadmap_coach.rules.lessons.names import (
     PASSWORD_WORDS,
@@ -104,6 +112,7 @@ class HardcodedSecret(SecurityLesson):
     """
 
     code = "RC501"
+    facts_read = reads(FILE, NAMES, "assigns", "calls")
     block_local = True
     imports_read = ("os",)  # `import_edit(facts, "os")`
     quick_fix = "read the value from `os.environ` (adding `import os`)"

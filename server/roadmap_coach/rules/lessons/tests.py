@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Call, FileFacts, Function
-from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.base import FILE, Lesson, LessonFinding, WorkspaceContext, reads
 
 _CHECKING_CALL_RE = re.compile(
     r"^_*(assert|expect|verify|check)|^(fail|raises|approx)$", re.IGNORECASE
@@ -48,6 +48,7 @@ class AssertionFreeTest(Lesson):
     """
 
     code = "RC601"
+    facts_read = reads(FILE, "calls", "decorators", "functions")
     step = "testing"
     title = "A test that asserts nothing"
     severity = "information"

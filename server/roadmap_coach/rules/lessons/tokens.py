@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, FileFacts
-from roadmap_coach.rules.lessons.base import LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 
 _DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT.decode"})
 _UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})
@@ -44,6 +50,7 @@ class JwtWithoutVerification(SecurityLesson):
     """
 
     code = "RC511"
+    facts_read = reads(FILE, "calls")
     block_local = True
     imports_read = ()
     title = "JWT decoded without verification"

@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts
-from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Fix,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import removal, replace
 
 _CLIENTS = ("requests.", "httpx.", "aiohttp.", "urllib3.", "pip._vendor.requests.")
@@ -63,6 +71,7 @@ class TlsVerificationDisabled(SecurityLesson):
     """
 
     code = "RC507"
+    facts_read = reads(FILE, NAMES, "assigns", "calls")
     block_local = True
     imports_read = ()
     quick_fix = "remove `verify=False`"

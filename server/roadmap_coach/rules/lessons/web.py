@@ -6,7 +6,15 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
-from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.base import (
+    FILE,
+    NAMES,
+    Fix,
+    LessonFinding,
+    SecurityLesson,
+    WorkspaceContext,
+    reads,
+)
 from roadmap_coach.rules.lessons.edits import import_edit, replace, utf8_len
 from roadmap_coach.rules.lessons.inputs import HTML_ESCAPES, built_from_values, constant_text
 from roadmap_coach.rules.lessons.names import last_segment, meant_for_development, meant_for_tests
@@ -57,6 +65,7 @@ class DebugModeOn(SecurityLesson):
     """
 
     code = "RC502"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "decorators", "functions", "lines")
     block_local = True
     imports_read = ("flask", "flask_socketio", "os")
     quick_fix = "drive the switch from an environment variable"
@@ -167,6 +176,7 @@ class UnescapedHtml(SecurityLesson):
     """
 
     code = "RC505"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "decorators", "functions", "lines")
     title = "Unescaped HTML from input (XSS)"
 
     def find(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
@@ -261,6 +271,7 @@ class CsrfDisabled(SecurityLesson):
     """
 
     code = "RC506"
+    facts_read = reads(FILE, NAMES, "assigns", "calls", "decorators", "functions", "lines")
     block_local = True
     imports_read = ()
     title = "CSRF protection switched off"
