@@ -3,6 +3,7 @@ scan of a big tree then never holds every decoded record at once."""
 
 from __future__ import annotations
 
+from array import array
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +36,10 @@ class Spill:
             with suppress(OSError):  # kept past this call: closed by `close` or collection
                 self.file = tempfile.TemporaryFile(prefix="roadmap-coach-", dir=folder)  # noqa: SIM115
                 break
-        self.where: list[tuple[int, int]] = []  # slot -> (offset, size); offset -1: `held`
+        # slot -> offset and size (offset -1: the size is a place in `held`), as machine
+        # integers: a pair of int objects per record was most of what a spill held
+        self.offsets = array("q")
+        self.sizes = array("q")
         self.held: list[bytes] = []
         self.end = 0
 
@@ -44,19 +48,21 @@ class Spill:
             try:
                 self.file.seek(self.end)
                 self.file.write(blob)
-                self.where.append((self.end, len(blob)))
+                self.offsets.append(self.end)
+                self.sizes.append(len(blob))
                 self.end += len(blob)
-                return Spilled(len(self.where) - 1, kind, error)
+                return Spilled(len(self.offsets) - 1, kind, error)
             except OSError:
                 self.file = None  # a full disk: the rest stays in memory
-        self.where.append((-1, len(self.held)))
+        self.offsets.append(-1)
+        self.sizes.append(len(self.held))
         self.held.append(blob)
-        return Spilled(len(self.where) - 1, kind, error)
+        return Spilled(len(self.offsets) - 1, kind, error)
 
     def record(self, held: FileRecord | Spilled) -> FileRecord:
         if isinstance(held, FileRecord):
             return held
-        offset, size = self.where[held.slot]
+        offset, size = self.offsets[held.slot], self.sizes[held.slot]
         if offset < 0:
             return decode_record(self.held[size])
         self.file.seek(offset)
@@ -65,7 +71,7 @@ class Spill:
     def close(self) -> None:
         if self.file is not None:
             self.file.close()
-        self.where, self.held = [], []
+        self.offsets, self.sizes, self.held = array("q"), array("q"), []
 
 
 def decoded(records: dict[str, FileRecord | Spilled], spill: Spill | None) -> dict[str, FileRecord]:

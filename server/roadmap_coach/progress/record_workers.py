@@ -14,8 +14,10 @@ A worker keeps the facts of the files it analysed between the two rounds (so the
 parent never holds, decodes or receives any file's full facts); a tree big enough to
 share keeps them in the compact codec form (`facts_codec`), a fraction of their size.
 
-Workers come from a `forkserver` (forking the caller directly would copy a language
-server's threads and locks mid-use). The pool lives for one evaluation.
+A process with no other thread (a `scan`) forks its workers and analyses a share of
+the files itself; a language server's workers come from a `forkserver` (forking it
+would copy its threads and locks mid-use) and it only waits for them. The pool lives
+for one evaluation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ import functools
 import gc
 import multiprocessing
 import pickle
+import sys
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -58,6 +64,9 @@ class Analysed:
     error: str | None
     summary: Summary | None
     made: bool  # False: the digest is one the cache knows, nothing was kept
+
+    def without_summary(self) -> Analysed:
+        return Analysed(self.digest, self.kind, self.error, None, self.made)
 
 
 # a reason the file was left out, or what it came to
@@ -116,9 +125,15 @@ def worth_a_pool(jobs: Sequence[Job]) -> int:
 # -- the worker processes --------------------------------------------------------------
 
 
-def _serve(conn: Connection, engine_blob: bytes, max_bytes: int) -> None:
+def _serve(
+    conn: Connection, engine: Any, max_bytes: int, inherited: Sequence[Connection] = ()
+) -> None:
     gc.disable()  # facts hold no reference cycles: the cyclic collector only costs time
-    analyser = Analyser(pickle.loads(engine_blob), max_bytes, compact=True)
+    for other in inherited:  # a forked worker holds the parent's ends of every pipe: shut
+        other.close()  # them, so that it sees the end of its own when the parent goes
+    if isinstance(engine, bytes):
+        engine = pickle.loads(engine)
+    analyser = Analyser(engine, max_bytes, compact=True)
     while True:
         try:
             message = conn.recv()
@@ -185,21 +200,52 @@ def _stop(conn: Connection) -> None:
     conn.close()
 
 
+# Between two of its own files, this process looks at the workers' pipes this often at
+# most: asking costs a selector each time, and it makes many a record in less than that.
+# A worker has a chunk queued meanwhile, or a batch of records waiting in its pipe.
+_LOOK_EVERY_S = 0.005
+
+
+def _start_method() -> str:
+    """`fork` for a process with no other thread (a `scan`): its workers share this
+    process's pages, and no fork server or resource tracker process is started; else
+    (a language server's threads and locks would be copied mid-use) a `forkserver`."""
+    methods = multiprocessing.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    if "forkserver" in methods:
+        return "forkserver"
+    raise RuntimeError("no forkserver start method")
+
+
 class Pool:
-    """Worker processes that keep what they analysed until asked for the records."""
+    """Worker processes that keep what they analysed until asked for the records.
+
+    Forked from a process with no other thread (a `scan`), this process takes a share
+    of the files too (it would only wait otherwise) and `workers` counts it: one
+    process fewer holds an interpreter, the rules' memos and the workspace's context.
+    A language server's thread only waits for its workers: its other threads answer
+    the editor meanwhile."""
 
     def __init__(self, engine: Any, workers: int, max_bytes: int) -> None:
-        try:
-            context = multiprocessing.get_context("forkserver")
-        except ValueError as exc:  # no forkserver here: the caller stays in process
-            raise RuntimeError("no forkserver start method") from exc
-        context.set_forkserver_preload(["roadmap_coach.progress.record_workers"])
-        blob = pickle.dumps(engine, protocol=5)
+        method = _start_method()
+        context = multiprocessing.get_context(method)
+        if method == "fork":
+            shipped: Any = engine  # inherited as it is
+        else:
+            context.set_forkserver_preload(["roadmap_coach.progress.record_workers"])
+            shipped = pickle.dumps(engine, protocol=5)
+        # files analysed here, when this process takes a share
+        self.local = Analyser(engine, max_bytes, compact=True) if method == "fork" else None
+        self.looked = 0.0  # when this process last looked at the workers' pipes
         self.conns: list[Connection] = []
         self.procs: list[Any] = []
-        for _ in range(workers):
+        for _ in range(max(1, workers - 1) if self.local is not None else workers):
             mine, theirs = context.Pipe()
-            proc = context.Process(target=_serve, args=(theirs, blob, max_bytes), daemon=True)
+            inherited = (mine, *self.conns) if method == "fork" else ()
+            proc = context.Process(
+                target=_serve, args=(theirs, shipped, max_bytes, inherited), daemon=True
+            )
             proc.start()
             theirs.close()
             self.conns.append(mine)
@@ -208,52 +254,91 @@ class Pool:
     def analyse(
         self, jobs: Sequence[Job], done: Callable[[int], None] | None = None
     ) -> dict[int, Outcome]:
-        """Round 1: chunks go to whichever worker is free."""
-        chunks = list(_chunks(jobs))
+        """Round 1: chunks go to whichever worker is free (two queued each, so none
+        waits while this process analyses a chunk of its own)."""
+        chunks = deque(_chunks(jobs))
         results: dict[int, Outcome] = {}
-        idle = list(self.conns)
-        busy: set[Connection] = set()
-        while chunks or busy:
-            while chunks and idle:
-                conn = idle.pop()
-                conn.send(("analyse", chunks.pop(0)))
-                busy.add(conn)
-            for ready in wait(list(busy)):
+        queued = dict.fromkeys(self.conns, 0)
+
+        def feed(depth: int = 2) -> None:
+            for conn, count in queued.items():
+                while chunks and count < depth:
+                    conn.send(("analyse", chunks.popleft()))
+                    count += 1
+                queued[conn] = count
+
+        def collect(timeout: float | None) -> None:
+            for ready in wait([c for c, n in queued.items() if n], timeout):
                 conn = ready  # type: ignore[assignment]
                 kind, batch = conn.recv()
                 if kind != "analysed":
                     raise RuntimeError(f"worker answered {kind!r}")
                 results.update(batch)
-                busy.discard(conn)
-                idle.append(conn)
+                queued[conn] -= 1
                 if done is not None:
                     done(len(batch))
+
+        feed(1)  # one each first: this process starts on a chunk at once too
+        while chunks and self.local is not None:
+            for job in chunks.popleft():
+                results[job.index] = self.local.analyse(job)
+                if done is not None:
+                    done(1)
+                if self._due():
+                    collect(0)
+                    feed()
+        while any(queued.values()):
+            collect(None)
+            feed()
         return results
 
     def records(
         self, ctx: Context, done: Callable[[int], None] | None = None
     ) -> Iterator[tuple[int, bytes]]:
-        """Round 2: every worker makes the records of the files it kept; they are handed
-        on as they come, so the caller can store and drop the bytes batch by batch."""
+        """Round 2: every worker makes the records of the files it kept, this process
+        those it kept; they are handed on as they come, encoded, so the caller can store
+        and drop the bytes batch by batch."""
         blob = pickle.dumps(ctx, protocol=5)
         for conn in self.conns:
             conn.send(("record", blob))
+        del blob
         busy = set(self.conns)
+        mine = self.local.records(ctx) if self.local is not None else iter(())
+        for index, record in mine:
+            if done is not None:
+                done(1)
+            yield index, encode_record(record)
+            if busy and self._due():
+                yield from self._received(busy, 0, done)
         while busy:
-            for ready in wait(list(busy)):
-                conn = ready  # type: ignore[assignment]
-                kind, batch = conn.recv()
-                if kind == "recorded":
-                    busy.discard(conn)
-                    # its part is done: its memory goes back now, not with the slowest's
-                    self.conns.remove(conn)
-                    _stop(conn)
-                    continue
-                if done is not None:
-                    done(len(batch))
-                yield from batch
+            yield from self._received(busy, None, done)
+
+    def _due(self) -> bool:
+        now = time.monotonic()
+        if now - self.looked < _LOOK_EVERY_S:
+            return False
+        self.looked = now
+        return True
+
+    def _received(
+        self, busy: set[Connection], timeout: float | None, done: Callable[[int], None] | None
+    ) -> Iterator[tuple[int, bytes]]:
+        for ready in wait(list(busy), timeout):
+            conn = ready  # type: ignore[assignment]
+            kind, batch = conn.recv()
+            if kind == "recorded":
+                busy.discard(conn)
+                # its part is done: its memory goes back now, not with the slowest's
+                self.conns.remove(conn)
+                _stop(conn)
+                continue
+            if done is not None:
+                done(len(batch))
+            yield from batch
 
     def close(self) -> None:
+        if self.local is not None:
+            self.local.kept.clear()
         conns, self.conns = self.conns, []
         procs, self.procs = self.procs, []
         for conn in conns:

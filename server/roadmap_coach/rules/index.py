@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Generic, TypeVar
+from sys import intern
+from typing import Any, Generic, TypeVar
 
 from roadmap_coach.analysis.facts import Call, Decorator, FileFacts
 from roadmap_coach.rules.patterns import Globs, as_tuple, globs
@@ -38,20 +39,28 @@ def _segment_globs(key: str) -> Globs:
 
 
 # names (as `Context.names` gives them, the same tuples again and again) -> their last
-# and first segments
-_SEGMENTS: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+# and first segments, each once
+_SEGMENTS: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+# Equal segment tuples (and pairs of them) are one object: tens of thousands of names
+# end in a few thousand segments, and a worker keeps this memo to its end (two
+# frozensets per name held ~10 MB on Django).
+_SHARED: dict[object, Any] = {}
 
 
-def _segments(names: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+def _segments(names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found = _SEGMENTS.get(names)
     if found is None:
         if len(_SEGMENTS) > 50_000:
             _SEGMENTS.clear()
-        found = _SEGMENTS[names] = (
-            frozenset([name.rsplit(".", 1)[-1] for name in names]),
-            frozenset([name.split(".", 1)[0] for name in names]),
-        )
+            _SHARED.clear()
+        lasts = _shared(tuple(dict.fromkeys([intern(n.rsplit(".", 1)[-1]) for n in names])))
+        heads = _shared(tuple(dict.fromkeys([intern(n.split(".", 1)[0]) for n in names])))
+        found = _SEGMENTS[names] = _shared((lasts, heads))
     return found
+
+
+def _shared(value: Any) -> Any:
+    return _SHARED.setdefault(value, value)
 
 
 class NamedIndex(Generic[T]):

@@ -275,3 +275,30 @@ def test_records_waiting_for_the_fold_are_spilled_beside_the_cache_else_to_the_t
     nowhere = Spill(str(tmp_path / "gone"))  # a folder that is not there: the temp dir
     assert nowhere.file is not None
     assert not os.readlink(f"/proc/self/fd/{nowhere.file.fileno()}").startswith(str(tmp_path))
+
+
+def test_records_asked_for_are_decoded_without_the_cyclic_collector(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server asks for every record at once: each is decoded with the collector off
+    (records hold no cycles; its passes over them only cost time), and it is on again
+    afterwards."""
+    import gc
+
+    from roadmap_coach.progress import record_spill
+    from roadmap_coach.rules.records import FileRecord
+
+    root = copy_of("projects/django-polls", tmp_path)
+    collector_on: list[bool] = []
+    real = record_spill.decode_record
+
+    def watched(blob: bytes) -> FileRecord:
+        collector_on.append(gc.isenabled())
+        return real(blob)
+
+    monkeypatch.setattr(record_spill, "decode_record", watched)
+    ws = evaluate_workspace(str(root), Engine(roadmap), workers=2)
+    assert gc.isenabled()
+    assert len(ws.records) == len(ws.kinds) > 10
+    assert collector_on == [False] * len(ws.kinds)
+    assert gc.isenabled()
