@@ -10,6 +10,7 @@ one line for titles and one-line messages.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -56,6 +57,7 @@ def _inline(text: str) -> str:
     return re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))].replace("`", "'"), text)
 
 
+@functools.lru_cache(maxsize=2048)  # a scan's diagnostics repeat the same few messages
 def plain(markdown: str) -> str:
     """Markdown as clean multi-line plain text: code blocks indented by four spaces,
     headings as their words, bullets as "- ", links written out."""
