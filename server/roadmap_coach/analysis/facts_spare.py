@@ -52,21 +52,22 @@ def _import(i: Import, out: Spans) -> None:
         out.append(i.span)
 
 
+def _applied(span: Span, args: list[Arg], kwargs: dict[str, Arg], out: Spans) -> None:
+    """A call's or a decorator's span, then its arguments'."""
+    out.append(span)
+    for a in args:
+        _arg(a, out)
+    for a in kwargs.values():
+        _arg(a, out)
+
+
 def _call(c: Call, out: Spans) -> None:
-    out.append(c.span)
-    for a in c.args:
-        _arg(a, out)
-    for a in c.kwargs.values():
-        _arg(a, out)
+    _applied(c.span, c.args, c.kwargs, out)
     out.extend(c.kw_spans.values())
 
 
 def _decorator(x: Decorator, out: Spans) -> None:
-    out.append(x.span)
-    for a in x.args:
-        _arg(a, out)
-    for a in x.kwargs.values():
-        _arg(a, out)
+    _applied(x.span, x.args, x.kwargs, out)
 
 
 def _function(f: Function, out: Spans) -> None:

@@ -87,17 +87,6 @@ class Lesson:
         raise NotImplementedError
 
 
-# What every lesson reads of its file (where it is, what kind, whether it parsed, whether
-# it is test code), and what resolving a name through the file's imports reads.
-FILE = frozenset({"path", "kind", "error", "is_test"})
-NAMES = frozenset({"imports", "module", "preamble_end"})
-
-
-def reads(*parts: frozenset[str] | str) -> frozenset[str]:
-    """A lesson's `facts_read`: groups of fields and single fields."""
-    return frozenset(f for part in parts for f in ((part,) if isinstance(part, str) else part))
-
-
 class SecurityLesson(Lesson):
     """A security lesson: a warning, never capped, and silent in test code
     (`FileFacts.is_test`, decided in `analysis.file_roles`)."""

@@ -5,17 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace
 from roadmap_coach.rules.lessons.inputs import SHELL_QUOTES, constant_text, untrusted
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _SUBPROCESS = frozenset(
     {

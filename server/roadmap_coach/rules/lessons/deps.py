@@ -8,18 +8,10 @@ import sys
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import FileFacts, Import, Span
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Edit,
-    Fix,
-    Lesson,
-    LessonFinding,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Edit, Fix, Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.distributions import covered, is_declared, providers
 from roadmap_coach.rules.lessons.edits import utf8_len
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
 _DEV_FILE_RE = re.compile(r"dev|test", re.IGNORECASE)

@@ -5,16 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from roadmap_coach.analysis.facts import FileFacts, Function
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    Lesson,
-    LessonFinding,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import insert, replace
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 

@@ -8,17 +8,9 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from roadmap_coach.analysis.facts import FileFacts, Span
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Edit,
-    Fix,
-    Lesson,
-    LessonFinding,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Edit, Fix, Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import utf8_len
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _ENV_EXAMPLES_RE = re.compile(r"\.(example|sample|template|dist|defaults?)$", re.IGNORECASE)
 _DATABASE_SUFFIXES = (".sqlite3", ".sqlite", ".db")

@@ -6,13 +6,7 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.names import (
     HASH_WORDS_RE,
     final_name,
@@ -21,6 +15,7 @@ from roadmap_coach.rules.lessons.names import (
     segments,
     words,
 )
+from roadmap_coach.rules.lessons.reads import FILE, reads
 from roadmap_coach.rules.sql_shape import sql_verb, statement_text
 
 _FAST_HASHES = frozenset(

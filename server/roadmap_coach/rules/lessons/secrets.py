@@ -8,15 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg, FileFacts
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace
 from roadmap_coach.rules.lessons.names import (
     PASSWORD_WORDS,
@@ -26,6 +18,7 @@ from roadmap_coach.rules.lessons.names import (
     names_secret,
     words,
 )
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _PLACEHOLDER_RE = re.compile(
     r"^(?:<.*>|\{.*\}|\$\{.*\}|\$\w+|%\(.*\)s|x+|\*+|\.+|•+|todo|tbd|none|null|n/a|"

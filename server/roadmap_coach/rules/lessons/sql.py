@@ -6,17 +6,10 @@ import re
 from collections.abc import Iterable
 
 from roadmap_coach.analysis.facts import Arg, Assign, Call, FileFacts
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import from_import_edit, insert, python_string, replace
 from roadmap_coach.rules.lessons.inputs import BUILT, built_from_values, value_parts
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 from roadmap_coach.rules.lessons.sql_rewrite import (
     PLACEHOLDER,
     bindparams,

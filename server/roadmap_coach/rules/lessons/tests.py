@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Call, FileFacts, Function
-from roadmap_coach.rules.lessons.base import FILE, Lesson, LessonFinding, WorkspaceContext, reads
+from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
+from roadmap_coach.rules.lessons.reads import FILE, reads
 
 _CHECKING_CALL_RE = re.compile(
     r"^_*(assert|expect|verify|check)|^(fail|raises|approx)$", re.IGNORECASE

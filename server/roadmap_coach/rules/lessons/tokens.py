@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, FileFacts
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import LessonFinding, SecurityLesson, WorkspaceContext
+from roadmap_coach.rules.lessons.reads import FILE, reads
 
 _DECODERS = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode", "jwt.PyJWT.decode"})
 _UNVERIFIED = frozenset({"jose.jwt.get_unverified_claims"})

@@ -6,16 +6,9 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import removal, replace
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _CLIENTS = ("requests.", "httpx.", "aiohttp.", "urllib3.", "pip._vendor.requests.")
 _HTTP_METHODS = frozenset(

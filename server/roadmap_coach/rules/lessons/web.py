@@ -6,18 +6,11 @@ import re
 from collections.abc import Iterator
 
 from roadmap_coach.analysis.facts import Arg, Call, FileFacts, Span
-from roadmap_coach.rules.lessons.base import (
-    FILE,
-    NAMES,
-    Fix,
-    LessonFinding,
-    SecurityLesson,
-    WorkspaceContext,
-    reads,
-)
+from roadmap_coach.rules.lessons.base import Fix, LessonFinding, SecurityLesson, WorkspaceContext
 from roadmap_coach.rules.lessons.edits import import_edit, replace, utf8_len
 from roadmap_coach.rules.lessons.inputs import HTML_ESCAPES, built_from_values, constant_text
 from roadmap_coach.rules.lessons.names import last_segment, meant_for_development, meant_for_tests
+from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
 _NOT_WEB_RUNS = ("asyncio.", "subprocess.", "trio.", "anyio.", "uvloop.", "unittest.", "pytest.")
 _DEBUG_APPS = frozenset(
