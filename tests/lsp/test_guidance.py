@@ -295,3 +295,25 @@ async def test_a_warning_that_appears_or_goes_updates_next_up_without_a_mileston
                 all(i["kind"] != "lesson" for i in p["nextUp"]) for p in session.progress[seen:]
             ),
         )
+
+
+async def test_a_warning_follows_its_line_while_the_file_does_not_parse(
+    workspace: Path, store: Path
+) -> None:
+    def rc301_lines() -> list[int]:
+        return [d.range.start.line for d in session.diagnostics("db.py") if d.code == "RC301"]
+
+    async with coach(workspace, store, init_options={"debounceMs": 0}) as session:
+        session.open("db.py", DB)
+        await session.wait_for("RC301", lambda: rc301_lines() == [SQL_LINE])
+        session.insert("db.py", 0, 0, "def half_typed(:\n")  # the file stops parsing
+        await session.settled()
+        assert rc301_lines() == [SQL_LINE + 1]  # still on the query, one line down
+        end_of_query = len(DB.splitlines()[SQL_LINE])
+        session.insert("db.py", SQL_LINE + 1, end_of_query, "  # users")  # the warned line
+        await session.settled()
+        assert rc301_lines() == []  # not vouched for while that line is being typed
+        start, end = types.Position(0, 0), types.Position(1, 0)
+        session.change("db.py", "", types.Range(start, end))  # it parses again
+        await session.settled()
+        assert rc301_lines() == [SQL_LINE]

@@ -10,7 +10,8 @@ module-level names change, a kept record is re-checked (`Engine.still_valid`: it
 own questions asked again) and made again only when an answer moved, from the
 buffer's facts or, for a file nobody has open, from the file on disk. A file whose
 newest content does not parse keeps its last good record, so nothing the learner
-achieved disappears while they are mid-typing.
+achieved disappears while they are mid-typing, and its lessons, moved with the lines
+typed around them (`lsp.kept_lessons`).
 
 A workspace opened again, unchanged, is loaded from the server's stored result of its
 last evaluation (`lsp.stored_load`).
@@ -28,6 +29,7 @@ from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import analyze_file
 from roadmap_coach.lsp.file_lessons import facts_lessons, record_lessons, silenced_lessons
+from roadmap_coach.lsp.kept_lessons import moved
 from roadmap_coach.lsp.stored_fold import StoredFold
 from roadmap_coach.lsp.stored_load import LazyRecords, Report, StoredLoad
 from roadmap_coach.lsp.workspace_entries import Delta, Entry, same_milestones, unreadable
@@ -78,6 +80,9 @@ class WorkspaceState(StoredLoad):
         self._check_all = False  # every kept record is re-checked at the next refresh
         self._check: set[str] = set()  # kept records to re-check
         self._stale_results: set[str] = set()  # files whose record waits for a refresh
+        # the buffer text each open file's lessons were found on, or moved to
+        # (`lsp.kept_lessons`: a buffer that stops parsing keeps them, moved with its lines)
+        self._shown_text: dict[str, str] = {}
         # buffers edited before the stored records were decoded: their old names are
         # compared with the new ones once they are (`_materialize`)
         self._unsure: set[str] = set()
@@ -92,11 +97,26 @@ class WorkspaceState(StoredLoad):
             facts = FileFacts(
                 path=path, kind="other", error=f"could not analyse ({type(exc).__name__})"
             )
-        return self.accept(facts, editor=True)
+        changed = self.accept(facts, editor=True)
+        text = data.decode("utf-8", "replace")
+        entry = self.entries.get(path)
+        shown = self._shown_text.get(path)
+        if entry is not None and entry.broken is not None and shown is not None:
+            self._move_kept_lessons(path, shown, text)
+        self._shown_text[path] = text
+        return changed
+
+    def _move_kept_lessons(self, path: str, before: str, after: str) -> None:
+        """A buffer that does not parse keeps its lessons, on the lines they are about."""
+        for kept in (self.lessons, self.silenced):
+            findings = kept.get(path)
+            if findings:
+                kept[path] = moved(findings, before, after)  # replaced whole: readers
 
     def put_disk(self, path: str, analysed: FileFacts | str) -> bool:
         """What a re-read of the file on disk gave: facts, or why the file is left out."""
         self.analyses += 1
+        self._shown_text.pop(path, None)  # its lessons are the disk's from now on
         if isinstance(analysed, str):
             return self.remove(path)
         return self.accept(analysed)
@@ -160,6 +180,7 @@ class WorkspaceState(StoredLoad):
         self.generation += 1
         del self.entries[path]
         self._stale_results.discard(path)
+        self._shown_text.pop(path, None)
         self._paths_changed()
         self._dirty.add(path)
         return True
