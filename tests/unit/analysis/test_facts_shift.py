@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from full_analysis import full
+from full_analysis import SOURCE, full, parsed_slice
 from roadmap_coach.analysis import facts_shift
 from roadmap_coach.analysis.facts import FileFacts
 
 NOT_PYTHON = {"requirements", "extras", "lines", "env_urls"}
-SOURCE = (Path(sys.modules["ast"].__file__).parent / "argparse.py").read_text(encoding="utf-8")
 
 
 def test_every_list_field_of_a_python_walk_has_a_shift() -> None:
@@ -44,10 +41,8 @@ def test_shifted_records_are_those_of_the_moved_text(prefix: str) -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 200), st.integers(1, 30))
 def test_any_slice_moves_like_the_whole(start: int, lines: int) -> None:
-    snippet = "\n".join(SOURCE.split("\n")[start * 10 : start * 10 + 120])
-    try:
-        compile(snippet, "s.py", "exec", flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError:
+    snippet = parsed_slice(start)
+    if snippet is None:
         return
     before = full("s.py", snippet)
     after = full("s.py", "\n" * lines + snippet)

@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import sys
-from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from full_analysis import full
+from full_analysis import SOURCE, full, parsed_slice
 from roadmap_coach.analysis import facts_shift, facts_spare
 from roadmap_coach.analysis.facts import Span
-
-SOURCE = (Path(sys.modules["ast"].__file__).parent / "argparse.py").read_text(encoding="utf-8")
 
 
 def spans_in(value: Any, out: list[Span]) -> list[Span]:
@@ -72,10 +68,8 @@ def test_moved_in_place_they_are_the_records_of_the_moved_text() -> None:
 @given(st.integers(0, 200), st.integers(-30, 30), st.integers(0, 3))
 def test_any_slice_moves_as_facts_shift_moves_it(start: int, lines: int, ahead: int) -> None:
     """Whether the copies were moved ahead by the edit's lines, fewer or more."""
-    snippet = "\n".join(SOURCE.split("\n")[start * 10 : start * 10 + 120])
-    try:
-        compile(snippet, "s.py", "exec", flags=0x400)  # PyCF_ONLY_AST
-    except SyntaxError:
+    snippet = parsed_slice(start)
+    if snippet is None:
         return
     facts = full("s.py", snippet)
     spare = facts_spare.spare(facts, ahead)
