@@ -32,6 +32,14 @@ async def scanned(session: Coach) -> dict[str, Any]:
     return stats
 
 
+async def scanned_once(workspace: Path, store: Path) -> None:
+    """The workspace's files written and scanned in a session that then ends: the
+    store holds the server's result for the next session to load."""
+    write(workspace, FILES)
+    async with coach(workspace, store) as session:
+        await scanned(session)
+
+
 async def test_a_reopened_workspace_shows_what_a_new_store_shows_without_decoding(
     workspace: Path, store: Path, tmp_path: Path
 ) -> None:
@@ -59,9 +67,7 @@ async def test_a_reopened_workspace_shows_what_a_new_store_shows_without_decodin
 async def test_an_edit_after_a_lazy_reopen_gives_what_a_full_evaluation_gives(
     workspace: Path, store: Path, tmp_path: Path
 ) -> None:
-    write(workspace, FILES)
-    async with coach(workspace, store) as session:
-        await scanned(session)
+    await scanned_once(workspace, store)
     async with coach(workspace, store) as session:
         stats = await scanned(session)
         assert stats["storedLoads"] == 1 and stats["recordsLoaded"] == 0
@@ -95,9 +101,7 @@ async def test_an_edit_after_a_lazy_reopen_gives_what_a_full_evaluation_gives(
 async def test_a_new_file_after_a_lazy_reopen_waits_for_the_records_an_edit_does_not(
     workspace: Path, store: Path
 ) -> None:
-    write(workspace, FILES)
-    async with coach(workspace, store) as session:
-        await scanned(session)
+    await scanned_once(workspace, store)
     async with coach(workspace, store) as session:
         await scanned(session)
         session.open("app.py")

@@ -82,7 +82,7 @@ class WorkspaceState(StoredLoad):
         self._stale_results: set[str] = set()  # files whose record waits for a refresh
         # the buffer text each open file's lessons were found on, or moved to
         # (`lsp.kept_lessons`: a buffer that stops parsing keeps them, moved with its lines)
-        self._shown_text: dict[str, str] = {}
+        self._shown_text: dict[str, bytes] = {}
         # buffers edited before the stored records were decoded: their old names are
         # compared with the new ones once they are (`_materialize`)
         self._unsure: set[str] = set()
@@ -98,20 +98,20 @@ class WorkspaceState(StoredLoad):
                 path=path, kind="other", error=f"could not analyse ({type(exc).__name__})"
             )
         changed = self.accept(facts, editor=True)
-        text = data.decode("utf-8", "replace")
         entry = self.entries.get(path)
         shown = self._shown_text.get(path)
         if entry is not None and entry.broken is not None and shown is not None:
-            self._move_kept_lessons(path, shown, text)
-        self._shown_text[path] = text
+            self._move_kept_lessons(path, shown, data)
+        self._shown_text[path] = data  # decoded only when the buffer stops parsing
         return changed
 
-    def _move_kept_lessons(self, path: str, before: str, after: str) -> None:
+    def _move_kept_lessons(self, path: str, before: bytes, after: bytes) -> None:
         """A buffer that does not parse keeps its lessons, on the lines they are about."""
+        old, new = before.decode("utf-8", "replace"), after.decode("utf-8", "replace")
         for kept in (self.lessons, self.silenced):
             findings = kept.get(path)
             if findings:
-                kept[path] = moved(findings, before, after)  # replaced whole: readers
+                kept[path] = moved(findings, old, new)  # replaced whole: readers
 
     def put_disk(self, path: str, analysed: FileFacts | str) -> bool:
         """What a re-read of the file on disk gave: facts, or why the file is left out."""

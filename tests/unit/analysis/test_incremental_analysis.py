@@ -355,12 +355,19 @@ def test_an_import_added_at_the_top_moves_the_spare_once_and_makes_no_copy() -> 
         assert facts == full("app.py", text)
 
 
-def test_an_edit_that_moves_no_line_keeps_the_spare() -> None:
+def _spare_made(text: str) -> python_incremental.Memos:
+    """`app.py` analysed as typed twice (so it has a memo), then its spare made, as in
+    the pause after a keystroke."""
     memos = python_incremental.MEMOS
     memos.put("app.py", None)
     for _ in range(2):
-        analyze_python("app.py", APP)
+        analyze_python("app.py", text)
     memos.prepare()
+    return memos
+
+
+def test_an_edit_that_moves_no_line_keeps_the_spare() -> None:
+    memos = _spare_made(APP)
     text = APP.replace('"shop.db"', '"shop.sq"')
     facts = analyze_python("app.py", text)
     spare = memos.get("app.py").spare
@@ -374,11 +381,7 @@ def test_an_edit_that_moves_no_line_keeps_the_spare() -> None:
 
 def test_two_analyses_from_one_memo_move_its_spare_once() -> None:
     """As when the scan thread and the editor's analysis start from the same memo."""
-    memos = python_incremental.MEMOS
-    memos.put("app.py", None)
-    for _ in range(2):
-        analyze_python("app.py", APP)
-    memos.prepare()
+    memos = _spare_made(APP)
     memo = memos.get("app.py")
     one = APP.replace("import sqlite3\n", "import sqlite3\nimport json\n")
     first = analyze_python("app.py", one)
@@ -397,11 +400,7 @@ def test_two_analyses_from_one_memo_move_its_spare_once() -> None:
     ],
 )
 def test_a_spare_kept_through_an_edit_in_place_then_moves_the_lines_below(typed: str) -> None:
-    memos = python_incremental.MEMOS
-    memos.put("app.py", None)
-    for _ in range(2):
-        analyze_python("app.py", APP)
-    memos.prepare()
+    memos = _spare_made(APP)
     same = APP.replace('    return {"row": row, "q": request.args.get("q")}', typed)
     assert analyze_python("app.py", same) == full("app.py", same)
     assert memos.get("app.py").spare is not None  # kept: no line moved
