@@ -489,18 +489,19 @@ class _Walker(ValueReader):
         self.children(node)
         if name is None:
             return
-        span = span_of(node)
+        # most calls have no keywords, many no arguments: no comprehension is run for them
+        args, keywords, arg, functions = node.args, node.keywords, self.arg, self.functions
         call = Call(
             name[0],
             name[1],
-            span,
-            [self.arg(a) for a in node.args],
-            {k.arg: self.arg(k.value) for k in node.keywords if k.arg},
-            self.current_function(),
-            {k.arg or "**": span_of(k) for k in node.keywords},
+            span_of(node),
+            [arg(a) for a in args] if args else [],
+            {k.arg: arg(k.value) for k in keywords if k.arg} if keywords else {},
+            functions[-1].qualname if functions else None,
+            {k.arg or "**": span_of(k) for k in keywords} if keywords else {},
         )
         self.facts.calls.append(call)
-        if self.functions and name[1] == "super.__new__":
+        if functions and name[1] == "super.__new__":
             self.functions[-1].calls_super_new = True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg
@@ -132,11 +132,24 @@ def _split(patterns: tuple[str, ...]) -> tuple[_Shape, _Shape | None]:
 
 
 class Globs:
-    """Compiled patterns. Lists whose every test is a plain string test are tested
-    directly; a list with a regex that any name may reach keeps a memo of the names
-    tested: the same names (`os.path.join`, `self.assertEqual`) recur in every file."""
+    """Compiled patterns. A name is tested with plain string tests where the list allows
+    (no memo: a set lookup and two C string tests cost less than one); a list with a
+    regex that any name may reach keeps a memo of the names tested (the same names,
+    `os.path.join`, `self.assertEqual`, recur in every file), and a list that is more
+    than names, suffixes and prefixes one of the name tuples `any` was asked."""
 
-    __slots__ = ("exact", "memo", "negated", "plain", "positive", "prefixes", "simple", "suffixes")
+    __slots__ = (
+        "exact",
+        "memo",
+        "named",
+        "negated",
+        "plain",
+        "positive",
+        "prefixes",
+        "simple",
+        "suffixes",
+        "tuples",
+    )
     # a full memo starts again rather than stop learning: the names of the files being
     # evaluated now are the ones that recur next (a test module's `self.assert*`)
     MEMO_LIMIT = 20_000
@@ -155,14 +168,36 @@ class Globs:
         self.suffixes = positive.suffixes
         self.prefixes = positive.prefixes
         self.memo: dict[str, bool] = {}
+        self.tuples: dict[tuple[str, ...], bool] = {}
+        # the cheapest test of one name, for loops over a file's names: None when every
+        # name matches, a set's own lookup for a list of names alone
+        self.named: Callable[[str], bool] | None = self.test
+        if positive.anything and self.negated is None:
+            self.named = None
+        elif self.plain and not (self.suffixes or self.prefixes):
+            self.named = self.exact.__contains__
 
     def any(self, names: tuple[str, ...]) -> bool:
-        """Does one of `names` match?"""
-        test = self.test
-        for name in names:  # noqa: SIM110 (a loop: asked for every call of every file)
-            if test(name):
-                return True
-        return False
+        """Does one of `names` match? A list that is more than names, suffixes and
+        prefixes remembers the answer by the tuple: a call's names come from
+        `Context.names`, which hands out the same tuples again and again."""
+        if self.plain:
+            exact, suffixes, prefixes = self.exact, self.suffixes, self.prefixes
+            for name in names:
+                if name in exact or name.endswith(suffixes) or name.startswith(prefixes):
+                    return True
+            return False
+        found = self.tuples.get(names)
+        if found is None:
+            found = False
+            for name in names:
+                if self.test(name):
+                    found = True
+                    break
+            if len(self.tuples) >= self.MEMO_LIMIT:
+                self.tuples.clear()
+            self.tuples[names] = found
+        return found
 
     def test(self, name: str) -> bool:
         if self.plain:
