@@ -14,6 +14,8 @@ import gc
 import re
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from roadmap_coach.analysis import python_factories as factories
 from roadmap_coach.analysis import python_incremental as incremental
@@ -271,30 +273,32 @@ class _Walker(ValueReader):
         self.reads = self.binds = self.sets = None
 
     def visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind in _LEAVES:
-            return
-        method = _DISPATCH.get(kind)
-        if method is not None:
-            method(self, node)
-            return
-        if self.functions and kind in _SHAPES:
+        handler = _HANDLERS.get(type(node))  # None: a leaf (a name, a constant, a context)
+        if handler is not None:
+            handler(self, node)
+
+    def generic(self, node: ast.AST) -> None:
+        """A node type with no `visit_` method of its own: its children."""
+        if self.functions and type(node) in _SHAPES:
             self.note_shape(node)
         self.children(node)
 
     def children(self, node: ast.AST) -> None:
         # Faster than ast.iter_child_nodes: no generator, only the fields that can hold a
-        # node to walk (`_CHILD_FIELDS`), and no call at all for a leaf (a name, a constant:
-        # nearly half the nodes).
-        visit = self.visit
+        # node to walk (`_CHILD_FIELDS`), each child handed straight to its handler (no
+        # call at all for a leaf: nearly half the nodes)
+        handlers = _HANDLERS
         for name in _CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
-                    if type(item) not in _LEAVES and isinstance(item, ast.AST):
-                        visit(item)
-            elif type(value) not in _LEAVES and isinstance(value, ast.AST):
-                visit(value)
+                    handler = handlers.get(type(item))
+                    if handler is not None:
+                        handler(self, item)
+            else:
+                handler = handlers.get(type(value))
+                if handler is not None:
+                    handler(self, value)
 
     def note_shape(self, node: ast.AST) -> None:
         if not self.functions:
@@ -715,14 +719,17 @@ def _preamble_end(tree: ast.Module) -> int:
     return end
 
 
-_DISPATCH = {
-    getattr(ast, name[len("visit_") :]): function
-    for name, function in vars(_Walker).items()
-    if name.startswith("visit_") and hasattr(ast, name[len("visit_") :])
-}
+_NODE_TYPES = [
+    cls for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
+]
 # each node type's fields that can hold a node to walk, found once
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {
-    cls: tuple(name for name in cls._fields if name not in _NO_CHILDREN)
-    for cls in vars(ast).values()
-    if isinstance(cls, type) and issubclass(cls, ast.AST)
+    cls: tuple(name for name in cls._fields if name not in _NO_CHILDREN) for cls in _NODE_TYPES
+}
+# what the walk does with a node of each type: its `visit_` method, else its children;
+# a leaf has none (anything that is not a node neither)
+_HANDLERS: dict[type, Callable[[_Walker, Any], None]] = {
+    cls: getattr(_Walker, f"visit_{cls.__name__}", _Walker.generic)
+    for cls in _NODE_TYPES
+    if cls not in _LEAVES
 }

@@ -132,7 +132,15 @@ class ValueReader:
 
     # -- shapes -------------------------------------------------------------------
     def arg(self, node: ast.AST, depth: int = 0) -> Arg:
-        span = span_of(node)
+        try:  # `span_of` inlined: a value's shape is read for every argument of every call
+            end_col = node.end_col_offset  # type: ignore[attr-defined]
+            line, end_line = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
+            span = Span(line, node.col_offset, end_line, end_col)  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):  # a node without a full position
+            span = span_of(node)
+        else:
+            if end_col is None:
+                span = span_of(node)
         # the kinds are disjoint: the most frequent are tested first
         kind = type(node)
         if kind is ast.Constant:
