@@ -52,6 +52,11 @@ class FileCheck:
         self.inside = as_tuple(cond.get("inside"))
         self.outside = as_tuple(cond.get("not_inside"))
 
+    def __reduce__(self) -> tuple[type[FileCheck], tuple[Matcher]]:
+        # taken apart again where it is unpickled (a server's worker processes get the
+        # engine pickled): the tests are closures
+        return FileCheck, (self.matcher,)
+
     def run(
         self, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]
     ) -> list[Evidence]:

@@ -148,6 +148,7 @@ class Globs:
         "prefixes",
         "simple",
         "suffixes",
+        "test",
         "tuples",
     )
     # a full memo starts again rather than stop learning: the names of the files being
@@ -169,6 +170,12 @@ class Globs:
         self.prefixes = positive.prefixes
         self.memo: dict[str, bool] = {}
         self.tuples: dict[tuple[str, ...], bool] = {}
+        # `test(name)`: does `name` match? The fewest calls for this list's shape
+        self.test: Callable[[str], bool] = self._memoised
+        if self.plain:
+            self.test = self._plain
+        elif self.simple:
+            self.test = self.positive.match if self.negated is None else self._vetoed
         # the cheapest test of one name, for loops over a file's names: None when every
         # name matches, a set's own lookup for a list of names alone
         self.named: Callable[[str], bool] | None = self.test
@@ -199,20 +206,18 @@ class Globs:
             self.tuples[names] = found
         return found
 
-    def test(self, name: str) -> bool:
-        if self.plain:
-            return (
-                name in self.exact or name.endswith(self.suffixes) or name.startswith(self.prefixes)
-            )
-        if self.simple:
-            return self.positive.match(name) and not (
-                self.negated is not None and self.negated.match(name)
-            )
+    def _plain(self, name: str) -> bool:
+        return name in self.exact or name.endswith(self.suffixes) or name.startswith(self.prefixes)
+
+    def _vetoed(self, name: str) -> bool:
+        return self.positive.match(name) and not (
+            self.negated is not None and self.negated.match(name)
+        )
+
+    def _memoised(self, name: str) -> bool:
         found = self.memo.get(name)
         if found is None:
-            found = self.positive.match(name) and not (
-                self.negated is not None and self.negated.match(name)
-            )
+            found = self._vetoed(name)
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
             self.memo[name] = found

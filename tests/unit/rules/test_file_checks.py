@@ -5,6 +5,7 @@ project, for every per-file alternative of the shipped roadmap (the `inside` /
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from roadmap_coach.analysis.facts import FileFacts
 from roadmap_coach.analysis.workspace import collect_workspace
 from roadmap_coach.cli.common import load
+from roadmap_coach.progress.record_codec import encode_record
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.engine import Engine
 from roadmap_coach.rules.matchers import Context, Evidence, run_matcher
@@ -78,3 +80,12 @@ def test_each_check_finds_what_run_matcher_finds(engine: Engine, project: str) -
                 known_slow.setdefault(checkpoint_id, []).extend(expected)
         assert list(fast.asked.items()) == list(slow.asked.items()), facts.path
     assert hits or len(files) < 3, project
+
+
+def test_an_engine_sent_to_a_worker_process_makes_the_same_records(engine: Engine) -> None:
+    # a server's workers come from a forkserver: they get the engine pickled
+    again = pickle.loads(pickle.dumps(engine, protocol=5))
+    files = dict(collect_workspace(str(FIXTURES / "lessons" / "flask-auth-api")).files)
+    ctx = Context.of(files)
+    for facts in files.values():
+        assert encode_record(again.record(facts, ctx)) == encode_record(engine.record(facts, ctx))
