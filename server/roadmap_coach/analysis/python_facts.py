@@ -37,13 +37,11 @@ from roadmap_coach.analysis.facts import (
 )
 from roadmap_coach.analysis.file_roles import generator_of
 from roadmap_coach.analysis.python_values import (
-    LINE_SPLIT as _LINE_SPLIT,
-)
-from roadmap_coach.analysis.python_values import (
     MAX_LITERAL,
     Scope,
     ValueReader,
     cut,
+    lines_of,
     span_of,
 )
 from roadmap_coach.analysis.secret_values import holds_secret
@@ -444,7 +442,7 @@ class _Walker(ValueReader):
         if not body:
             return -1, ""
         if self.lines is None:
-            self.lines = _LINE_SPLIT.split(self.source)
+            self.lines = lines_of(self.source)
         first = body[0]
         indent = cut(self.lines[first.lineno - 1], 0, first.col_offset)
         if indent.strip():

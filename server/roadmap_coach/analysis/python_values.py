@@ -15,6 +15,14 @@ from roadmap_coach.analysis.facts import Arg, Span
 
 MAX_LITERAL = 300
 LINE_SPLIT = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(source: str) -> list[str]:
+    """`source`'s lines as `ast` numbers them (split at `LINE_SPLIT`): a plain split when
+    no line ends in a carriage return, several times faster than the regex."""
+    return LINE_SPLIT.split(source) if "\r" in source else source.split("\n")
+
+
 # values `arg` only names by their kind
 _OTHER_KINDS: dict[type, str] = {
     ast.DictComp: "dict",
@@ -117,7 +125,7 @@ class ValueReader:
     def segment(self, node: ast.AST) -> str:
         """Source text of `node`, cut short; lines are split once per file, not per call."""
         if self.lines is None:
-            self.lines = LINE_SPLIT.split(self.source)
+            self.lines = lines_of(self.source)
         start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
         if start is None or end is None:
             return ""
