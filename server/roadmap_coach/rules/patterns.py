@@ -51,6 +51,7 @@ class _Shape:
         "around",
         "exact",
         "heads",
+        "match",
         "parts",
         "prefixes",
         "rest",
@@ -95,24 +96,39 @@ class _Shape:
         self.rest = compile_globs(tuple(rest)) if rest else None
         heads = tuple(_head(p) for p in rest)
         self.heads = heads if rest and all(heads) else None
-        # a regex that any name may reach: worth a memo of the names tested
-        self.simple = self.rest is None or self.heads is not None
+        # no loop over parts and no regex that any name may reach: not worth a memo of
+        # the names tested (a memo hit costs about what a set lookup and two C string
+        # tests do; a regex only names with one of its heads reach is rarely run)
+        self.simple = not (self.parts or self.around) and (
+            self.rest is None or self.heads is not None
+        )
 
-    def match(self, name: str) -> bool:
-        if self.anything or name in self.exact:
+        # `match(name)`: the tests this list needs and no others, their data bound once
+        self.match: Callable[[str], bool] = _matcher(self)
+
+
+def _matcher(shape: _Shape) -> Callable[[str], bool]:
+    exact, prefixes, suffixes = shape.exact, shape.prefixes, shape.suffixes
+    parts, around, rest, heads = shape.parts, shape.around, shape.rest, shape.heads
+    if shape.anything:
+        return lambda name: True
+    if not (parts or around or rest):
+        return lambda name: name in exact or name.endswith(suffixes) or name.startswith(prefixes)
+
+    def match(name: str) -> bool:
+        if name in exact or name.endswith(suffixes) or name.startswith(prefixes):
             return True
-        if name.endswith(self.suffixes) or name.startswith(self.prefixes):
-            return True
-        for part in self.parts:
+        for part in parts:
             if part in name:
                 return True
-        for head, tail, size in self.around:
+        for head, tail, size in around:
             if len(name) >= size and name.startswith(head) and name.endswith(tail):
                 return True
-        rest = self.rest
-        if rest is None or (self.heads is not None and not name.startswith(self.heads)):
+        if rest is None or (heads is not None and not name.startswith(heads)):
             return False
         return rest.match(name) is not None
+
+    return match
 
 
 def _head(pattern: str) -> str:
@@ -133,10 +149,11 @@ def _split(patterns: tuple[str, ...]) -> tuple[_Shape, _Shape | None]:
 
 class Globs:
     """Compiled patterns. A name is tested with plain string tests where the list allows
-    (no memo: a set lookup and two C string tests cost less than one); a list with a
-    regex that any name may reach keeps a memo of the names tested (the same names,
-    `os.path.join`, `self.assertEqual`, recur in every file), and a list that is more
-    than names, suffixes and prefixes one of the name tuples `any` was asked."""
+    (no memo: a set lookup and two C string tests cost no more than a memo's lookup); a
+    list with parts or a regex that any name may reach keeps a memo of the names tested
+    (the same names, `os.path.join`, `self.assertEqual`, recur in every file), and a
+    list that is more than names, suffixes and prefixes one of the name tuples `any`
+    was asked."""
 
     __slots__ = (
         "exact",
