@@ -304,10 +304,16 @@ class Pool:
         del blob
         busy = set(self.conns)
         mine = self.local.records(ctx) if self.local is not None else iter(())
+        weight = 0
         for index, record in mine:
             if done is not None:
                 done(1)
-            yield index, encode_record(record)
+            blob = encode_record(record)
+            weight += len(blob)
+            yield index, blob
+            if weight >= _CHUNK_BYTES:  # as a worker does after each batch it sends
+                weight = 0
+                give_back()
             if busy and self._due():
                 yield from self._received(busy, 0, done)
         while busy:

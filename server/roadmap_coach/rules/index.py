@@ -63,6 +63,13 @@ def _shared(value: Any) -> Any:
     return _SHARED.setdefault(value, value)
 
 
+def forget() -> None:
+    """Drop the segments memo: a `scan`'s process has made its last record when it
+    folds, and the memory goes to the fold instead (the memo fills again on use)."""
+    _SEGMENTS.clear()
+    _SHARED.clear()
+
+
 class NamedIndex(Generic[T]):
     """Items with every name they go by, bucketed by the last segment of those names."""
 

@@ -302,3 +302,48 @@ def test_records_asked_for_are_decoded_without_the_cyclic_collector(
     assert len(ws.records) == len(ws.kinds) > 10
     assert collector_on == [False] * len(ws.kinds)
     assert gc.isenabled()
+
+
+def test_the_lessons_pass_reads_each_spilled_record_s_slim_facts_again(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold keeps no spilled record's slim facts until its lessons pass: each file's
+    slim facts and own lessons are read from the spill again, once, when the pass
+    reaches it; the findings are the serial path's."""
+    from roadmap_coach.progress import record_spill
+    from roadmap_coach.progress.record_codec import LessonsPart
+
+    root = copy_of("projects/django-polls", tmp_path)
+    engine = Engine(roadmap)
+    read_again: list[int] = []
+    real = record_spill.decode_lessons_part
+
+    def counting(blob: bytes) -> LessonsPart:
+        read_again.append(len(blob))
+        return real(blob)
+
+    monkeypatch.setattr(record_spill, "decode_lessons_part", counting)
+    ws = evaluate_workspace(str(root), engine, workers=2)
+    findings = fold_workspace(ws, engine)
+    serial = evaluate_workspace(str(root), engine, workers=0)
+    with_slim = [r for r in serial.records.values() if r.slim is not None]
+    assert len(read_again) == len(with_slim) > 10
+    assert findings == fold_workspace(serial, engine)
+
+
+def test_a_scan_s_process_drops_its_segment_memo_once_its_records_are_made(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    """After a forked pool's round 2 the scan's process only folds: the memo of name
+    segments it filled making its share of records is emptied. Records made in this
+    process only (the server's small workspaces) leave it filled for the next edit."""
+    from roadmap_coach.progress.record_workers import _start_method
+    from roadmap_coach.rules import index
+
+    root = copy_of("projects/django-polls", tmp_path)
+    evaluate_workspace(str(root), Engine(roadmap), workers=0)
+    assert index._SEGMENTS
+    if _start_method() != "fork":
+        pytest.skip("this process has other threads: its workers come from a forkserver")
+    evaluate_workspace(str(root), Engine(roadmap), workers=2)
+    assert not index._SEGMENTS
