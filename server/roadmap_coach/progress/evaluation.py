@@ -398,7 +398,8 @@ class _Run:
         new_rows: list[tuple[str, str, FileRecord | bytes, str]] = []
         for index, made_record in made.records(ctx, progress.add):
             path = entries[index].path
-            new_rows.append((path, ids[index], made_record, wskey))
+            if self.cache is not None:  # else nothing stores them: not held till the end
+                new_rows.append((path, ids[index], made_record, wskey))
             if isinstance(made_record, bytes):
                 # kept encoded until the fold reads it: the workers still hold their part
                 if self.spill is None:
