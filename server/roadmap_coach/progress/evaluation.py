@@ -51,7 +51,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
-_WRITE_ROWS = 512  # records made are written to the cache in transactions of this many
+# records made are written to the cache in transactions of this many, or of this many
+# bytes of encoded records (a cold scan of Django held 4.6 MiB of rows waiting else)
+_WRITE_ROWS = 512
+_WRITE_BYTES = 1 << 20
 _NONE: frozenset[str] = frozenset()  # one for every job (each empty one costs 216 bytes)
 
 
@@ -396,10 +399,13 @@ class _Run:
         progress = self.progress
         progress.total = progress.done + len(order) - len(records) + len(checks)
         new_rows: list[tuple[str, str, FileRecord | bytes, str]] = []
+        weight = 0  # bytes of the encoded records in `new_rows`
         for index, made_record in made.records(ctx, progress.add):
             path = entries[index].path
             if self.cache is not None:  # else nothing stores them: not held till the end
                 new_rows.append((path, ids[index], made_record, wskey))
+                if isinstance(made_record, bytes):
+                    weight += len(made_record)
             if isinstance(made_record, bytes):
                 # kept encoded until the fold reads it: the workers still hold their part
                 if self.spill is None:
@@ -411,10 +417,10 @@ class _Run:
             else:
                 records[index] = made_record
             counters.analysed += 1
-            if len(new_rows) >= _WRITE_ROWS and self.cache is not None:
+            if (len(new_rows) >= _WRITE_ROWS or weight >= _WRITE_BYTES) and self.cache is not None:
                 # stored as they come: the encoded records are not all held at once
                 self.cache.put_many(new_rows)
-                new_rows = []
+                new_rows, weight = [], 0
         valid: list[tuple[str, str]] = []
         for index in checks:
             progress.add(1)

@@ -145,6 +145,7 @@ def _serve(
             give_back()
         elif kind == "record":
             ctx: Context = pickle.loads(message[1])
+            del message  # the context's pickle: megabytes, held to the end of the round else
             batch: list[tuple[int, bytes]] = []
             weight = 0
             for index, record in analyser.records(ctx):

@@ -185,6 +185,30 @@ def test_records_are_stored_batch_by_batch_as_they_are_made(
     assert scan_json(root, roadmap, store, workers=0) == expected
 
 
+def test_encoded_records_waiting_to_be_stored_are_bounded_in_bytes(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction is written once the encoded records waiting reach
+    `_WRITE_BYTES`, however few rows that is."""
+    from roadmap_coach.progress import evaluation
+    from roadmap_coach.progress.records_cache import RecordsCache
+
+    monkeypatch.setattr(evaluation, "_WRITE_BYTES", 1)  # every encoded record at once
+    batches: list[int] = []
+    real = RecordsCache.put_many
+
+    def counting(self: RecordsCache, rows: list) -> None:  # type: ignore[type-arg]
+        batches.append(len(rows))
+        real(self, rows)
+
+    monkeypatch.setattr(RecordsCache, "put_many", counting)
+    root = copy_of("projects/django-polls", tmp_path)
+    expected = scan_json(root, roadmap, None, workers=0)
+    assert scan_json(root, roadmap, tmp_path / "store.sqlite3", workers=2) == expected
+    made = [size for size in batches if size]
+    assert len(made) > 10 and set(made[:-1]) == {1}
+
+
 def test_git_facts_given_by_the_caller_are_not_read_again(
     roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
