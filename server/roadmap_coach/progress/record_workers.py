@@ -144,8 +144,10 @@ def _serve(
             conn.send(("analysed", [(job.index, analyser.analyse(job)) for job in message[1]]))
             give_back()
         elif kind == "record":
-            ctx: Context = pickle.loads(message[1])
-            del message  # the context's pickle: megabytes, held to the end of the round else
+            # the context's pickle follows as bytes of its own: held only while loaded
+            # (inside a message it was there twice, the message's and its own)
+            ctx: Context = pickle.loads(conn.recv_bytes())
+            give_back()
             batch: list[tuple[int, bytes]] = []
             weight = 0
             for index, record in analyser.records(ctx):
@@ -288,6 +290,7 @@ class Pool:
                 if self._due():
                     collect(0)
                     feed()
+            give_back()  # after each chunk, as a worker does
         while any(queued.values()):
             collect(None)
             feed()
@@ -301,7 +304,8 @@ class Pool:
         and drop the bytes batch by batch."""
         blob = pickle.dumps(ctx, protocol=5)
         for conn in self.conns:
-            conn.send(("record", blob))
+            conn.send(("record", None))
+            conn.send_bytes(blob)
         del blob
         busy = set(self.conns)
         mine = self.local.records(ctx) if self.local is not None else iter(())
