@@ -346,6 +346,9 @@ class Pool:
             if done is not None:
                 done(len(batch))
             yield from batch
+            if self.local is not None and not self.local.kept:
+                del batch
+                give_back()  # this process's share is made: trim as its workers do
 
     def close(self) -> None:
         if self.local is not None:
