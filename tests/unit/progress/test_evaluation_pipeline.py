@@ -371,3 +371,29 @@ def test_a_scan_s_process_drops_its_segment_memo_once_its_records_are_made(
         pytest.skip("this process has other threads: its workers come from a forkserver")
     evaluate_workspace(str(root), Engine(roadmap), workers=2)
     assert not index._SEGMENTS
+
+
+def test_a_scan_s_process_gives_free_heap_pages_back_in_each_round_and_before_the_fold(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the scan's own process freed (a chunk's syntax trees in round 1, the
+    segment memo once its records are made) goes back to the system as its workers'
+    does, not only when the process ends; the fold itself trims nothing."""
+    from roadmap_coach.progress import record_workers
+    from roadmap_coach.rules import index
+
+    if record_workers._start_method() != "fork":
+        pytest.skip("this process has other threads: its workers come from a forkserver")
+    events: list[str] = []
+    forget = index.forget
+    monkeypatch.setattr(record_workers, "give_back", lambda: events.append("trim"))
+    monkeypatch.setattr(index, "forget", lambda: (events.append("forget"), forget()))
+    root = copy_of("projects/django-polls", tmp_path)
+    engine = Engine(roadmap)
+    ws = evaluate_workspace(str(root), engine, workers=2)
+    assert ws.counters.analysed > 10
+    assert events[-2:] == ["forget", "trim"]  # before the fold
+    assert "trim" in events[:-2]  # and while its share was made
+    made = len(events)
+    fold_workspace(ws, engine)
+    assert len(events) == made
