@@ -28,7 +28,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the cyclic collector's passes over them meanwhile, and later, only cost time.
     collector_was_on = gc.isenabled()
     gc.disable()
+    early, waiting = None, b""
     try:
+        if not (args.tcp or args.ws):
+            early, waiting = _list_early()
         from roadmap_coach.lsp.attrs_code_cache import import_protocol_types
 
         # kept as Python keeps bytecode, so PYTHONDONTWRITEBYTECODE stops it being written
@@ -39,8 +42,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if collector_was_on:
             gc.enable()
 
-    serve(tcp=args.tcp, ws=args.ws, host=args.host, port=args.port)
+    serve(tcp=args.tcp, ws=args.ws, host=args.host, port=args.port, early=early, waiting=waiting)
     return EXIT_OK
+
+
+def _list_early() -> tuple[Any, bytes]:
+    """The workspace listed by a child while the server imports (`lsp.early_listing`)
+    when the client's `initialize` is already on stdin; and what was read of stdin."""
+    from roadmap_coach.lsp import early_listing
+
+    if not early_listing.supported():
+        return None, b""
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None, b""
+    waiting, root = early_listing.read_waiting(fd)
+    return (early_listing.EarlyListing.start(root) if root else None), waiting
 
 
 def _bytecode_folder() -> Path:

@@ -30,10 +30,12 @@ class CoachServer(LanguageServer):
         self.client_features = ClientFeatures()
         self.settings = Settings()
         self.on_stop: list[Callable[[], None]] = []  # each feature's clean-up
+        self.waiting = b""  # stdin already read before the server was made: read first
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         # Our framing under pygls's dispatch: it survives bad frames (lsp/transport.py).
-        serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
+        waiting, self.waiting = self.waiting, b""
+        serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer, waiting)
 
     def workspace_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(uri)

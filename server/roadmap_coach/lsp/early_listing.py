@@ -1,0 +1,212 @@
+"""The workspace listed by a child process while the server starts.
+
+Most of a start is importing (lsprotocol, pygls, the rules), and a scan cannot begin
+before `initialized`; listing a large workspace (a `stat` of every file) then sits on
+the way to the scan's end. An editor writes `initialize` as soon as it has started
+the server, so its workspace folder is usually waiting on stdin before those imports:
+`roadmap-coach serve` reads what is there (without waiting, and hands those bytes to
+the transport), and a forked child lists that folder with the scan's own listing
+(`analysis.listing._list`) while the parent imports, on the other core.
+
+The first scan takes that listing instead of making its own, when it is of the same
+folder and young (`take`). Files changed between the child's listing and the moment
+the watchers were on would go unseen, so once the scan has ended the folder is listed
+again and every file whose size or mtime differs, or that came or went, is handed to
+the watcher's path for changes (`changed_since`). A file modified within the racy
+window before the child stat'ed it is stat'ed again when the listing is taken, so the
+trust in a stat is judged at the moment it was made, as a scan's own listing does.
+
+Only on Linux, on stdio, and only when `initialize` is already there; anywhere else the
+scan lists as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import marshal
+import os
+import select
+import sys
+import time
+from urllib.parse import unquote, urlsplit
+
+from roadmap_coach.analysis.facts import Skipped
+from roadmap_coach.analysis.listing import _RACY_NS, DEFAULT_MAX_BYTES, _check, _Entry, _list
+from roadmap_coach.lsp.framing import FrameReader
+
+MAX_AGE_S = 10.0  # a listing older than this (a client slow to say `initialized`) is not used
+_CHUNK = 64 * 1024
+Listed = tuple[list[_Entry], list[Skipped]]
+
+
+def supported() -> bool:
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+def read_waiting(fd: int) -> tuple[bytes, str | None]:
+    """What the client has written on `fd` so far, read without waiting for more, and
+    the workspace folder its first message names when that is a complete `initialize`."""
+    data = bytearray()
+    frames = FrameReader()
+    while True:
+        try:
+            ready, _, _ = select.select([fd], [], [], 0)
+            if not ready:
+                break
+            chunk = os.read(fd, _CHUNK)
+        except (OSError, ValueError):
+            break
+        if not chunk:
+            break  # the client closed its end: the transport reads the same end of input
+        data += chunk
+        for body in frames.feed(chunk):
+            return bytes(data), initialize_root(body)
+    return bytes(data), None
+
+
+def initialize_root(body: bytes) -> str | None:
+    """The folder an `initialize` body names (the first that exists, as the server
+    takes it: `rootUri`, the workspace folders, `rootPath`), or None."""
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(message, dict) or message.get("method") != "initialize":
+        return None
+    params = message.get("params")
+    if not isinstance(params, dict):
+        return None
+    uris = [params.get("rootUri")]
+    folders = params.get("workspaceFolders")
+    if isinstance(folders, list):
+        uris += [f.get("uri") for f in folders if isinstance(f, dict)]
+    for uri in uris:
+        path = _file_path(uri)
+        if path is not None and os.path.isdir(path):
+            return path
+    path = params.get("rootPath")
+    return path if isinstance(path, str) and path and os.path.isdir(path) else None
+
+
+def _file_path(uri: object) -> str | None:
+    if not isinstance(uri, str):
+        return None
+    parts = urlsplit(uri)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    return unquote(parts.path) or None
+
+
+class EarlyListing:
+    """The child listing `root` (its realpath); `take` waits for it, once."""
+
+    def __init__(self, root: str, pid: int, fd: int, started: float) -> None:
+        self.root = root
+        self._pid: int | None = pid
+        self._fd: int | None = fd
+        self._started = started  # time.monotonic() when the child was made
+
+    @classmethod
+    def start(cls, root: str) -> EarlyListing | None:
+        """A child listing `root`, or None when none can be made."""
+        root_real = os.path.realpath(root)
+        if not supported() or not os.path.isdir(root_real):
+            return None
+        read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_end)
+            os.close(write_end)
+            return None
+        if pid == 0:  # the child: list, write, and leave without running any clean-up
+            code = 1
+            try:
+                os.close(read_end)
+                _child(root_real, write_end)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(root_real, pid, read_end, time.monotonic())
+
+    def take(self, root: str, max_bytes: int) -> Listed | None:
+        """The child's listing when it is of `root` (a realpath) with `max_bytes`, made
+        less than `MAX_AGE_S` ago; else None (then the caller lists). Only once."""
+        fd = self._fd
+        if fd is None:
+            return None
+        fresh = time.monotonic() - self._started < MAX_AGE_S
+        if root != self.root or max_bytes != DEFAULT_MAX_BYTES or not fresh:
+            self.close()
+            return None
+        self._fd = None
+        try:
+            with open(fd, "rb") as pipe:
+                data = pipe.read()
+        except OSError:
+            data = b""
+        self._reap()
+        try:
+            started_ns, rows, skips = marshal.loads(data)
+            entries = [_Entry(*row) for row in rows]
+            skipped = [Skipped(*row) for row in skips]
+        except Exception:  # the child failed (it wrote nothing, or not all)
+            return None
+        return _restat_young(root, max_bytes, started_ns, entries, skipped)
+
+    def close(self) -> None:
+        """Not needed after all: the child is stopped (if still listing) and reaped."""
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)  # a child still writing ends on the broken pipe
+        self._reap()
+
+    def _reap(self) -> None:
+        pid, self._pid = self._pid, None
+        if pid is not None:
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(pid, 0)
+
+
+def _child(root: str, fd: int) -> None:
+    # never the client's pipes: the parent alone reads and answers them
+    null = os.open(os.devnull, os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    started_ns = time.time_ns()
+    entries, skipped = _list(root, DEFAULT_MAX_BYTES)
+    rows = [(e.path, e.real, e.size, e.mtime_ns) for e in entries]
+    payload = marshal.dumps((started_ns, rows, [(s.path, s.reason) for s in skipped]))
+    view = memoryview(payload)
+    while view:
+        view = view[os.write(fd, view) :]
+    os.close(fd)
+
+
+def _restat_young(
+    root: str, max_bytes: int, started_ns: int, entries: list[_Entry], skipped: list[Skipped]
+) -> Listed:
+    """Files modified within the racy window before the child's listing began are
+    stat'ed again now, so the scan judges their stat as of now (as its own would)."""
+    young = started_ns - _RACY_NS
+    kept: list[_Entry] = []
+    for entry in entries:
+        if entry.mtime_ns <= young:
+            kept.append(entry)
+            continue
+        again = _check(root, entry.path, max_bytes)
+        if isinstance(again, _Entry):
+            kept.append(again)
+        elif again is not None:
+            skipped.append(Skipped(entry.path, again))
+    return kept, skipped
+
+
+def changed_since(root: str, listed: list[_Entry], max_bytes: int) -> list[str]:
+    """The files of `root` whose size or mtime differ from `listed`, or that came or
+    went since (listed again now), sorted."""
+    before = {e.path: (e.size, e.mtime_ns) for e in listed}
+    now = {e.path: (e.size, e.mtime_ns) for e in _list(root, max_bytes)[0]}
+    return sorted(p for p in before.keys() | now.keys() if before.get(p) != now.get(p))
