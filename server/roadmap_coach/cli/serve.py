@@ -32,11 +32,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         if not (args.tcp or args.ws):
             early, waiting = _list_early()
-        from roadmap_coach.lsp.attrs_code_cache import import_protocol_types
+        from roadmap_coach.lsp.attrs_code_cache import dataclasses_cached, import_protocol_types
 
         # kept as Python keeps bytecode, so PYTHONDONTWRITEBYTECODE stops it being written
-        import_protocol_types(_bytecode_folder(), write=not sys.dont_write_bytecode)
-        from roadmap_coach.lsp.server import serve
+        folder, write = _bytecode_folder(), not sys.dont_write_bytecode
+        import_protocol_types(folder, write=write)
+        with dataclasses_cached(folder, write=write):
+            from roadmap_coach.lsp.server import serve
     finally:
         gc.freeze()
         if collector_was_on:
