@@ -17,15 +17,21 @@ from roadmap_coach.lsp.documents import Documents
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.settings import Settings
 from roadmap_coach.lsp.transport import serve_stdio
+from roadmap_coach.roadmap.models import Problem, Roadmap
 from roadmap_coach.rules.lessons.base import Lesson
 
 SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
 class CoachServer(LanguageServer):
-    def __init__(self, lessons: list[Lesson] | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        lessons: list[Lesson] | None,
+        roadmap: tuple[Roadmap, list[Problem]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__("roadmap-coach", __version__, **kwargs)
-        self.pipeline = Pipeline(lessons)
+        self.pipeline = Pipeline(lessons, roadmap)
         self.documents = Documents(self.workspace_document, self.position_encoding)
         self.client_features = ClientFeatures()
         self.settings = Settings()

@@ -12,9 +12,15 @@ The first scan takes that listing instead of making its own, when it is of the s
 folder and young (`take`). Files changed between the child's listing and the moment
 the watchers were on would go unseen, so once the scan has ended the folder is listed
 again and every file whose size or mtime differs, or that came or went, is handed to
-the watcher's path for changes (`changed_since`). A file modified within the racy
+the watcher's path for changes (`changed_since`); and a file the watcher re-read
+before that scan loaded is kept as re-read (it is newer than the listing). A file modified within the racy
 window before the child stat'ed it is stat'ed again when the listing is taken, so the
 trust in a stat is judged at the moment it was made, as a scan's own listing does.
+
+The child also loads the shipped roadmap first (parsing its TOML is a good part of
+making the server) and hands it over pickled, on a pipe of its own, so the parent never
+waits for the listing to make the server (`roadmap`); it is the roadmap the parent
+would load: the same files, read by the same code, a moment earlier.
 
 Only on Linux, on stdio, and only when `initialize` is already there; anywhere else the
 scan lists as before.
@@ -23,10 +29,13 @@ scan lists as before.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import marshal
 import os
+import pickle
 import select
+import signal
 import sys
 import time
 from urllib.parse import unquote, urlsplit
@@ -34,9 +43,12 @@ from urllib.parse import unquote, urlsplit
 from roadmap_coach.analysis.facts import Skipped
 from roadmap_coach.analysis.listing import _RACY_NS, DEFAULT_MAX_BYTES, _check, _Entry, _list
 from roadmap_coach.lsp.framing import FrameReader
+from roadmap_coach.roadmap.loader import load_roadmap
+from roadmap_coach.roadmap.models import Problem, Roadmap
 
 MAX_AGE_S = 10.0  # a listing older than this (a client slow to say `initialized`) is not used
 _CHUNK = 64 * 1024
+_ROADMAP_PIPE = 1024 * 1024  # the roadmap is written whole without waiting (~75 KB)
 Listed = tuple[list[_Entry], list[Skipped]]
 
 
@@ -101,10 +113,11 @@ def _file_path(uri: object) -> str | None:
 class EarlyListing:
     """The child listing `root` (its realpath); `take` waits for it, once."""
 
-    def __init__(self, root: str, pid: int, fd: int, started: float) -> None:
+    def __init__(self, root: str, pid: int, fd: int, roadmap_fd: int, started: float) -> None:
         self.root = root
         self._pid: int | None = pid
         self._fd: int | None = fd
+        self._roadmap_fd: int | None = roadmap_fd
         self._started = started  # time.monotonic() when the child was made
 
     @classmethod
@@ -114,22 +127,39 @@ class EarlyListing:
         if not supported() or not os.path.isdir(root_real):
             return None
         read_end, write_end = os.pipe()
+        roadmap_read, roadmap_write = os.pipe()
         try:
             pid = os.fork()
         except OSError:
-            os.close(read_end)
-            os.close(write_end)
+            for fd in (read_end, write_end, roadmap_read, roadmap_write):
+                os.close(fd)
             return None
-        if pid == 0:  # the child: list, write, and leave without running any clean-up
+        if pid == 0:  # the child: load, list, write, and leave without any clean-up
             code = 1
             try:
                 os.close(read_end)
-                _child(root_real, write_end)
+                os.close(roadmap_read)
+                _child(root_real, write_end, roadmap_write)
                 code = 0
             finally:
                 os._exit(code)
         os.close(write_end)
-        return cls(root_real, pid, read_end, time.monotonic())
+        os.close(roadmap_write)
+        return cls(root_real, pid, read_end, roadmap_read, time.monotonic())
+
+    def roadmap(self) -> tuple[Roadmap, list[Problem]] | None:
+        """The shipped roadmap as `load_roadmap()` gives it, loaded by the child; None
+        when it could not hand it over (then the caller loads it). Only once."""
+        fd, self._roadmap_fd = self._roadmap_fd, None
+        if fd is None:
+            return None
+        try:
+            with open(fd, "rb") as pipe:
+                loaded = pickle.loads(pipe.read())
+        except Exception:  # the child failed before writing it whole
+            return None
+        roadmap, problems = loaded
+        return (roadmap, problems) if isinstance(roadmap, Roadmap) else None
 
     def take(self, root: str, max_bytes: int) -> Listed | None:
         """The child's listing when it is of `root` (a realpath) with `max_bytes`, made
@@ -144,10 +174,10 @@ class EarlyListing:
         self._fd = None
         try:
             with open(fd, "rb") as pipe:
-                data = pipe.read()
+                data = pipe.read()  # to its end: the child has written all and is leaving
         except OSError:
             data = b""
-        self._reap()
+        self.close()  # reaped; the roadmap's pipe too, if nobody took it
         try:
             started_ns, rows, skips = marshal.loads(data)
             entries = [_Entry(*row) for row in rows]
@@ -157,32 +187,44 @@ class EarlyListing:
         return _restat_young(root, max_bytes, started_ns, entries, skipped)
 
     def close(self) -> None:
-        """Not needed after all: the child is stopped (if still listing) and reaped."""
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # a child still writing ends on the broken pipe
-        self._reap()
-
-    def _reap(self) -> None:
+        """Not needed (any more): the child is stopped if still listing (a session ending
+        at once never waits for a large workspace's listing), and reaped."""
+        listing = self._fd is not None
+        for fd in (self._fd, self._roadmap_fd):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._roadmap_fd = None
         pid, self._pid = self._pid, None
-        if pid is not None:
-            with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(pid, 0)
+        if pid is None:
+            return
+        with contextlib.suppress(ChildProcessError, OSError):
+            if listing:
+                os.kill(pid, signal.SIGKILL)  # it only reads: nothing is left half done
+            os.waitpid(pid, 0)
 
 
-def _child(root: str, fd: int) -> None:
+def _child(root: str, fd: int, roadmap_fd: int) -> None:
     # never the client's pipes: the parent alone reads and answers them
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
+    roadmap = pickle.dumps(load_roadmap(), protocol=pickle.HIGHEST_PROTOCOL)
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(roadmap_fd, fcntl.F_SETPIPE_SZ, _ROADMAP_PIPE)
+    if len(roadmap) <= fcntl.fcntl(roadmap_fd, fcntl.F_GETPIPE_SZ):
+        _write_all(roadmap_fd, roadmap)  # at once: the pipe holds it (else not sent)
+    os.close(roadmap_fd)
     started_ns = time.time_ns()
     entries, skipped = _list(root, DEFAULT_MAX_BYTES)
     rows = [(e.path, e.real, e.size, e.mtime_ns) for e in entries]
-    payload = marshal.dumps((started_ns, rows, [(s.path, s.reason) for s in skipped]))
+    _write_all(fd, marshal.dumps((started_ns, rows, [(s.path, s.reason) for s in skipped])))
+    os.close(fd)
+
+
+def _write_all(fd: int, payload: bytes) -> None:
     view = memoryview(payload)
     while view:
         view = view[os.write(fd, view) :]
-    os.close(fd)
 
 
 def _restat_young(

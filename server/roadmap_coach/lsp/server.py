@@ -40,13 +40,15 @@ def build_server(
 ) -> CoachServer:
     """A server ready to start; `lessons` replaces the shipped lessons (tests only);
     `early`: the workspace being listed since the process started (`lsp.early_listing`)."""
-    server = CoachServer(lessons, protocol_cls=CoachProtocol)
+    roadmap = early.roadmap() if early is not None else None
+    server = CoachServer(lessons, roadmap, protocol_cls=CoachProtocol)
     pipeline, documents = server.pipeline, server.documents
 
     config = configuration.register(server, pipeline)
     scanner = scanning.register(server, pipeline, early=early)
     watcher = watching.register(server, pipeline, rescan=scanner.start)
-    scanner.on_missed = watcher.changed  # what changed while the early listing was made
+    # what changed while the early listing was made; what the watcher re-read since
+    scanner.on_missed, watcher.on_reread = watcher.changed, scanner.reread
 
     async def adopt_root(folder: str) -> None:
         set_root(folder)

@@ -20,6 +20,7 @@ from roadmap_coach.lsp.early_listing import (
     initialize_root,
     read_waiting,
 )
+from roadmap_coach.roadmap.loader import load_roadmap
 
 pytestmark = pytest.mark.skipif(not early_listing.supported(), reason="Linux only")
 OLD_NS = 1_600_000_000 * 10**9  # a modification time long past: the stat is trusted
@@ -122,3 +123,26 @@ def test_what_changed_since_a_listing_is_found(tmp_path: Path) -> None:
         "pkg/__init__.py",
         "pkg/models.py",
     ]
+
+
+def test_the_child_hands_over_the_shipped_roadmap_as_loaded_here(tmp_path: Path) -> None:
+    root = os.path.realpath(workspace(tmp_path))
+    early = EarlyListing.start(root)
+    assert early is not None
+    roadmap = early.roadmap()
+    assert roadmap is not None and roadmap == load_roadmap()
+    assert repr(roadmap[0]) == repr(load_roadmap()[0])  # what the records' fingerprint reads
+    assert early.roadmap() is None  # once
+    assert early.take(root, DEFAULT_MAX_BYTES) == _list(root, DEFAULT_MAX_BYTES)
+
+
+def test_closing_stops_and_reaps_the_child(tmp_path: Path) -> None:
+    root = os.path.realpath(workspace(tmp_path))
+    early = EarlyListing.start(root)
+    assert early is not None
+    pid = early._pid
+    assert pid is not None
+    early.close()  # at once: it may still be listing
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert early.take(root, DEFAULT_MAX_BYTES) is None and early.roadmap() is None

@@ -142,17 +142,22 @@ class Scanner:
         self.cached = 0
         self.stat_hits = 0
         # the listing made while the server started (`lsp.early_listing`), for the first
-        # scan; then what changed meanwhile goes to `on_missed` (the watcher's path)
+        # scan only (a recheck lists again); what changed meanwhile goes to `on_missed`
+        # (the watcher's path)
         self._early = early
         self.on_missed: Callable[[Iterable[str]], None] | None = None
         self.early_listings = 0  # scans that took it
+        # files re-read on the watcher's word until the first scan loads (all of them
+        # newer than its early listing)
+        self._outside: set[str] | None = set() if early is not None else None
         self.missed: list[str] = []  # the files its check found changed
         self._checking: asyncio.Task[None] | None = None
 
     def start(self) -> asyncio.Task[str]:
         self.stop()
         cancel = self._cancel = threading.Event()
-        self.task = asyncio.ensure_future(self._run(cancel))
+        early, self._early = self._early, None  # the first scan's, taken or not
+        self.task = asyncio.ensure_future(self._run(cancel, early))
         return self.task
 
     def stop(self) -> None:
@@ -164,7 +169,14 @@ class Scanner:
         if token == self.token:
             self.stop()
 
-    async def _run(self, cancel: threading.Event) -> str:
+    async def _run(self, cancel: threading.Event, early: EarlyListing | None) -> str:
+        try:
+            return await self._scan(cancel, early)
+        finally:
+            if early is not None:
+                early.close()  # not taken (a scan cancelled first): the child goes
+
+    async def _scan(self, cancel: threading.Event, early: EarlyListing | None) -> str:
         pipeline = self.pipeline
         root = self._root()
         if root is None:
@@ -183,7 +195,7 @@ class Scanner:
             state = pipeline.state
             settings = (state.disabled, state.hints)
             ws, cache, stored, listed = await asyncio.to_thread(
-                self._evaluate, root, engine, work, git, settings
+                self._evaluate, root, engine, work, git, settings, early
             )
         except ScanCancelled:
             work.end("scan cancelled")
@@ -196,8 +208,12 @@ class Scanner:
         self._count(ws.counters)
         keep = self._open_paths()
         owner: list[RecordsCache | None] = [cache]  # the cache, until the state keeps it open
+        outside, self._outside = self._outside, None
 
         def load() -> None:
+            if listed is not None and outside:
+                # re-read since the early listing was made: newer than what it saw
+                keep.update(outside)
             state.report = lambda done, total: work.phase_threadsafe("evaluation", done, total)
             # records are decoded only when a change needs them: the cache stays open
             if (
@@ -239,6 +255,11 @@ class Scanner:
         if listed is not None:
             self._checking = asyncio.ensure_future(self._check_early(ws.root, listed))
         return result
+
+    def reread(self, paths: Iterable[str]) -> None:
+        """The watcher re-reads these files (until the first scan has loaded)."""
+        if self._outside is not None:
+            self._outside.update(paths)
 
     async def _check_early(self, root: str, listed: Listed) -> None:
         """The early listing was made before anything watched the files: what changed
@@ -299,13 +320,16 @@ class Scanner:
         work: WorkDone,
         git: GitFacts,
         settings: tuple[frozenset[str], str],
+        early: EarlyListing | None = None,
     ) -> tuple[WorkspaceRecords, RecordsCache | None, StoredFold | None, Listed | None]:
         """On a worker thread: every file's record, through the records cache of the
         progress store when there is one (a cache that cannot be opened costs a parse
         of every file, never the scan), with the cache still open; and when nothing
         changed since the last scan, the server's stored result of it under `settings`
         (then the records are not read). The early listing, when this scan took it."""
-        listed = self._take_early(root)
+        listed = early.take(os.path.realpath(root), DEFAULT_MAX_BYTES) if early else None
+        if listed is not None:
+            self.early_listings += 1
         store = self.pipeline.log.store
         cache = None
         if store is not None:
@@ -324,15 +348,6 @@ class Scanner:
                 cache.close()
             raise
         return ws, cache, stored, listed
-
-    def _take_early(self, root: str) -> Listed | None:
-        early, self._early = self._early, None
-        if early is None:
-            return None
-        listed = early.take(os.path.realpath(root), DEFAULT_MAX_BYTES)
-        if listed is not None:
-            self.early_listings += 1
-        return listed
 
     def close(self) -> None:
         self.stop()
