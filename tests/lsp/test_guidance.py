@@ -317,3 +317,32 @@ async def test_a_warning_follows_its_line_while_the_file_does_not_parse(
         session.change("db.py", "", types.Range(start, end))  # it parses again
         await session.settled()
         assert rc301_lines() == [SQL_LINE]
+
+
+async def test_a_lens_follows_its_line_while_the_file_does_not_parse(
+    workspace: Path, store: Path
+) -> None:
+    (workspace / "app.py").write_text(APP)
+    async with coach(workspace, store, init_options={"debounceMs": 0}) as session:
+        await session.wait_for("the scan", lambda: shown(session))
+        session.open("app.py")
+        await session.settled()
+        before = [line for line, *_ in await lenses(session, "app.py")]
+        assert before == [CLASS_LINE, ROUTE_LINE, INDEX_LINE]
+        session.insert("app.py", 0, 0, "def half_typed(:\n")  # the file stops parsing
+        await session.settled()
+        moved = [line for line, *_ in await lenses(session, "app.py")]
+        assert moved == [CLASS_LINE + 1, ROUTE_LINE + 1, INDEX_LINE + 1]
+        session.insert("app.py", ROUTE_LINE + 1, 0, "#")  # the route's own line, being typed
+        await session.settled()
+        titles = [title for _, title, _, _ in await lenses(session, "app.py")]
+        assert [line for line, *_ in await lenses(session, "app.py")] == [
+            CLASS_LINE + 1,
+            INDEX_LINE + 1,
+        ]
+        assert not any("Flask route" in title for title in titles)
+        start, end = types.Position(0, 0), types.Position(1, 0)
+        session.change("app.py", "", types.Range(start, end))  # it parses again
+        await session.settled()
+        after = [line for line, *_ in await lenses(session, "app.py")]
+        assert after == [CLASS_LINE, INDEX_LINE]  # the route is commented out now

@@ -25,8 +25,11 @@ def lens_lines(
     records: Mapping[str, MilestoneRecord],
     workspace: str | None,
     path: str,
+    placed: Callable[[int], int | None] = lambda line: line,
 ) -> dict[int, list[Milestone]]:
-    """0-based line -> the milestones whose lens (and hover) belongs there."""
+    """0-based line -> the milestones whose lens (and hover) belongs there. `placed`: where
+    a line of the text the evidence was found on is in the buffer now (None: being typed
+    on; a buffer that stopped parsing keeps its last parsed text's evidence)."""
     found: dict[int, list[Milestone]] = {}
     if is_test_path(path):
         milestones = [m for m in milestones if m.step == TESTING_STEP]
@@ -36,7 +39,8 @@ def lens_lines(
             continue
         if not workspace or record.workspace != workspace:
             continue
-        lines = sorted({e.span.line for e in milestone.evidence if e.path == path})
+        here = (placed(e.span.line) for e in milestone.evidence if e.path == path)
+        lines = sorted({line for line in here if line is not None})
         if not lines:
             continue  # the code no longer shows it in this file: nothing to point at
         wanted = record.line - 1

@@ -8,6 +8,10 @@ them: the lines before the first changed line and after the last one are the sam
 the ones after moved by the edit's line count; a lesson on a changed line is dropped,
 as is a quick fix that would edit one (its lesson stays, without the fix). When the
 file parses again its lessons are found afresh.
+
+The milestones' evidence of such a file is the last parsed text's too: `Placed` follows
+its lines through every edit since, so a code lens and a milestone hover stay on the code
+they are about (or are left out while their line is being typed).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from roadmap_coach.analysis.facts import Span
 from roadmap_coach.rules.lessons.base import LessonFinding
 
 
-class _Moves:
+class Moves:
     """Where a line of `before` is in `after`: the same line in the unchanged head, moved
     by the change in line count in the unchanged tail, nowhere in between."""
 
@@ -43,12 +47,39 @@ class _Moves:
             return Span(span.line + self.delta, span.col, span.end_line + self.delta, span.end_col)
         return None
 
+    @property
+    def unchanged(self) -> bool:
+        return self.head == self.tail_start and self.delta == 0
 
-def moved(findings: list[LessonFinding], before: str, after: str) -> list[LessonFinding]:
-    """`findings` of the text `before`, placed on the text `after` (see the module)."""
-    if not findings or before == after:
+    def line(self, line: int) -> int | None:
+        if line < self.head:
+            return line
+        if line >= self.tail_start:
+            return line + self.delta
+        return None
+
+
+class Placed:
+    """Where a line of the text a broken buffer last parsed as is now: every edit's
+    `Moves` since, applied in turn (None once an edit touched it)."""
+
+    def __init__(self) -> None:
+        self.edits: list[Moves] = []
+
+    def line(self, line: int) -> int | None:
+        at: int | None = line
+        for moves in self.edits:
+            at = moves.line(at)
+            if at is None:
+                return None
+        return at
+
+
+def moved(findings: list[LessonFinding], moves: Moves) -> list[LessonFinding]:
+    """`findings` of the text an edit started from, placed on the text it left (see the
+    module)."""
+    if not findings or moves.unchanged:
         return findings
-    moves = _Moves(before, after)
     out = []
     for finding in findings:
         span = moves.span(finding.span)

@@ -29,7 +29,7 @@ from roadmap_coach.analysis.facts import FileFacts, GitFacts
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.analysis.workspace import analyze_file
 from roadmap_coach.lsp.file_lessons import facts_lessons, record_lessons, silenced_lessons
-from roadmap_coach.lsp.kept_lessons import moved
+from roadmap_coach.lsp.kept_lessons import Moves, Placed, moved
 from roadmap_coach.lsp.stored_fold import StoredFold
 from roadmap_coach.lsp.stored_load import LazyRecords, Report, StoredLoad
 from roadmap_coach.lsp.workspace_entries import Delta, Entry, same_milestones, unreadable
@@ -83,6 +83,9 @@ class WorkspaceState(StoredLoad):
         # the buffer text each open file's lessons were found on, or moved to
         # (`lsp.kept_lessons`: a buffer that stops parsing keeps them, moved with its lines)
         self._shown_text: dict[str, bytes] = {}
+        # where the lines of its last parsed text are now, for each buffer that stopped
+        # parsing: its milestones' evidence is that text's (`placed_line`)
+        self._placed: dict[str, Placed] = {}
         # buffers edited before the stored records were decoded: their old names are
         # compared with the new ones once they are (`_materialize`)
         self._unsure: set[str] = set()
@@ -100,23 +103,37 @@ class WorkspaceState(StoredLoad):
         changed = self.accept(facts, editor=True)
         entry = self.entries.get(path)
         shown = self._shown_text.get(path)
-        if entry is not None and entry.broken is not None and shown is not None:
-            self._move_kept_lessons(path, shown, data)
+        if entry is not None and entry.broken is not None:
+            if shown is not None:
+                self._move_kept_lessons(path, shown, data)
+        else:
+            self._placed.pop(path, None)
         self._shown_text[path] = data  # decoded only when the buffer stops parsing
         return changed
 
     def _move_kept_lessons(self, path: str, before: bytes, after: bytes) -> None:
         """A buffer that does not parse keeps its lessons, on the lines they are about."""
-        old, new = before.decode("utf-8", "replace"), after.decode("utf-8", "replace")
+        moves = Moves(before.decode("utf-8", "replace"), after.decode("utf-8", "replace"))
+        if moves.unchanged:
+            return
+        self._placed.setdefault(path, Placed()).edits.append(moves)
         for kept in (self.lessons, self.silenced):
             findings = kept.get(path)
             if findings:
-                kept[path] = moved(findings, old, new)  # replaced whole: readers
+                kept[path] = moved(findings, moves)  # replaced whole: readers
+
+    def placed_line(self, path: str, line: int) -> int | None:
+        """Where a line of the text `path`'s facts were made from is in its buffer now (None
+        while an edit since touched it): not the same text only while the buffer does not
+        parse."""
+        placed = self._placed.get(path)
+        return line if placed is None else placed.line(line)
 
     def put_disk(self, path: str, analysed: FileFacts | str) -> bool:
         """What a re-read of the file on disk gave: facts, or why the file is left out."""
         self.analyses += 1
         self._shown_text.pop(path, None)  # its lessons are the disk's from now on
+        self._placed.pop(path, None)
         if isinstance(analysed, str):
             return self.remove(path)
         return self.accept(analysed)
@@ -181,6 +198,7 @@ class WorkspaceState(StoredLoad):
         del self.entries[path]
         self._stale_results.discard(path)
         self._shown_text.pop(path, None)
+        self._placed.pop(path, None)
         self._paths_changed()
         self._dirty.add(path)
         return True

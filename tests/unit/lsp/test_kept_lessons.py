@@ -1,12 +1,18 @@
-"""kept_lessons.moved: the lessons of a buffer that stopped parsing follow its lines."""
+"""kept_lessons: the lessons and the milestone lines of a buffer that stopped parsing follow
+its lines."""
 
 from __future__ import annotations
 
 from roadmap_coach.analysis.facts import Span
-from roadmap_coach.lsp.kept_lessons import moved
+from roadmap_coach.lsp.kept_lessons import Moves, Placed
+from roadmap_coach.lsp.kept_lessons import moved as moved_by
 from roadmap_coach.rules.lessons.base import Edit, Fix, LessonFinding
 
 TEXT = "import os\n\n\ndef f(q):\n    db.execute(q)\n    return 1\n"
+
+
+def moved(findings: list[LessonFinding], before: str, after: str) -> list[LessonFinding]:
+    return moved_by(findings, Moves(before, after))
 
 
 def _finding(line: int, fix_line: int | None = None, fix_path: str = "app.py") -> LessonFinding:
@@ -50,3 +56,17 @@ def test_identical_lines_around_the_change_are_matched_from_each_end() -> None:
     after = "x = 1\nx = 1\n(\nx = 1\n"
     got = moved([_finding(0), _finding(1), _finding(2)], text, after)
     assert [f.span.line for f in got] == [0, 1, 3]
+
+
+def test_a_line_is_placed_through_every_edit_since_the_buffer_last_parsed() -> None:
+    placed = Placed()
+    first = "def half(:\n" + TEXT  # a line typed above: everything moves down
+    placed.edits.append(Moves(TEXT, first))
+    second = first.replace("    return 1\n", "")  # a line removed below the query
+    placed.edits.append(Moves(first, second))
+    assert [placed.line(n) for n in range(5)] == [1, 2, 3, 4, 5]
+    assert placed.line(5) is None  # the removed line is nowhere
+    third = second.replace("db.execute(q)", "db.execute(q, (")  # the query's own line
+    placed.edits.append(Moves(second, third))
+    assert placed.line(4) is None and placed.line(3) == 4
+    assert Moves(third, third).unchanged and not placed.edits[0].unchanged

@@ -45,7 +45,10 @@ def register(
         line_text = documents.lines_of(path)(pos.line)
         byte_col = server_byte_column(line_text, pos.character, documents.encoding)
         state = pipeline.state
-        on_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
+        on_line = lens_lines(
+            state.milestones, pipeline.log.records, documents.root, path,
+            lambda line: state.placed_line(path, line),
+        )  # fmt: skip
         text = hover_markdown(
             pipeline.roadmap, path, pos.line, byte_col, on_line.get(pos.line, []),
             state.lessons.get(path, []), pages["now"], pipeline.achieved(),
@@ -63,7 +66,10 @@ def register(
         if path is None or ls.settings.code_lens == "off":
             return []
         state = pipeline.state
-        by_line = lens_lines(state.milestones, pipeline.log.records, documents.root, path)
+        by_line = lens_lines(
+            state.milestones, pipeline.log.records, documents.root, path,
+            lambda line: state.placed_line(path, line),
+        )  # fmt: skip
         return milestone_lenses(
             by_line,
             path,
