@@ -29,7 +29,6 @@ scan lists as before.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import marshal
 import os
@@ -208,6 +207,8 @@ def _child(root: str, fd: int, roadmap_fd: int) -> None:
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
+    import fcntl  # Linux only, as this child
+
     roadmap = pickle.dumps(load_roadmap(), protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):
         fcntl.fcntl(roadmap_fd, fcntl.F_SETPIPE_SZ, _ROADMAP_PIPE)
