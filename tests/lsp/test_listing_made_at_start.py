@@ -4,15 +4,18 @@ takes that listing: the learner sees the same files and lessons, a file changed 
 the scan is seen with its new content, and the session ends cleanly.
 
 Driven with raw JSON-RPC over pipes: `initialize` is written before the server starts,
-so the early listing is certain (pytest-lsp's client writes it once the server runs)."""
+and `initialized` once the child has listed, so the early listing is certain (pytest-lsp's
+client writes `initialize` once the server runs)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
@@ -97,6 +100,21 @@ class RawClient:
         return self.wait(method, lambda m: m.get("id") == ident and "method" not in m)["result"]
 
 
+def children_done(pid: int) -> None:
+    """Until every child of `pid` has exited (the early listing's child, done)."""
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        states = []
+        for child in children:
+            with contextlib.suppress(OSError):
+                states.append(Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0])
+        if all(state == "Z" for state in states):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the early listing's child did not finish")
+
+
 def test_the_first_scan_takes_the_listing_made_while_the_server_started(
     workspace: Path, store: Path
 ) -> None:
@@ -118,6 +136,7 @@ def test_the_first_scan_takes_the_listing_made_while_the_server_started(
     )
     try:
         client.wait("the answer to initialize", lambda m: m.get("id") == 1)
+        children_done(client.process.pid)  # the child runs last on a busy machine
         # changed before the scan, after the child may have listed it: seen as it is now
         (workspace / "app.py").write_text(FILES["app.py"])
         client.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})

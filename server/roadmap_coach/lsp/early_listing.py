@@ -9,7 +9,9 @@ the transport), and a forked child lists that folder with the scan's own listing
 (`analysis.listing._list`) while the parent imports, on the other core.
 
 The first scan takes that listing instead of making its own, when it is of the same
-folder and young (`take`). Files changed between the child's listing and the moment
+folder, young and done (`take`): the child runs at the lowest priority, so on a busy
+machine it never slows the server's own start, and what it has not done when the
+server needs it the server does itself (it is never waited for). Files changed between the child's listing and the moment
 the watchers were on would go unseen, so once the scan has ended the folder is listed
 again and every file whose size or mtime differs, or that came or went, is handed to
 the watcher's path for changes (`changed_since`); and a file the watcher re-read
@@ -48,6 +50,7 @@ from roadmap_coach.roadmap.models import Problem, Roadmap
 MAX_AGE_S = 10.0  # a listing older than this (a client slow to say `initialized`) is not used
 _CHUNK = 64 * 1024
 _ROADMAP_PIPE = 1024 * 1024  # the roadmap is written whole without waiting (~75 KB)
+_NICE = 19  # the child's priority: the server's own start never waits for it
 Listed = tuple[list[_Entry], list[Skipped]]
 
 
@@ -146,11 +149,15 @@ class EarlyListing:
         os.close(roadmap_write)
         return cls(root_real, pid, read_end, roadmap_read, time.monotonic())
 
-    def roadmap(self) -> tuple[Roadmap, list[Problem]] | None:
+    def roadmap(self, wait_s: float = 0.0) -> tuple[Roadmap, list[Problem]] | None:
         """The shipped roadmap as `load_roadmap()` gives it, loaded by the child; None
-        when it could not hand it over (then the caller loads it). Only once."""
+        when it could not hand it over, or has not yet after `wait_s` (then the caller
+        loads it). Only once."""
         fd, self._roadmap_fd = self._roadmap_fd, None
         if fd is None:
+            return None
+        if not _readable(fd, wait_s):
+            os.close(fd)
             return None
         try:
             with open(fd, "rb") as pipe:
@@ -160,14 +167,17 @@ class EarlyListing:
         roadmap, problems = loaded
         return (roadmap, problems) if isinstance(roadmap, Roadmap) else None
 
-    def take(self, root: str, max_bytes: int) -> Listed | None:
+    def take(self, root: str, max_bytes: int, wait_s: float = 0.0) -> Listed | None:
         """The child's listing when it is of `root` (a realpath) with `max_bytes`, made
-        less than `MAX_AGE_S` ago; else None (then the caller lists). Only once."""
+        less than `MAX_AGE_S` ago, and done (or done within `wait_s`); else None (then
+        the caller lists: a child that a busy machine kept from listing is never waited
+        for). Only once."""
         fd = self._fd
         if fd is None:
             return None
         fresh = time.monotonic() - self._started < MAX_AGE_S
-        if root != self.root or max_bytes != DEFAULT_MAX_BYTES or not fresh:
+        wanted = root == self.root and max_bytes == DEFAULT_MAX_BYTES and fresh
+        if not wanted or not _readable(fd, wait_s):  # it writes only once it has listed
             self.close()
             return None
         self._fd = None
@@ -207,19 +217,30 @@ def _child(root: str, fd: int, roadmap_fd: int) -> None:
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
+    with contextlib.suppress(OSError):
+        # on a busy machine the server's own start comes first: whatever is not done
+        # when the server needs it, the server does itself
+        os.nice(_NICE)
     import fcntl  # Linux only, as this child
 
     roadmap = pickle.dumps(load_roadmap(), protocol=pickle.HIGHEST_PROTOCOL)
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError):  # a parent that no longer waits for it closed its end
         fcntl.fcntl(roadmap_fd, fcntl.F_SETPIPE_SZ, _ROADMAP_PIPE)
-    if len(roadmap) <= fcntl.fcntl(roadmap_fd, fcntl.F_GETPIPE_SZ):
-        _write_all(roadmap_fd, roadmap)  # at once: the pipe holds it (else not sent)
+        if len(roadmap) <= fcntl.fcntl(roadmap_fd, fcntl.F_GETPIPE_SZ):
+            _write_all(roadmap_fd, roadmap)  # at once: the pipe holds it (else not sent)
     os.close(roadmap_fd)
     started_ns = time.time_ns()
     entries, skipped = _list(root, DEFAULT_MAX_BYTES)
     rows = [(e.path, e.real, e.size, e.mtime_ns) for e in entries]
     _write_all(fd, marshal.dumps((started_ns, rows, [(s.path, s.reason) for s in skipped])))
     os.close(fd)
+
+
+def _readable(fd: int, wait_s: float) -> bool:
+    try:
+        return bool(select.select([fd], [], [], wait_s)[0])
+    except (OSError, ValueError):
+        return False
 
 
 def _write_all(fd: int, payload: bytes) -> None:

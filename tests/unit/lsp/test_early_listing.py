@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from roadmap_coach.roadmap.loader import load_roadmap
 
 pytestmark = pytest.mark.skipif(not early_listing.supported(), reason="Linux only")
 OLD_NS = 1_600_000_000 * 10**9  # a modification time long past: the stat is trusted
+WAIT_S = 30.0  # the child runs at the lowest priority: on a busy machine it takes a while
 
 
 def frame(message: object) -> bytes:
@@ -80,7 +82,7 @@ def test_the_childs_listing_is_the_scans_own(tmp_path: Path) -> None:
     root = os.path.realpath(workspace(tmp_path))
     early = EarlyListing.start(root)
     assert early is not None
-    assert early.take(root, DEFAULT_MAX_BYTES) == _list(root, DEFAULT_MAX_BYTES)
+    assert early.take(root, DEFAULT_MAX_BYTES, WAIT_S) == _list(root, DEFAULT_MAX_BYTES)
     assert early.take(root, DEFAULT_MAX_BYTES) is None  # once
 
 
@@ -91,7 +93,7 @@ def test_a_file_modified_just_before_the_listing_is_statted_again(tmp_path: Path
     assert early is not None
     time.sleep(0.2)  # the child has listed it
     (Path(root) / "new.py").write_text("x = 1000\n")
-    entries, _ = early.take(root, DEFAULT_MAX_BYTES) or ([], [])
+    entries, _ = early.take(root, DEFAULT_MAX_BYTES, WAIT_S) or ([], [])
     by_path = {e.path: e for e in entries}
     assert by_path["new.py"].size == len("x = 1000\n")
     assert by_path["app.py"].mtime_ns == OLD_NS  # old ones are taken as the child saw them
@@ -129,11 +131,11 @@ def test_the_child_hands_over_the_shipped_roadmap_as_loaded_here(tmp_path: Path)
     root = os.path.realpath(workspace(tmp_path))
     early = EarlyListing.start(root)
     assert early is not None
-    roadmap = early.roadmap()
+    roadmap = early.roadmap(WAIT_S)
     assert roadmap is not None and roadmap == load_roadmap()
     assert repr(roadmap[0]) == repr(load_roadmap()[0])  # what the records' fingerprint reads
     assert early.roadmap() is None  # once
-    assert early.take(root, DEFAULT_MAX_BYTES) == _list(root, DEFAULT_MAX_BYTES)
+    assert early.take(root, DEFAULT_MAX_BYTES, WAIT_S) == _list(root, DEFAULT_MAX_BYTES)
 
 
 def test_closing_stops_and_reaps_the_child(tmp_path: Path) -> None:
@@ -146,3 +148,11 @@ def test_closing_stops_and_reaps_the_child(tmp_path: Path) -> None:
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)
     assert early.take(root, DEFAULT_MAX_BYTES) is None and early.roadmap() is None
+
+
+def test_a_listing_not_done_when_asked_for_is_not_waited_for(tmp_path: Path) -> None:
+    root = os.path.realpath(workspace(tmp_path))
+    early = EarlyListing.start(root)
+    assert early is not None
+    os.kill(early._pid or 0, signal.SIGSTOP)  # a busy machine: the child gets no time
+    assert early.roadmap() is None and early.take(root, DEFAULT_MAX_BYTES) is None
