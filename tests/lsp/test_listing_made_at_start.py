@@ -136,7 +136,7 @@ def test_the_first_scan_takes_the_listing_made_while_the_server_started(
     )
     try:
         client.wait("the answer to initialize", lambda m: m.get("id") == 1)
-        children_done(client.process.pid)  # the child runs last on a busy machine
+        children_done(client.process.pid)  # slow on a busy machine: never waited for
         # changed before the scan, after the child may have listed it: seen as it is now
         (workspace / "app.py").write_text(FILES["app.py"])
         client.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})

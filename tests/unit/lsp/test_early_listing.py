@@ -25,7 +25,7 @@ from roadmap_coach.roadmap.loader import load_roadmap
 
 pytestmark = pytest.mark.skipif(not early_listing.supported(), reason="Linux only")
 OLD_NS = 1_600_000_000 * 10**9  # a modification time long past: the stat is trusted
-WAIT_S = 30.0  # the child runs at the lowest priority: on a busy machine it takes a while
+WAIT_S = 30.0  # on a busy machine the child may take a while
 
 
 def frame(message: object) -> bytes:
