@@ -138,16 +138,18 @@ def evaluate_workspace(
     workers: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     git: GitFacts | None = None,
+    listed: tuple[list[_Entry], list[Skipped]] | None = None,
 ) -> WorkspaceRecords:
     """Records for every listed file that could be read, the Git facts, what was left
     out (and why), and counters of the work done. `workers=None` decides by size and
     cores; 0 keeps everything in this process. The result is the same either way.
     `cache` must stay open while the result's records are read. `git`: the Git facts
-    when the caller has just read them (else they are read here)."""
+    when the caller has just read them (else they are read here); `listed`: likewise
+    `analysis.listing._list` of the root (the server's early listing)."""
     report = progress or _quiet
     root_real = os.path.realpath(root)
     report("listing", 0, 1)
-    entries, skipped = _list(root_real, max_bytes)
+    entries, skipped = listed if listed is not None else _list(root_real, max_bytes)
     report("listing", 1, 1)
     report("analysis", 0, 0)
     if git is None:
