@@ -14,6 +14,8 @@ import gc
 import re
 import sys
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 from roadmap_coach.analysis import python_factories as factories
 from roadmap_coach.analysis import python_incremental as incremental
@@ -31,14 +33,20 @@ from roadmap_coach.analysis.facts import (
     Function,
     Handler,
     Import,
-    Span,
     Subscript,
 )
 from roadmap_coach.analysis.file_roles import generator_of
+from roadmap_coach.analysis.python_values import (
+    MAX_LITERAL,
+    Scope,
+    ValueReader,
+    cut,
+    lines_of,
+    span_of,
+)
 from roadmap_coach.analysis.secret_values import holds_secret
 from roadmap_coach.analysis.walk_plan import EVERYTHING, WalkPlan
 
-MAX_LITERAL = 300
 TOO_DEEP = "too deeply nested to analyse"
 _IGNORE_RE = re.compile(r"#\s*coach:\s*ignore\[([A-Za-z0-9_,\s]+)\]")
 _BUILT = {"fstring", "concat", "percent", "format"}
@@ -51,7 +59,6 @@ _NO_CHILDREN = frozenset(
     {"ctx", "op", "id", "attr", "name", "arg", "module", "level", "kind", "type_comment"}
     | {"conversion", "is_async", "simple", "tag"}
 )
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 _LEAVES = frozenset(
     {ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal}
     | {
@@ -61,22 +68,7 @@ _LEAVES = frozenset(
         and issubclass(cls, ast.expr_context | ast.operator | ast.unaryop | ast.cmpop | ast.boolop)
     }
 )
-_LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _PLAIN_DEFAULTS = frozenset({"str", "int", "float", "bool", "none", "bytes"})
-# values `arg` only names by their kind
-_OTHER_KINDS: dict[type, str] = {
-    ast.DictComp: "dict",
-    ast.ListComp: "list",
-    ast.SetComp: "set",
-    ast.Lambda: "lambda",
-}
-
-
-def _cut(line: str, start: int, end: int | None) -> str:
-    """Slice by the UTF-8 byte offsets that `ast` reports."""
-    if line.isascii():
-        return line[start:end]
-    return line.encode("utf-8")[start:end].decode("utf-8", "replace")
 
 
 def _parts_of(arg: Arg, source: str) -> list[list[str]]:
@@ -84,18 +76,6 @@ def _parts_of(arg: Arg, source: str) -> list[list[str]]:
     if arg.kind == "str":
         return [["lit", arg.value or ""]]
     return arg.parts or [["expr", source]]
-
-
-def span_of(node: ast.AST) -> Span:
-    # Every node `ast.parse` gives a span to has all four attributes; plain attribute
-    # reads are the hot path (a span per call, argument and attribute read).
-    try:
-        line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
-        end_line, end_col = node.end_lineno, node.end_col_offset  # type: ignore[attr-defined]
-    except AttributeError:
-        line, col = getattr(node, "lineno", 1), getattr(node, "col_offset", 0)
-        end_line, end_col = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
-    return Span(line - 1, col, (end_line or line) - 1, col if end_col is None else end_col)
 
 
 def module_name(path: str) -> str | None:
@@ -241,23 +221,12 @@ def syntax_reason(exc: SyntaxError, source: str) -> str:
     return f"syntax error: {exc.msg}{where}"
 
 
-class _Scope:
-    __slots__ = ("built", "kind", "made", "names", "qualname")
-
-    def __init__(self, kind: str, qualname: str | None) -> None:
-        self.kind = kind
-        self.qualname = qualname
-        self.names: dict[str, str] = {}
-        self.built: dict[str, Arg] = {}
-        self.made: dict[str, factories.Made] = {}  # function scopes: what local names hold
-
-
-class _Walker:
+class _Walker(ValueReader):
     def __init__(self, facts: FileFacts, source: str, plan: WalkPlan = EVERYTHING) -> None:
         self.facts = facts
         self.source = source
         self.attributes_kept = plan.attributes
-        self.scopes = [_Scope("module", None)]
+        self.scopes = [Scope("module", None)]
         self.functions: list[Function] = []
         self.handlers: list[Handler] = []
         self.lines: list[str] | None = None
@@ -267,190 +236,6 @@ class _Walker:
         self.reads: set[str] | None = None
         self.binds: set[str] | None = None
         self.sets: set[str] | None = None
-
-    # -- resolution -------------------------------------------------------------
-    def lookup(self, name: str) -> str:
-        for scope in reversed(self.scopes):
-            found = scope.names.get(name)  # the values are names: never None
-            if found is not None:
-                if self.reads is not None and scope.kind == "module":
-                    self.reads.add(name)
-                return found
-        if self.reads is not None:
-            self.reads.add(name)
-        return name
-
-    def dotted(self, node: ast.AST) -> tuple[str, str] | None:
-        """(as written, resolved) for Name/Attribute/Call chains."""
-        # a loop down the chain, not recursion: asked of every call, attribute and argument
-        attrs: list[str] = []
-        while True:
-            kind = type(node)
-            if kind is ast.Attribute:
-                attrs.append(node.attr)  # type: ignore[attr-defined]
-                node = node.value  # type: ignore[attr-defined]
-            elif kind is ast.Name:
-                break
-            elif kind is ast.Call:
-                node = node.func  # type: ignore[attr-defined]
-            elif kind is ast.Subscript:
-                node = node.value  # type: ignore[attr-defined]
-            else:
-                return None
-        name: str = node.id  # type: ignore[attr-defined]
-        if not attrs:
-            return name, self.lookup(name)
-        attrs.reverse()
-        suffix = "." + ".".join(attrs)
-        return name + suffix, self.lookup(name) + suffix
-
-    def segment(self, node: ast.AST) -> str:
-        """Source text of `node`, cut short; lines are split once per file, not per call."""
-        if self.lines is None:
-            self.lines = _LINE_SPLIT.split(self.source)
-        start, end = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
-        if start is None or end is None:
-            return ""
-        col, end_col = node.col_offset, node.end_col_offset  # type: ignore[attr-defined]
-        if start == end:
-            return _cut(self.lines[start - 1], col, end_col)[:MAX_LITERAL]
-        parts = [_cut(self.lines[start - 1], col, None)]
-        for number in range(start, min(end - 1, start + 8)):
-            parts.append(self.lines[number])
-        parts.append(_cut(self.lines[end - 1], 0, end_col))
-        return "\n".join(parts)[:MAX_LITERAL]
-
-    # -- shapes -------------------------------------------------------------------
-    def arg(self, node: ast.AST, depth: int = 0) -> Arg:
-        span = span_of(node)
-        # the kinds are disjoint: the most frequent are tested first
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if isinstance(value, bool):
-                return Arg("bool", str(value), span)
-            if value is None:
-                return Arg("none", None, span)
-            if isinstance(value, str):
-                return Arg("str", value[:MAX_LITERAL], span)
-            if isinstance(value, bytes):
-                return Arg("bytes", None, span)
-            if isinstance(value, int | float):
-                return Arg(type(value).__name__, str(value)[:40], span)
-            return Arg("other", None, span)
-        if isinstance(node, ast.Name):
-            return self.name_arg(node, span)
-        if isinstance(node, ast.Attribute):
-            name = self.dotted(node)
-            return Arg("attr", name[1] if name else None, span)
-        if isinstance(node, ast.JoinedStr):
-            return Arg("fstring", None, span, parts=self.fstring_parts(node))
-        if isinstance(node, ast.BinOp):
-            if isinstance(node.op, ast.Div) and _is_path_join(node):
-                # `BASE_DIR / "sql" / "schema.sql"`: a path whose pieces stay readable
-                return Arg("path", None, span, items=[self.arg(node.left), self.arg(node.right)])
-            if isinstance(node.op, ast.Add) and self.stringish(node):
-                return Arg("concat", None, span, parts=self.concat_parts(node))
-            if (
-                isinstance(node.op, ast.Mod)
-                and isinstance(node.left, ast.Constant)
-                and isinstance(node.left.value, str)
-            ):
-                return Arg(
-                    "percent",
-                    None,
-                    span,
-                    parts=[["lit", node.left.value], ["expr", self.segment(node.right)]],
-                )
-            return Arg("other", None, span)
-        if isinstance(node, ast.Call):
-            func = node.func
-            if (
-                isinstance(func, ast.Attribute)
-                and func.attr == "format"
-                and isinstance(func.value, ast.Constant)
-                and isinstance(func.value.value, str)
-            ):
-                # the template, then each argument's source: what a fix needs to rebuild it
-                parts = [["lit", func.value.value]]
-                parts += [["expr", self.segment(a)] for a in node.args[:16]]
-                parts += [
-                    ["kw", f"{k.arg}={self.segment(k.value)}"] for k in node.keywords[:16] if k.arg
-                ]
-                return Arg("format", None, span, parts=parts)
-            name = self.dotted(func)
-            return Arg("call", name[1] if name else None, span, inner=self.inner(node, depth))
-        if isinstance(node, ast.Subscript):
-            base = self.dotted(node.value)
-            key = node.slice
-            if base and isinstance(key, ast.Constant) and isinstance(key.value, str):
-                return Arg("subscript", f"{base[1]}[{key.value}]", span)
-            return Arg("subscript", base[1] if base else None, span)
-        if isinstance(node, ast.Tuple | ast.List | ast.Set):
-            kind = type(node).__name__.lower()
-            return Arg(kind, str(len(node.elts)), span, items=[self.arg(e) for e in node.elts[:16]])
-        if isinstance(node, ast.Dict):
-            keys = [
-                k.value if isinstance(k, ast.Constant) and isinstance(k.value, str) else ""
-                for k in node.keys[:16]
-            ]
-            return Arg("dict", None, span, items=[self.arg(v) for v in node.values[:16]], keys=keys)
-        return Arg(_OTHER_KINDS.get(type(node), "other"), None, span)
-
-    def name_arg(self, node: ast.Name, span: Span) -> Arg:
-        if self.reads is not None:
-            self.reads.add(node.id)
-        for scope in reversed(self.scopes):
-            if node.id in scope.built:
-                built = scope.built[node.id]
-                return Arg(built.kind, built.value, span, via=node.id, parts=built.parts)
-            if scope.kind == "function":
-                break
-        resolved = self.lookup(node.id)
-        # keep the name as written when it resolves elsewhere (`password = request.form[…]`)
-        return Arg("name", resolved, span, via=node.id if resolved != node.id else None)
-
-    def inner(self, node: ast.Call, depth: int) -> list[Arg] | None:
-        """A call's receiver (when not a dotted name) and first arguments, two levels deep:
-        `hashlib.md5(f"{salt}{pw}".encode())` still shows what is hashed."""
-        if depth >= 2:
-            return None
-        shapes = []
-        func = node.func
-        if isinstance(func, ast.Attribute) and not isinstance(func.value, ast.Name | ast.Attribute):
-            shapes.append(self.arg(func.value, depth + 1))
-        shapes += [self.arg(a, depth + 1) for a in node.args[:2]]
-        return shapes or None
-
-    def stringish(self, node: ast.AST) -> bool:
-        if isinstance(node, ast.Constant):
-            return isinstance(node.value, str)
-        if isinstance(node, ast.JoinedStr):
-            return True
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self.stringish(node.left) or self.stringish(node.right)
-        if isinstance(node, ast.Name):
-            if self.reads is not None:
-                self.reads.add(node.id)
-            return any(node.id in s.built for s in self.scopes)
-        return False
-
-    def fstring_parts(self, node: ast.JoinedStr) -> list[list[str]]:
-        parts: list[list[str]] = []
-        for value in node.values:
-            if isinstance(value, ast.Constant):
-                parts.append(["lit", str(value.value)])
-            elif isinstance(value, ast.FormattedValue):
-                parts.append(["expr", self.segment(value.value)])
-        return parts
-
-    def concat_parts(self, node: ast.AST) -> list[list[str]]:
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self.concat_parts(node.left) + self.concat_parts(node.right)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return [["lit", node.value]]
-        if isinstance(node, ast.JoinedStr):
-            return self.fstring_parts(node)
-        return [["expr", self.segment(node)]]
 
     # -- the walk -----------------------------------------------------------------
     def walk(self, tree: ast.Module) -> None:
@@ -486,33 +271,32 @@ class _Walker:
         self.reads = self.binds = self.sets = None
 
     def visit(self, node: ast.AST) -> None:
-        kind = type(node)
-        if kind in _LEAVES:
-            return
-        method = _DISPATCH.get(kind)
-        if method is not None:
-            method(self, node)
-            return
-        if self.functions and kind in _SHAPES:
+        handler = _HANDLERS.get(type(node))  # None: a leaf (a name, a constant, a context)
+        if handler is not None:
+            handler(self, node)
+
+    def generic(self, node: ast.AST) -> None:
+        """A node type with no `visit_` method of its own: its children."""
+        if self.functions and type(node) in _SHAPES:
             self.note_shape(node)
         self.children(node)
 
     def children(self, node: ast.AST) -> None:
-        # Faster than ast.iter_child_nodes: no generator, and the fields that never hold
-        # a node to walk (names, contexts, operators) are left out once per node type.
-        fields = _CHILD_FIELDS.get(type(node))
-        if fields is None:
-            fields = _CHILD_FIELDS[type(node)] = tuple(
-                name for name in node._fields if name not in _NO_CHILDREN
-            )
-        for name in fields:
+        # Faster than ast.iter_child_nodes: no generator, only the fields that can hold a
+        # node to walk (`_CHILD_FIELDS`), each child handed straight to its handler (no
+        # call at all for a leaf: nearly half the nodes)
+        handlers = _HANDLERS
+        for name in _CHILD_FIELDS[type(node)]:
             value = getattr(node, name, None)
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
-                        self.visit(item)
-            elif isinstance(value, ast.AST):
-                self.visit(value)
+                    handler = handlers.get(type(item))
+                    if handler is not None:
+                        handler(self, item)
+            else:
+                handler = handlers.get(type(value))
+                if handler is not None:
+                    handler(self, value)
 
     def note_shape(self, node: ast.AST) -> None:
         if not self.functions:
@@ -616,7 +400,7 @@ class _Walker:
         func.annotated = node.returns is not None and all(
             p.annotation is not None for p in explicit
         )
-        scope = _Scope("function", qualname)
+        scope = Scope("function", qualname)
         for param in params:
             if param.annotation is not None:
                 func.param_annotations[param.arg] = self.segment(param.annotation)
@@ -658,9 +442,9 @@ class _Walker:
         if not body:
             return -1, ""
         if self.lines is None:
-            self.lines = _LINE_SPLIT.split(self.source)
+            self.lines = lines_of(self.source)
         first = body[0]
-        indent = _cut(self.lines[first.lineno - 1], 0, first.col_offset)
+        indent = cut(self.lines[first.lineno - 1], 0, first.col_offset)
         if indent.strip():
             return -1, ""
         return first.lineno - 1, indent
@@ -696,7 +480,7 @@ class _Walker:
         record.keywords = {k.arg: self.segment(k.value) for k in node.keywords if k.arg}
         self.decorators(node, qualname)
         self.facts.classes.append(record)
-        self.scopes.append(_Scope("class", qualname))
+        self.scopes.append(Scope("class", qualname))
         for stmt in node.body:
             self.visit(stmt)
         self.scopes.pop()
@@ -707,30 +491,33 @@ class _Walker:
         self.children(node)
         if name is None:
             return
-        span = span_of(node)
+        # most calls have no keywords, many no arguments: no comprehension is run for them
+        args, keywords, arg, functions = node.args, node.keywords, self.arg, self.functions
         call = Call(
             name[0],
             name[1],
-            span,
-            [self.arg(a) for a in node.args],
-            {k.arg: self.arg(k.value) for k in node.keywords if k.arg},
-            self.current_function(),
-            {k.arg or "**": span_of(k) for k in node.keywords},
+            span_of(node),
+            [arg(a) for a in args] if args else [],
+            {k.arg: arg(k.value) for k in keywords if k.arg} if keywords else {},
+            functions[-1].qualname if functions else None,
+            {k.arg or "**": span_of(k) for k in keywords} if keywords else {},
         )
         self.facts.calls.append(call)
-        if self.functions and name[1] == "super.__new__":
+        if functions and name[1] == "super.__new__":
             self.functions[-1].calls_super_new = True
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         # `a.b.c.d` is one attribute read per prefix (`a.b.c.d`, `a.b.c`, `a.b`): the
         # chain's head is resolved once for all of them, outermost first
         chain = [node]
+        kept = self.attributes_kept
+        wanted = kept is None or node.attr in kept
         value = node.value
         while type(value) is ast.Attribute:
-            chain.append(value)
+            chain.append(value)  # type: ignore[arg-type]
+            if not wanted and value.attr in kept:  # type: ignore[attr-defined, operator]
+                wanted = True
             value = value.value  # type: ignore[attr-defined]
-        kept = self.attributes_kept
-        wanted = kept is None or any(link.attr in kept for link in chain)
         # resolved only for a read some reader wants, or for the names a block reads
         head = self.dotted(value) if wanted or self.reads is not None else None
         if head is not None and wanted:
@@ -746,7 +533,8 @@ class _Walker:
                 if type(link.ctx) is ast.Load and (kept is None or link.attr in kept):
                     # `name` is `<head>.<attr>`: it always has a dot
                     attributes.append(Attribute(name, span_of(link), function))
-        self.visit(value)
+        if type(value) not in _LEAVES:
+            self.visit(value)
 
     def visit_Subscript(self, node: ast.Subscript) -> None:
         key = node.slice
@@ -907,15 +695,6 @@ class _Walker:
         self.children(node)
 
 
-def _is_path_join(node: ast.BinOp) -> bool:
-    """`something / "name"` (pathlib's join), also chained: `BASE / "sql" / "q.sql"`."""
-    right = node.right
-    if isinstance(right, ast.Constant) and isinstance(right.value, str):
-        return True
-    left = node.left
-    return isinstance(left, ast.BinOp) and isinstance(left.op, ast.Div) and _is_path_join(left)
-
-
 def _is_docstring(stmt: ast.stmt) -> bool:
     return (
         isinstance(stmt, ast.Expr)
@@ -938,8 +717,17 @@ def _preamble_end(tree: ast.Module) -> int:
     return end
 
 
-_DISPATCH = {
-    getattr(ast, name[len("visit_") :]): function
-    for name, function in vars(_Walker).items()
-    if name.startswith("visit_") and hasattr(ast, name[len("visit_") :])
+_NODE_TYPES = [
+    cls for cls in vars(ast).values() if isinstance(cls, type) and issubclass(cls, ast.AST)
+]
+# each node type's fields that can hold a node to walk, found once
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(name for name in cls._fields if name not in _NO_CHILDREN) for cls in _NODE_TYPES
+}
+# what the walk does with a node of each type: its `visit_` method, else its children;
+# a leaf has none (anything that is not a node neither)
+_HANDLERS: dict[type, Callable[[_Walker, Any], None]] = {
+    cls: getattr(_Walker, f"visit_{cls.__name__}", _Walker.generic)
+    for cls in _NODE_TYPES
+    if cls not in _LEAVES
 }

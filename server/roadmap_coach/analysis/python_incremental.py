@@ -166,7 +166,7 @@ MEMOS = Memos()
 
 
 def split_lines(source: str) -> list[str]:
-    """The lines of `source` as the walk numbers them (`python_facts._LINE_SPLIT`): a
+    """The lines of `source` as the walk numbers them (`python_values.LINE_SPLIT`): a
     plain split when no line ends in a carriage return, ten times faster than the regex."""
     if "\r" in source:
         return re.split(r"\r\n|\r|\n", source)

@@ -17,10 +17,11 @@ from roadmap_coach.roadmap.schema import KINDS, WORKSPACE_KINDS
 from roadmap_coach.rules import registry
 from roadmap_coach.rules.aggregates import Contribution, contribute
 from roadmap_coach.rules.block_lessons import BlockLessons
+from roadmap_coach.rules.file_checks import FileCheck
 from roadmap_coach.rules.lessons import all_lessons
 from roadmap_coach.rules.lessons.base import Lesson, LessonFinding, WorkspaceContext
 from roadmap_coach.rules.lessons.context import build_context, select_findings
-from roadmap_coach.rules.matchers import Context, Evidence, has_inputs, run_matcher
+from roadmap_coach.rules.matchers import Context, Evidence, has_inputs
 from roadmap_coach.rules.patterns import as_tuple
 from roadmap_coach.rules.records import FileRecord, answers_digest, slim_facts
 from roadmap_coach.rules.registry import WORKSPACE_MATCHERS
@@ -122,26 +123,26 @@ class Engine:
         self.block_lessons = [
             lesson for lesson in self.lessons if lesson.block_local and lesson.severity == "warning"
         ]
-        # The per-file work, flattened once: (checkpoint id, evidence key, matcher, is a part
-        # of `all`), in dependency order, without the workspace-wide kinds.
-        self._plan: list[tuple[str, str, Matcher, bool]] = []
+        # The per-file work, flattened once: (checkpoint id, evidence key, matcher taken
+        # apart, is a part of `all`), in dependency order, without the workspace-wide kinds.
+        self._plan: list[tuple[str, str, FileCheck, bool]] = []
         for checkpoint in self.order:
             for index, matcher in enumerate(checkpoint.detect):
                 key = f"{checkpoint.id}#{index}"
                 if matcher.kind == "all":
                     self._plan.extend(
-                        (checkpoint.id, f"{key}.{part_index}", part, True)
+                        (checkpoint.id, f"{key}.{part_index}", FileCheck(part), True)
                         for part_index, part in enumerate(matcher.value)
                         if part.kind not in WORKSPACE_KINDS
                     )
                 elif matcher.kind not in WORKSPACE_KINDS:
-                    self._plan.append((checkpoint.id, key, matcher, False))
+                    self._plan.append((checkpoint.id, key, FileCheck(matcher), False))
         # The plan cut to the matchers a file can satisfy, by what the file has: which
         # facts the kinds read are there, whether it is generated, whether it is a test.
         # Most files share a handful of shapes (a file known by name only has none), so
         # a file is asked those few things instead of every matcher asking them.
         self._inputs = sorted({name for k in KINDS for name in k.inputs})
-        self._plans: dict[tuple[object, ...], list[tuple[str, str, Matcher, bool]]] = {}
+        self._plans: dict[tuple[object, ...], list[tuple[str, str, FileCheck, bool]]] = {}
         # what the walk of a file makes for these matchers and lessons to read
         self.walk_plan = walk_plan(roadmap, self.lessons)
 
@@ -150,15 +151,15 @@ class Engine:
         ctx = ctx or Context()
         result = FileResult(contribution=contribute(facts, ctx))
         per_checkpoint: dict[str, list[Evidence]] = {}
-        for checkpoint_id, key, matcher, is_part in self._plan_for(facts):
-            found = self._run(matcher, facts, ctx, per_checkpoint)
+        for checkpoint_id, key, check, is_part in self._plan_for(facts):
+            found = check.run(facts, ctx, per_checkpoint)
             if found:
                 result.evidence[key] = found
                 if not is_part:
                     per_checkpoint.setdefault(checkpoint_id, []).extend(found)
         return result
 
-    def _plan_for(self, facts: FileFacts) -> list[tuple[str, str, Matcher, bool]]:
+    def _plan_for(self, facts: FileFacts) -> list[tuple[str, str, FileCheck, bool]]:
         shape = (
             *(bool(getattr(facts, name)) for name in self._inputs),
             bool(facts.generated),
@@ -170,31 +171,9 @@ class Engine:
             plan = self._plans[shape] = [
                 entry
                 for entry in self._plan
-                if has_inputs(entry[2], facts) and _shape_allows(entry[2], facts)
+                if has_inputs(entry[2].matcher, facts) and _shape_allows(entry[2].matcher, facts)
             ]
         return plan
-
-    def _run(
-        self, matcher: Matcher, facts: FileFacts, ctx: Context, known: Mapping[str, list[Evidence]]
-    ) -> list[Evidence]:
-        found = run_matcher(matcher, facts, ctx)
-        if not found:
-            return found
-        inside = as_tuple(matcher.conditions.get("inside"))
-        outside = as_tuple(matcher.conditions.get("not_inside"))
-        if inside or outside:
-
-            def functions(ids: tuple[str, ...]) -> set[str]:
-                return {e.function for cid in ids for e in known.get(cid, []) if e.function}
-
-            wanted, unwanted = functions(inside), functions(outside)
-            found = [
-                e
-                for e in found
-                if (not inside or _enclosed(e.function, wanted))
-                and not _enclosed(e.function, unwanted)
-            ]
-        return found
 
     # -- the workspace ------------------------------------------------------------
     def combine(self, results: Mapping[str, FileResult], git: GitFacts) -> list[Milestone]:
@@ -390,13 +369,6 @@ class Engine:
 
 
 _NO_CONTEXT = WorkspaceContext()  # what a file-only lesson is given (it reads none of it)
-
-
-def _enclosed(function: str | None, functions: set[str]) -> bool:
-    """Is `function` one of `functions` or nested inside one of them?"""
-    if function is None:
-        return False
-    return any(function == f or function.startswith(f + ".") for f in functions)
 
 
 def _lesson_failure(lesson: Lesson, facts: FileFacts, exc: Exception) -> LessonFinding:

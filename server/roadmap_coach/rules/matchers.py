@@ -459,12 +459,12 @@ def _has_param_class(patterns: object, fn: Function, f: FileFacts, ctx: Context)
 
 @kind("function")
 def match_function(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    named = globs(m.value).test
+    named, cond = globs(m.value).named, m.conditions
     return _spans(
         (
             (fn.span, fn.qualname)
             for fn in f.functions
-            if named(fn.name) and _function_holds(m, fn, f, ctx)
+            if (named is None or named(fn.name)) and (not cond or _function_holds(m, fn, f, ctx))
         ),
         f.path,
     )
@@ -482,23 +482,25 @@ def match_returns(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
 
 @kind("attribute")
 def match_attribute(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    named = globs(m.value).test
-    return _spans(((a.span, a.function) for a in f.attributes if named(a.qname)), f.path)
+    named = globs(m.value).named
+    found = f.attributes if named is None else [a for a in f.attributes if named(a.qname)]
+    return _spans(((a.span, a.function) for a in found), f.path)
 
 
 @kind("subscript")
 def match_subscript(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
-    named = globs(m.value).test
-    return _spans(((s.span, None) for s in f.subscripts if named(s.qname)), f.path)
+    named = globs(m.value).named
+    found = f.subscripts if named is None else [s for s in f.subscripts if named(s.qname)]
+    return _spans(((s.span, None) for s in found), f.path)
 
 
 @kind("assign")
 def match_assign(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     cond = m.conditions
     hits = []
-    named = globs(m.value).test
+    named = globs(m.value).named
     for a in f.assigns:
-        if not named(a.target):
+        if named is not None and not named(a.target):
             continue
         if "value" in cond and not value_matches(cond["value"], a.value):
             continue
@@ -585,20 +587,17 @@ def _nested(
                 _nested(item, function, depth + 1, found)
 
 
-def _text(arg: Arg) -> str | None:
-    """A literal's text; a built string's text with `{}` for each expression
-    (`f"postgresql://{user}@{host}/db"` reads `postgresql://{}@{}/db`)."""
-    if arg.kind == "str":
-        return arg.value
-    return statement_text(arg) if arg.parts else None
-
-
 @kind("literal")
 def match_literal(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
     hits = []
+    test = globs(m.value).test
     for arg, fn in _literals(f):
-        text = _text(arg)
-        if text is not None and arg.span is not None and matches(m.value, text):
+        if arg.span is None:
+            continue
+        # a literal's text; a built string's with `{}` for each expression
+        # (`f"postgresql://{user}@{host}/db"` reads `postgresql://{}@{}/db`)
+        text = arg.value if arg.kind == "str" else statement_text(arg) if arg.parts else None
+        if text is not None and test(text):
             hits.append((arg.span, fn))
     return _spans(hits, f.path)
 
@@ -695,14 +694,14 @@ def run_matcher(m: Matcher, f: FileFacts, ctx: Context) -> list[Evidence]:
         wanted = m.conditions["in_function"]
         found = [e for e in found if e.function and matches(wanted, *e.function.split("."))]
     if found and ("not_class_attrs" in m.conditions or "not_decorated" in m.conditions):
-        found = [e for e in found if not _excluded_by_enclosing(m, f, e.function)]
+        found = [e for e in found if not excluded_by_enclosing(m, f, e.function)]
     if found and "teaches" in m.conditions:
         note = str(m.conditions["teaches"]).strip()
         found = [dataclasses.replace(e, teaches=note) for e in found]
     return found
 
 
-def _excluded_by_enclosing(m: Matcher, f: FileFacts, function: str | None) -> bool:
+def excluded_by_enclosing(m: Matcher, f: FileFacts, function: str | None) -> bool:
     """The evidence sits in a class or function that says it is something else: a DRF
     view with `renderer_classes = [TemplateHTMLRenderer]` (`not_class_attrs`), or a
     function view under `@renderer_classes([TemplateHTMLRenderer])` (`not_decorated`:

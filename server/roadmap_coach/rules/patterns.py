@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from roadmap_coach.analysis.facts import Arg
@@ -41,42 +41,102 @@ _WILDCARDS = frozenset("*?")
 
 class _Shape:
     """A glob list as plain string tests where it can be: most patterns are a name
-    (`os.getenv`), a suffix (`*.execute`) or a prefix (`test*`); the others share
-    one regex."""
+    (`os.getenv`), a suffix (`*.execute`), a prefix (`test*`), a part
+    (`*login_required*`) or a prefix and a suffix (`test_*.py`); the others share one
+    regex, tried only on names that begin with one of their literal heads (when each
+    has one: `postgresql+*://*` can only match a name that begins `postgresql+`)."""
 
-    __slots__ = ("anything", "exact", "prefixes", "rest", "simple", "suffixes")
+    __slots__ = (
+        "anything",
+        "around",
+        "exact",
+        "heads",
+        "match",
+        "parts",
+        "prefixes",
+        "rest",
+        "simple",
+        "suffixes",
+    )
 
     def __init__(self, patterns: tuple[str, ...]) -> None:
         exact: set[str] = set()
         prefixes: list[str] = []
         suffixes: list[str] = []
+        parts: list[str] = []
+        around: list[tuple[str, str, int]] = []
         rest: list[str] = []
         self.anything = False
         for pattern in patterns:
-            if pattern == "*":
+            stars = pattern.count("*")
+            if stars and stars == len(pattern):
                 self.anything = True
-            elif not _WILDCARDS & set(pattern):
+            elif "?" in pattern or stars > 2:
+                rest.append(pattern)
+            elif not stars:
                 exact.add(pattern)
-            elif pattern[0] == "*" and not _WILDCARDS & set(pattern[1:]):
+            elif stars == 2:
+                inner = pattern[1:-1]
+                if pattern[0] == "*" and pattern[-1] == "*" and inner and "*" not in inner:
+                    parts.append(inner)
+                else:
+                    rest.append(pattern)
+            elif pattern[0] == "*":
                 suffixes.append(pattern[1:])
-            elif pattern[-1] == "*" and not _WILDCARDS & set(pattern[:-1]):
+            elif pattern[-1] == "*":
                 prefixes.append(pattern[:-1])
             else:
-                rest.append(pattern)
+                head, tail = pattern.split("*")
+                around.append((head, tail, len(head) + len(tail)))
         self.exact = frozenset(exact)
         self.prefixes = tuple(prefixes)
         self.suffixes = tuple(suffixes)
+        self.parts = tuple(parts)
+        self.around = tuple(around)
         self.rest = compile_globs(tuple(rest)) if rest else None
-        self.simple = self.rest is None
-
-    def match(self, name: str) -> bool:
-        return (
-            self.anything
-            or name in self.exact
-            or name.endswith(self.suffixes)
-            or name.startswith(self.prefixes)
-            or (self.rest is not None and self.rest.match(name) is not None)
+        heads = tuple(_head(p) for p in rest)
+        self.heads = heads if rest and all(heads) else None
+        # no loop over parts and no regex that any name may reach: not worth a memo of
+        # the names tested (a memo hit costs about what a set lookup and two C string
+        # tests do; a regex only names with one of its heads reach is rarely run)
+        self.simple = not (self.parts or self.around) and (
+            self.rest is None or self.heads is not None
         )
+
+        # `match(name)`: the tests this list needs and no others, their data bound once
+        self.match: Callable[[str], bool] = _matcher(self)
+
+
+def _matcher(shape: _Shape) -> Callable[[str], bool]:
+    exact, prefixes, suffixes = shape.exact, shape.prefixes, shape.suffixes
+    parts, around, rest, heads = shape.parts, shape.around, shape.rest, shape.heads
+    if shape.anything:
+        return lambda name: True
+    if not (parts or around or rest):
+        return lambda name: name in exact or name.endswith(suffixes) or name.startswith(prefixes)
+
+    def match(name: str) -> bool:
+        if name in exact or name.endswith(suffixes) or name.startswith(prefixes):
+            return True
+        for part in parts:
+            if part in name:
+                return True
+        for head, tail, size in around:
+            if len(name) >= size and name.startswith(head) and name.endswith(tail):
+                return True
+        if rest is None or (heads is not None and not name.startswith(heads)):
+            return False
+        return rest.match(name) is not None
+
+    return match
+
+
+def _head(pattern: str) -> str:
+    """The literal text a glob begins with (up to its first wildcard)."""
+    for index, char in enumerate(pattern):
+        if char in _WILDCARDS:
+            return pattern[:index]
+    return pattern
 
 
 @lru_cache(maxsize=4096)
@@ -88,11 +148,26 @@ def _split(patterns: tuple[str, ...]) -> tuple[_Shape, _Shape | None]:
 
 
 class Globs:
-    """Compiled patterns with a memo of the names already tested: the same names
-    (`os.path.join`, `self.assertEqual`) recur in every file of a workspace. Lists
-    that need no regex are tested without the memo: a string test costs no more."""
+    """Compiled patterns. A name is tested with plain string tests where the list allows
+    (no memo: a set lookup and two C string tests cost no more than a memo's lookup); a
+    list with parts or a regex that any name may reach keeps a memo of the names tested
+    (the same names, `os.path.join`, `self.assertEqual`, recur in every file), and a
+    list that is more than names, suffixes and prefixes one of the name tuples `any`
+    was asked."""
 
-    __slots__ = ("exact", "memo", "negated", "plain", "positive", "simple", "tuples")
+    __slots__ = (
+        "exact",
+        "memo",
+        "named",
+        "negated",
+        "plain",
+        "positive",
+        "prefixes",
+        "simple",
+        "suffixes",
+        "test",
+        "tuples",
+    )
     # a full memo starts again rather than stop learning: the names of the files being
     # evaluated now are the ones that recur next (a test module's `self.assert*`)
     MEMO_LIMIT = 20_000
@@ -100,15 +175,42 @@ class Globs:
     def __init__(self, patterns: tuple[str, ...]) -> None:
         self.positive, self.negated = _split(patterns)
         self.simple = self.positive.simple and (self.negated is None or self.negated.simple)
-        # no negation, no regex: the tests inlined in `test`
-        self.plain = self.simple and self.negated is None and not self.positive.anything
-        self.exact = self.positive.exact
+        positive = self.positive
+        # names, suffixes and prefixes only: the tests inlined in `test` and `matches`
+        self.plain = (
+            self.negated is None
+            and positive.rest is None
+            and not (positive.anything or positive.parts or positive.around)
+        )
+        self.exact = positive.exact
+        self.suffixes = positive.suffixes
+        self.prefixes = positive.prefixes
         self.memo: dict[str, bool] = {}
         self.tuples: dict[tuple[str, ...], bool] = {}
+        # `test(name)`: does `name` match? The fewest calls for this list's shape
+        self.test: Callable[[str], bool] = self._memoised
+        if self.plain:
+            self.test = self._plain
+        elif self.simple:
+            self.test = self.positive.match if self.negated is None else self._vetoed
+        # the cheapest test of one name, for loops over a file's names: None when every
+        # name matches, a set's own lookup for a list of names alone
+        self.named: Callable[[str], bool] | None = self.test
+        if positive.anything and self.negated is None:
+            self.named = None
+        elif self.plain and not (self.suffixes or self.prefixes):
+            self.named = self.exact.__contains__
 
     def any(self, names: tuple[str, ...]) -> bool:
-        """Does one of `names` match? Memoised by the tuple: a call's names come from
+        """Does one of `names` match? A list that is more than names, suffixes and
+        prefixes remembers the answer by the tuple: a call's names come from
         `Context.names`, which hands out the same tuples again and again."""
+        if self.plain:
+            exact, suffixes, prefixes = self.exact, self.suffixes, self.prefixes
+            for name in names:
+                if name in exact or name.endswith(suffixes) or name.startswith(prefixes):
+                    return True
+            return False
         found = self.tuples.get(names)
         if found is None:
             found = False
@@ -121,23 +223,18 @@ class Globs:
             self.tuples[names] = found
         return found
 
-    def test(self, name: str) -> bool:
-        if self.plain:
-            shape = self.positive
-            return (
-                name in self.exact
-                or name.endswith(shape.suffixes)
-                or name.startswith(shape.prefixes)
-            )
-        if self.simple:
-            return self.positive.match(name) and not (
-                self.negated is not None and self.negated.match(name)
-            )
+    def _plain(self, name: str) -> bool:
+        return name in self.exact or name.endswith(self.suffixes) or name.startswith(self.prefixes)
+
+    def _vetoed(self, name: str) -> bool:
+        return self.positive.match(name) and not (
+            self.negated is not None and self.negated.match(name)
+        )
+
+    def _memoised(self, name: str) -> bool:
         found = self.memo.get(name)
         if found is None:
-            found = self.positive.match(name) and not (
-                self.negated is not None and self.negated.match(name)
-            )
+            found = self._vetoed(name)
             if len(self.memo) >= self.MEMO_LIMIT:
                 self.memo.clear()
             self.memo[name] = found
@@ -171,15 +268,18 @@ def matches(patterns: str | Iterable[str] | None, *names: str | None) -> bool:
     if patterns is None:
         return False
     compiled = globs(patterns)
-    memo = compiled.memo
-    # a loop, not `any(...)`, and the memo read here: this runs for every name of every file
-    for name in names:
-        if name is None:
-            continue
-        found = memo.get(name)
-        if found is None:
-            found = compiled.test(name)
-        if found:
+    # loops, not `any(...)`: this runs for every name of every file
+    if compiled.plain:
+        exact, suffixes, prefixes = compiled.exact, compiled.suffixes, compiled.prefixes
+        for name in names:
+            if name is not None and (
+                name in exact or name.endswith(suffixes) or name.startswith(prefixes)
+            ):
+                return True
+        return False
+    test = compiled.test
+    for name in names:  # noqa: SIM110
+        if name is not None and test(name):
             return True
     return False
 
@@ -192,11 +292,9 @@ class _PathPlan:
     def __init__(self, pats: tuple[str, ...]) -> None:
         plain = tuple(p for p in pats if "/" not in p)
         nested = tuple(p for p in pats if "/" in p)
-        self.name = compile_globs(plain) if plain else None
+        self.name = _Shape(plain) if plain else None
         self.path = (
-            compile_globs(nested + tuple(p[3:] for p in nested if p.startswith("**/")))
-            if nested
-            else None
+            _Shape(nested + tuple(p[3:] for p in nested if p.startswith("**/"))) if nested else None
         )
 
 
@@ -216,7 +314,7 @@ def path_matches(patterns: str | Iterable[str] | None, path: str) -> bool:
         _PATH_PLANS[id(patterns)] = (patterns, plan)
     if plan.name is not None and plan.name.match(path.rsplit("/", 1)[-1]):
         return True
-    return plan.path is not None and bool(plan.path.match(path))
+    return plan.path is not None and plan.path.match(path)
 
 
 def describe(arg: Arg | None) -> str:

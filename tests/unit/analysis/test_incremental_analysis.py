@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 
 from full_analysis import full
 from line_edits import apply, line_edits
-from roadmap_coach.analysis import facts_shift, facts_spare, python_facts, python_incremental
+from roadmap_coach.analysis import (
+    facts_shift,
+    facts_spare,
+    python_facts,
+    python_incremental,
+    python_values,
+)
 from roadmap_coach.analysis.python_facts import analyze_python
 
 APP = '''\
@@ -237,7 +243,9 @@ def test_scanning_many_files_keeps_no_memo() -> None:
 
 def test_lines_are_split_as_the_walk_splits_them() -> None:
     for source in ["a\nb\n", "a\r\nb\rc\n", "", "\n\r\n\r", "x = 1\r\n"]:
-        assert python_incremental.split_lines(source) == python_facts._LINE_SPLIT.split(source)
+        expected = python_values.LINE_SPLIT.split(source)
+        assert python_incremental.split_lines(source) == expected
+        assert python_values.lines_of(source) == expected
 
 
 def test_a_file_with_carriage_returns_is_edited_as_a_full_run_reads_it() -> None:

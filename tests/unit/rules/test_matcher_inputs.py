@@ -69,16 +69,18 @@ def test_the_engines_plan_per_file_shape_keeps_exactly_what_could_match() -> Non
     full = engine._plan
     other = engine._plan_for(FileFacts(path="docs/logo.svg", kind="other"))
     assert other and len(other) < len(full)
-    assert {entry[2].kind for entry in other} <= {k.name for k in PER_FILE if not k.inputs}
+    assert {entry[2].matcher.kind for entry in other} <= {k.name for k in PER_FILE if not k.inputs}
     app = b"from flask import Flask\napp = Flask(__name__)\n@app.get('/')\ndef i(): ...\n"
     generated = analyze_bytes("app/views.py", app)
     generated.generated = "a tool"
-    assert all(entry[2].conditions.get("generated") for entry in engine._plan_for(generated))
+    assert all(
+        entry[2].matcher.conditions.get("generated") for entry in engine._plan_for(generated)
+    )
     ctx = Context()
     test = analyze_bytes("tests/test_app.py", b"def test_x():\n    assert 1\n")
     for facts in (analyze_bytes("app.py", app), test, generated):
         path = facts.path
         planned = {entry[1] for entry in engine._plan_for(facts)}
-        for _, key, matcher, _ in full:
+        for _, key, check, _ in full:
             if key not in planned:
-                assert run_matcher(matcher, facts, ctx) == [], (path, key)
+                assert run_matcher(check.matcher, facts, ctx) == [], (path, key)
