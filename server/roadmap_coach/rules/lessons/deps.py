@@ -13,8 +13,13 @@ from roadmap_coach.rules.lessons.distributions import covered, is_declared, prov
 from roadmap_coach.rules.lessons.edits import utf8_len
 from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+# the running Python's standard library, and the modules later Pythons added (3.14:
+# `annotationlib`, `compression`): a project on a newer Python imports them undeclared
+_STDLIB = frozenset(sys.stdlib_module_names) | {
+    "__future__", "__main__", "annotationlib", "compression"
+}  # fmt: skip
 _DEV_FILE_RE = re.compile(r"dev|test", re.IGNORECASE)
+_MAIN_FILES = frozenset({"requirements.txt", "requirements.in", "base.txt", "prod.txt"})
 _ARRAY_START_RE = re.compile(r"^\s*dependencies\s*=\s*\[")
 
 
@@ -125,13 +130,16 @@ def _target_file(context: WorkspaceContext, for_tests: bool) -> str | None:
     if not files:
         return None
 
-    def rank(path: str) -> tuple[int, int, int, str]:
+    def rank(path: str) -> tuple[bool, bool, int, bool, str]:
         name = posixpath.basename(path)
         is_dev = bool(_DEV_FILE_RE.search(path))
         return (
             name == "pyproject.toml",  # a requirements file first: it is what pip installs from
             is_dev != for_tests,
             path.count("/"),
+            # the project's own list before a side one (`requirements-docs-insiders.txt`
+            # sorts before `requirements.txt`)
+            name not in _MAIN_FILES and not is_dev,
             path,
         )
 

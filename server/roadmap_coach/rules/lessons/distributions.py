@@ -128,7 +128,7 @@ BRINGS: dict[str, frozenset[str]] = {
     "requests": frozenset({"urllib3", "idna", "certifi", "charset-normalizer"}),
     "httpx": frozenset({"httpcore", "anyio", "certifi", "idna"}),
     "uvicorn": frozenset({"click", "h11"}),
-    "pydantic": frozenset({"pydantic-core", "typing-extensions"}),
+    "pydantic": frozenset({"pydantic-core", "typing-extensions", "annotated-types"}),
     "sqlmodel": frozenset({"sqlalchemy", "pydantic"}),
     "flask-sqlalchemy": frozenset({"sqlalchemy"}),
     "flask-migrate": frozenset({"alembic", "flask-sqlalchemy", "sqlalchemy"}),
