@@ -91,6 +91,20 @@ def test_immutable_and_framework_defaults_are_not_a_lesson() -> None:
     assert codes_in({"app.py": source}, "RC102") == []
 
 
+def test_a_fastapi_routes_parameter_defaults_are_copied_per_request_not_a_lesson() -> None:
+    source = (
+        "from typing import Annotated\n"
+        "from fastapi import APIRouter, FastAPI, Query\n"
+        "app = FastAPI()\nrouter = APIRouter()\n"
+        "@app.get('/items/')\n"
+        "def items(q: Annotated[list[str], Query()] = ['foo', 'bar']): ...\n"
+        "@router.post('/tags')\n"
+        "def tags(tags: list = []): ...\n"
+        "def helper(seen=set()): ...\n"  # the look-alike: called directly, it shares
+    )
+    assert codes_in({"app.py": source}, "RC102") == [9]
+
+
 # -- RC601 ---------------------------------------------------------------------------------
 
 EMPTY_TESTS = """\
