@@ -19,6 +19,7 @@ _STDLIB = frozenset(sys.stdlib_module_names) | {
     "__future__", "__main__", "annotationlib", "compression"
 }  # fmt: skip
 _DEV_FILE_RE = re.compile(r"dev|test", re.IGNORECASE)
+_BUILD_SCRIPTS = ("setup.py", "pdm_build.py", "hatch_build.py")
 _MAIN_FILES = frozenset({"requirements.txt", "requirements.in", "base.txt", "prod.txt"})
 _ARRAY_START_RE = re.compile(r"^\s*dependencies\s*=\s*\[")
 
@@ -32,7 +33,11 @@ class UndeclaredDependency(Lesson):
     (`yaml` → PyYAML, `jwt` → PyJWT, `bs4` → beautifulsoup4, `PIL` → Pillow,
     `dotenv` → python-dotenv), what an extra installs (`passlib[bcrypt]`
     provides `bcrypt`, `uvicorn[standard]` provides `uvloop`), and skips the
-    standard library and your own modules.
+    standard library (the modules later Pythons added too), your own modules,
+    and build scripts (`setup.py`, `pdm_build.py`, `hatch_build.py`: the build
+    installs what they import). A finding names the project's main
+    requirements file (`requirements.txt` before `requirements-docs.txt`; the
+    dev one for test code).
 
     ## Why it matters
     The packages in your virtual environment are not part of your project; the
@@ -68,8 +73,8 @@ class UndeclaredDependency(Lesson):
     severity = "information"
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
-        if facts.kind != "python" or facts.error or facts.path.endswith("setup.py"):
-            return
+        if facts.kind != "python" or facts.error or facts.path.endswith(_BUILD_SCRIPTS):
+            return  # run by the build, with `[build-system] requires` installed
         if not context.complete:
             return  # the requirements files may not have been read yet
         if not context.requirement_files and ({"setup.py", "setup.cfg"} & context.paths):

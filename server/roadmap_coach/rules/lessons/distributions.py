@@ -117,6 +117,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
     "u2flib_server": ("python-u2flib-server",),
     "memcache": ("python-memcached",),
     "Xlib": ("python-xlib",),
+    "material": ("mkdocs-material",),
 }
 
 # What a declared distribution brings along: importing these is fine when their
@@ -162,6 +163,10 @@ BRINGS: dict[str, frozenset[str]] = {
     "matplotlib": frozenset({"numpy"}),
     "pandas": frozenset({"numpy", "python-dateutil", "pytz"}),
     "scikit-learn": frozenset({"numpy", "scipy", "joblib"}),
+    "mkdocs-material": frozenset(
+        {"mkdocs", "jinja2", "markdown", "pygments", "pymdown-extensions"}
+    ),
+    "mkdocs": frozenset({"click", "jinja2", "markdown", "pyyaml", "watchdog"}),
 }
 
 
