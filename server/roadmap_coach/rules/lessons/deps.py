@@ -35,9 +35,11 @@ class UndeclaredDependency(Lesson):
     provides `bcrypt`, `uvicorn[standard]` provides `uvloop`), and skips the
     standard library (the modules later Pythons added too), your own modules,
     and build scripts (`setup.py`, `pdm_build.py`, `hatch_build.py`: the build
-    installs what they import). A finding names the project's main
-    requirements file (`requirements.txt` before `requirements-docs.txt`; the
-    dev one for test code).
+    installs what they import). A finding names the dependency file that
+    installs for it: in its folder or one above (`examples/shop/requirements.txt`
+    is for `examples/shop/` only), the main one first (`requirements.txt` before
+    `requirements-docs.txt`; the dev one for test code). Hatch's environments
+    count as declared.
 
     ## Why it matters
     The packages in your virtual environment are not part of your project; the
@@ -101,7 +103,7 @@ class UndeclaredDependency(Lesson):
         self, facts: FileFacts, context: WorkspaceContext, imported: Import, package: str
     ) -> LessonFinding:
         span = imported.span or Span(imported.line, 0, imported.line, 0)
-        target = _target_file(context, facts.is_test)
+        target = _target_file(context, facts.path, facts.is_test)
         head = imported.module.split(".", 1)[0]
         named = (
             f"`{head}` (the {package} package)" if package.lower() != head.lower() else f"`{head}`"
@@ -130,8 +132,15 @@ class UndeclaredDependency(Lesson):
         )
 
 
-def _target_file(context: WorkspaceContext, for_tests: bool) -> str | None:
-    files = [p for p in context.requirement_files if p in context.requirement_lines]
+def _target_file(context: WorkspaceContext, path: str, for_tests: bool) -> str | None:
+    """The dependency file that installs for `path`: one in its folder or a folder above
+    (`examples/shop/requirements.txt` is for `examples/shop/` only)."""
+    folder = posixpath.dirname(path)
+    files = [
+        p
+        for p in context.requirement_files
+        if p in context.requirement_lines and _covers(posixpath.dirname(p), folder)
+    ]
     if not files:
         return None
 
@@ -149,6 +158,10 @@ def _target_file(context: WorkspaceContext, for_tests: bool) -> str | None:
         )
 
     return min(files, key=rank)
+
+
+def _covers(folder: str, inside: str) -> bool:
+    return not folder or inside == folder or inside.startswith(folder + "/")
 
 
 def _append(path: str, lines: list[str], package: str) -> Edit | None:

@@ -158,6 +158,8 @@ BRINGS: dict[str, frozenset[str]] = {
     "pymongo": frozenset({"dnspython"}),
     "motor": frozenset({"pymongo"}),
     "beanie": frozenset({"motor", "pymongo", "pydantic"}),
+    "fastapi-users-db-beanie": frozenset({"beanie", "fastapi-users"}),
+    "fastapi-users-db-sqlalchemy": frozenset({"sqlalchemy", "fastapi-users"}),
     "strawberry-graphql": frozenset({"graphql-core"}),
     "aiohttp": frozenset({"multidict", "yarl", "aiosignal"}),
     "matplotlib": frozenset({"numpy"}),
@@ -245,6 +247,7 @@ EXTRAS: dict[str, dict[str, frozenset[str]]] = {
     "strawberry-graphql": {"fastapi": frozenset({"fastapi"}), "django": frozenset({"asgiref"})},
     "fastapi-users": {
         "sqlalchemy": frozenset({"fastapi-users-db-sqlalchemy"}),
+        "beanie": frozenset({"fastapi-users-db-beanie"}),
         "oauth": frozenset({"httpx-oauth"}),
     },
     "coverage": {"toml": frozenset({"tomli"})},

@@ -294,6 +294,28 @@ def test_application_code_imports_go_to_the_main_requirements_file() -> None:
     assert finding.fix is not None and finding.fix.edits[0].path == "requirements.txt"
 
 
+def test_an_examples_requirements_file_is_not_the_projects() -> None:
+    pyproject = (
+        '[project]\nname = "m"\ndependencies = ["fastapi"]\n'
+        '[tool.hatch.envs.default]\ndependencies = ["pytest"]\n'
+    )
+    workspace = Workspace(
+        {
+            "examples/shop/requirements.txt": "fastapi\nmotor\n",
+            "pyproject.toml": pyproject,
+            "tests/test_a.py": "import pytest\nimport httpx\n",
+            "m/db.py": "import redis\n",
+            "examples/shop/app.py": "import jinja2\n",
+        }
+    )
+    found = {f.path: f for f in workspace.findings("RC901")}
+    assert sorted(found) == ["examples/shop/app.py", "m/db.py", "tests/test_a.py"]
+    assert "`httpx`" in found["tests/test_a.py"].message  # pytest: Hatch's environment has it
+    for path in ("m/db.py", "tests/test_a.py"):
+        assert "pyproject.toml does not declare it" in found[path].message
+    assert "examples/shop/requirements.txt does not" in found["examples/shop/app.py"].message
+
+
 def test_newer_pythons_standard_modules_and_what_pydantic_brings_are_not_a_lesson() -> None:
     files = {
         "pyproject.toml": '[project]\nname = "m"\ndependencies = ["pydantic>=2"]\n',

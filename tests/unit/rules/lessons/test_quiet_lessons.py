@@ -134,6 +134,7 @@ def test_extras_are_read_from_every_kind_of_dependency_file() -> None:
         ("google-api-python-client==2.130.0", "from googleapiclient.discovery import build"),
         ("tortoise-orm==0.21.3", "from tortoise import fields"),
         ("mkdocs-material==9.5.18", "from material.plugins.social import plugin"),
+        ("fastapi-users[beanie]==15.0.5", "from motor.motor_asyncio import AsyncIOMotorClient"),
         ("mkdocs-material==9.5.18", "from mkdocs.config import Config"),  # brought along
     ],
 )
