@@ -26,7 +26,8 @@ class AssertionFreeTest(Lesson):
     A test function (`test_*` in a test file) that contains no `assert`, no
     `self.assert…()` / mock `assert_called…()` call, no `pytest.raises`, and
     calls no helper of the same file that checks (itself or through another
-    helper). Fixtures named `test_…` are not tests. A test that calls what it
+    helper). Fixtures named `test_…` and functions defined inside another
+    function are not tests. A test that calls what it
     imports from the project's test code (`from .utils import http`, `tests.` or
     `conftest` helpers, a `test_…` function of another module) or runs a command
     with `check=True` is not reported either: that may check, in code this lesson
@@ -77,9 +78,12 @@ class AssertionFreeTest(Lesson):
             parts = name.split(".")
             for end in range(1, len(parts) + 1):
                 within.setdefault(".".join(parts[:end]), []).append(name)
+        defined = {f.qualname for f in facts.functions}
         for function in facts.functions:
             if not _is_test(function) or function.asserts:
                 continue
+            if function.qualname.rpartition(".")[0] in defined:
+                continue  # defined inside a function: pytest never collects it
             inside = [
                 c for name in within.get(function.qualname, ()) for c in calls_by_function[name]
             ]

@@ -167,6 +167,20 @@ def test_tests_that_check_something_are_not_a_lesson() -> None:
     assert codes_in({"tests/test_users.py": CHECKING_TESTS}, "RC601") == []
 
 
+def test_a_function_defined_inside_a_test_is_not_a_test() -> None:
+    source = (
+        "class ActionTests:\n"
+        "    def test_defaults(self):\n"
+        "        @action(detail=True)\n"
+        "        def test_action(request):\n"
+        "            pass\n"
+        "        assert test_action.detail is True\n"
+        "    def test_unchecked(self):\n"
+        "        action(detail=True)\n"
+    )
+    assert codes_in({"tests/test_decorators.py": source}, "RC601") == [7]
+
+
 def test_test_named_functions_outside_test_files_are_not_tests() -> None:
     assert codes_in({"app/db.py": "def test_connection(conn):\n    conn.ping()\n"}, "RC601") == []
 
