@@ -45,7 +45,7 @@ class SwallowedErrors(Lesson):
     """
 
     code = "RC101"
-    facts_read = reads(FILE, NAMES, "functions", "handlers")
+    facts_read = reads(FILE, NAMES, "decorators", "functions", "handlers")
     step = "python-basics"
     title = "Errors caught and thrown away"
     severity = "information"
@@ -119,7 +119,7 @@ class MutableDefault(Lesson):
     """
 
     code = "RC102"
-    facts_read = reads(FILE, NAMES, "functions", "handlers")
+    facts_read = reads(FILE, NAMES, "decorators", "functions", "handlers")
     quick_fix = "default to `None` and create the value inside the function"
     step = "python-basics"
     title = "Mutable default argument"
