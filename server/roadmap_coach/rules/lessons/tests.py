@@ -82,8 +82,8 @@ class AssertionFreeTest(Lesson):
         for function in facts.functions:
             if not _is_test(function) or function.asserts:
                 continue
-            if function.qualname.rpartition(".")[0] in defined:
-                continue  # defined inside a function: pytest never collects it
+            if _inside_a_function(function.qualname, defined):
+                continue  # pytest never collects it
             inside = [
                 c for name in within.get(function.qualname, ()) for c in calls_by_function[name]
             ]
@@ -144,8 +144,8 @@ def _runs_other_code_that_may_check(call: Call, test_code: set[str]) -> bool:
     """A call of the project's test code, of a test (`modules.test.test_create()`), or
     one that raises when what it runs fails (`subprocess.run(…, check=True)`)."""
     last = call.name.rsplit(".", 1)[-1]
-    if call.name.split(".", 1)[0] in test_code:
-        return True
+    if call.name in test_code or (call.name.split(".", 1)[0] in test_code and last[:1].islower()):
+        return True  # `http(…)`, `helpers.check_page(…)`
     if last.startswith("test_") and last not in _FRAMEWORK_TEST_TOOLS:
         return True
     check = call.kwargs.get("check")
@@ -153,17 +153,26 @@ def _runs_other_code_that_may_check(call: Call, test_code: set[str]) -> bool:
 
 
 def _test_code_names(facts: FileFacts) -> set[str]:
-    """Names this file imports from the project's own test code: a relative import into
-    a test package (`from .utils import http`), a `tests` package or `conftest`, or a
-    `test_…` function or module of any module (`from docs_src.main import test_read`)."""
+    """Functions this file imports from the project's own test code: from a relative
+    import into a test package (`from .utils import http`), a `tests` package or
+    `conftest`, and `test_…` functions or modules of any module (`from docs_src.main
+    import test_read`). Capitalised names are classes (`from .models import Car`): making
+    one checks nothing."""
     names: set[str] = set()
     for imported in facts.imports:
         parts = imported.module.split(".")
         local = imported.level > 0 or parts[0] in ("tests", "test", "conftest")
-        path = "/".join(parts) + ".py"
-        if (local and is_test_path(path)) or (imported.name or "").startswith("test"):
-            names.add(imported.alias or imported.name or parts[0])
+        name = imported.name or ""
+        helper = local and is_test_path("/".join(parts) + ".py") and not name[:1].isupper()
+        if helper or name.startswith("test"):
+            names.add(imported.alias or name or parts[0])
     return names
+
+
+def _inside_a_function(qualname: str, functions: set[str]) -> bool:
+    """`Tests.test_a.test_b` or `Tests.test_a.Local.test_b`: defined inside `test_a`."""
+    parts = qualname.split(".")
+    return any(".".join(parts[:end]) in functions for end in range(1, len(parts)))
 
 
 def _nested_asserts(facts: FileFacts, function: Function) -> bool:

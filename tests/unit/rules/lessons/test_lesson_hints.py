@@ -177,6 +177,11 @@ def test_a_function_defined_inside_a_test_is_not_a_test() -> None:
         "        assert test_action.detail is True\n"
         "    def test_unchecked(self):\n"
         "        action(detail=True)\n"
+        "    def test_skipping(self):\n"
+        "        class SkipCase:\n"
+        "            def test_foo(self):\n"
+        "                pass\n"
+        "        self.assertRaises(ValueError, SkipCase().test_foo)\n"
     )
     assert codes_in({"tests/test_decorators.py": source}, "RC601") == [7]
 
@@ -205,6 +210,10 @@ def test_tests_that_call_test_code_or_checked_commands_are_not_a_lesson() -> Non
         "def test_home():\n    Client().get('/')\n\n"
         "def test_index():\n    app.test_client().get('/')\n"
     )
+    files["tests/models.py"] = "class Car:\n    pass\n"
+    files["tests/test_models.py"] = (
+        "from .models import Car\n\ndef test_save():\n    Car().save()\n"  # a class of the test code: making and saving one checks nothing
+    )
     files["tests/test_scripts.py"] = (
         "import subprocess\n\n"
         "def test_generate():\n    subprocess.run(['python', 'gen.py'], check=True)\n\n"
@@ -216,6 +225,7 @@ def test_tests_that_call_test_code_or_checked_commands_are_not_a_lesson() -> Non
     # the application's own function, a library's test client, do not
     assert sorted((f.path, f.span.line + 1) for f in found) == [
         ("tests/test_cli.py", 7),
+        ("tests/test_models.py", 3),
         ("tests/test_scripts.py", 9),
         ("tests/test_views.py", 4),
         ("tests/test_views.py", 7),
