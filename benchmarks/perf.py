@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import history_input
 import lsp_latency
 import lsp_scan
+import perf_memory
 import perf_profile
 import perf_render
 import proc_tree
@@ -293,6 +294,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         log["runs"]["keys"], log["keys_file_lines"] = keys(args.keystrokes)
     if args.profile:
         log["profiles"] = profiles(tree, repo, args.limit, skip)
+        log["memory"] = memory(tree, args.limit)
     log["load_end"] = list(os.getloadavg())
     return log
 
@@ -332,6 +334,22 @@ def profiles(tree: Path, repo: Path, limit_s: float, skip: set[str]) -> dict[str
         args = ["history", "--format", "json", "--store", store, str(repo)]
         out["history"] = perf_profile.profile(args, WORK / "history.prof", timeout_s=limit_s)
     return out
+
+
+def memory(tree: Path, limit_s: float) -> dict[str, Any]:
+    """Where the cold scan's memory goes: its process tree at the peak, then its main
+    process's stages under tracemalloc (perf_memory.py)."""
+    coach = tool("roadmap-coach") or "roadmap-coach"
+    say("memory: the cold scan's process tree")
+    store = fresh(WORK / "memory-store.sqlite3")
+    argv = [coach, "scan", "--format", "json", "--store", str(store), str(tree)]
+    found = {"tree": perf_memory.tree_peak(argv, timeout_s=limit_s)}
+    say("memory: the cold scan under tracemalloc")
+    store = fresh(WORK / "memory-store.sqlite3")
+    found["scan"] = perf_memory.memory_scan(
+        tree, store, WORK / "scan_memory.json", timeout_s=limit_s
+    )
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

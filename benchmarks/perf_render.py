@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import perf_memory
 import perf_profile
 
 SECTION = "## Performance: scans, server, history, keystrokes"
@@ -257,6 +258,7 @@ def render(log: dict[str, Any]) -> str:
     lines += _serve_lines(runs)
     lines += _keys_lines(runs.get("keys"), log.get("keys_file_lines"))
     lines += perf_profile.render(log.get("profiles") or {}, PROFILED)
+    lines += perf_memory.render(log.get("memory") or {}, PROFILED["scan_cold"])
     for note in log.get("notes", []):
         lines += ["", f"- {note}"]
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ sys.path.insert(0, str(BENCH))
 import floors  # noqa: E402
 import history_input  # noqa: E402
 import perf  # noqa: E402
+import perf_memory  # noqa: E402
 import perf_profile  # noqa: E402
 import perf_render  # noqa: E402
 import proc_tree  # noqa: E402
@@ -107,6 +108,52 @@ def test_peak_memory_counts_the_children_of_a_command() -> None:
     assert got.peak_single_mib >= CHILD_MIB  # the child's own peak, from wait4
     assert got.peak_tree_mib >= CHILD_MIB + PARENT_MIB  # both held theirs at once
     assert got.cpu_s > 0
+
+
+def test_the_memory_peak_of_a_command_is_split_by_process() -> None:
+    got = perf_memory.tree_peak([sys.executable, "-c", ALLOCATING])
+    assert got["returncode"] == 0
+    split = {p["process"]: p["mib"] for p in got["split"]}
+    assert split["main"] >= PARENT_MIB and split["worker"] >= CHILD_MIB  # held at once
+    assert got["peak_tree_mib"] >= CHILD_MIB + PARENT_MIB
+    single = {p["process"]: p["mib"] for p in got["single"]}
+    assert single["main"] >= PARENT_MIB and single["worker"] >= CHILD_MIB
+    assert 0 < got["peak_at_s"] <= got["wall_s"]
+
+
+def _holding() -> list[bytes]:
+    return [bytes(1000) for _ in range(3000)]
+
+
+def test_a_memory_stage_names_the_package_and_line_that_hold_it() -> None:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        held = _holding()
+        snapshot = tracemalloc.take_snapshot()
+        now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    got = perf_memory.stage("made", snapshot, now, peak, top=3)
+    assert len(held) == 3000
+    assert got["held_mib"] >= 2.8 and got["peak_mib"] >= got["held_mib"]
+    first = got["top"][0]
+    assert first["where"].startswith("unit/test_benchmark_harness.py:") and first["blocks"] >= 3000
+    assert got["areas"][0] == {"area": "standard library and others", "mib": pytest.approx(
+        got["areas"][0]["mib"])}  # fmt: skip
+    memory = {
+        "tree": {"peak_tree_mib": 90.0, "peak_at_s": 1.5, "wall_s": 3.0,
+                 "split": [{"process": "main", "mib": 60.0}, {"process": "worker", "mib": 30.0}],
+                 "single": [{"process": "main", "mib": 70.0}]},
+        "scan": {"stages": [got]},
+    }  # fmt: skip
+    text = "\n".join(perf_memory.render(memory, "the scan"))
+    assert "### Where the memory goes (cold scan)" in text
+    assert "peaked at 90 MiB" in text and "main 60 MiB + worker 30 MiB" in text
+    assert "| made |" in text and "unit/test_benchmark_harness.py:" in text
+    missing = "\n".join(perf_memory.render({"tree": {"skipped": "stopped after 5 s"}}, "x"))
+    assert "stopped after 5 s" in missing
 
 
 def test_a_command_past_its_limit_is_stopped_and_says_so() -> None:
@@ -269,6 +316,13 @@ def test_quick_run_on_a_tiny_tree_measures_every_command(tmp_path: Path, capsys:
         for file, _, function in seen
     )
     assert "### Where the time goes (profiles)" in printed
+    memory = log["memory"]
+    assert memory["tree"]["returncode"] == 0 and memory["tree"]["split"][0]["process"] == "main"
+    stages = [got["stage"] for got in memory["scan"]["stages"]]
+    assert stages[0] == "imported, roadmap loaded" and stages[-1] == "JSON written"
+    assert "records made (round 2), workers gone" in stages
+    assert all(got["top"] for got in memory["scan"]["stages"])
+    assert "### Where the memory goes (cold scan)" in printed
     assert "quick mode" in printed and "a generated repository (3 first-parent commits" in printed
     # the saved log renders the same section again
     assert perf.main(["--from-log", str(log_file), "--no-write"]) == 0

@@ -28,19 +28,39 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the cyclic collector's passes over them meanwhile, and later, only cost time.
     collector_was_on = gc.isenabled()
     gc.disable()
+    early, waiting = None, b""
     try:
-        from roadmap_coach.lsp.attrs_code_cache import import_protocol_types
+        if not (args.tcp or args.ws):
+            early, waiting = _list_early()
+        from roadmap_coach.lsp.attrs_code_cache import dataclasses_cached, import_protocol_types
 
         # kept as Python keeps bytecode, so PYTHONDONTWRITEBYTECODE stops it being written
-        import_protocol_types(_bytecode_folder(), write=not sys.dont_write_bytecode)
-        from roadmap_coach.lsp.server import serve
+        folder, write = _bytecode_folder(), not sys.dont_write_bytecode
+        import_protocol_types(folder, write=write)
+        with dataclasses_cached(folder, write=write):
+            from roadmap_coach.lsp.server import serve
     finally:
         gc.freeze()
         if collector_was_on:
             gc.enable()
 
-    serve(tcp=args.tcp, ws=args.ws, host=args.host, port=args.port)
+    serve(tcp=args.tcp, ws=args.ws, host=args.host, port=args.port, early=early, waiting=waiting)
     return EXIT_OK
+
+
+def _list_early() -> tuple[Any, bytes]:
+    """The workspace listed by a child while the server imports (`lsp.early_listing`)
+    when the client's `initialize` is already on stdin; and what was read of stdin."""
+    from roadmap_coach.lsp import early_listing
+
+    if not early_listing.supported():
+        return None, b""
+    try:
+        fd = sys.stdin.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None, b""
+    waiting, root = early_listing.read_waiting(fd)
+    return (early_listing.EarlyListing.start(root) if root else None), waiting
 
 
 def _bytecode_folder() -> Path:

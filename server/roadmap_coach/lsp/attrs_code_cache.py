@@ -12,6 +12,10 @@ a source the cache does not hold is compiled as before, so a cache from another
 attrs or lsprotocol (or no cache at all) gives the same classes, only slower. The
 file keeps what the last import used. Only `attr._make` sees the cached `compile`,
 and only during this one import.
+
+The functions `dataclasses` writes for the server's own classes (~300 of them) are
+kept the same way, in a file of their own, while the server's modules are imported
+(`dataclasses_cached`): only `dataclasses` sees the cached `exec`, and only then.
 """
 
 from __future__ import annotations
@@ -75,6 +79,38 @@ def _attrs_compile_from(codes: Codes, used: Codes) -> Iterator[None]:
         del make.compile  # type: ignore[attr-defined]
 
 
+@contextlib.contextmanager
+def _dataclasses_exec_from(codes: Codes, used: Codes) -> Iterator[None]:
+    """While inside: the functions `dataclasses` writes for each class (`__init__`,
+    `__repr__`, `__eq__`, ...) are compiled from `codes` when there, as attrs' are."""
+    import dataclasses
+
+    if "exec" in vars(dataclasses):  # not the dataclasses this was written for: no cache
+        yield
+        return
+    flags = 0
+    for value in vars(dataclasses).values():
+        if isinstance(value, __future__._Feature):
+            flags |= value.compiler_flag
+
+    def exec_cached(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+        if not isinstance(source, str):
+            return builtins.exec(source, globals, locals)  # type: ignore[no-any-return]
+        text = f"dataclasses\0{flags}\0{source}"
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        code = codes.get(key)
+        if code is None:  # as `exec` compiles a string: named "<string>", its caller's flags
+            code = builtins.compile(source, "<string>", "exec", flags, dont_inherit=True)
+        used[key] = code
+        return builtins.exec(code, globals, locals)  # type: ignore[no-any-return]
+
+    dataclasses.exec = exec_cached  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        del dataclasses.exec  # type: ignore[attr-defined]
+
+
 def cache_file(folder: Path) -> Path:
     magic = importlib.util.MAGIC_NUMBER.hex()
     return folder / f"attrs-code-{sys.implementation.cache_tag}-{magic}.marshal"
@@ -103,6 +139,31 @@ def _write(path: Path, codes: Codes) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             partial.unlink()
+
+
+class Compiled:
+    """How many generated sources were compiled (not found in a cache)."""
+
+    count = 0
+
+
+@contextlib.contextmanager
+def dataclasses_cached(folder: Path | None, *, write: bool = True) -> Iterator[Compiled]:
+    """While inside (the server's own imports): the code `dataclasses` generates for
+    each class taken from a cache in `folder` (a file of its own, beside attrs'),
+    compiled and kept when it is not there. None: no cache."""
+    compiled = Compiled()
+    if folder is None:
+        yield compiled
+        return
+    path = folder / cache_file(folder).name.replace("attrs-code-", "dataclasses-code-")
+    codes = _read(path)
+    used: Codes = {}
+    with _dataclasses_exec_from(codes, used):
+        yield compiled
+    compiled.count = sum(1 for key in used if key not in codes)
+    if write and used and (compiled.count or len(used) != len(codes)):
+        _write(path, used)
 
 
 def import_protocol_types(folder: Path | None, *, write: bool = True) -> int:

@@ -17,23 +17,31 @@ from roadmap_coach.lsp.documents import Documents
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.settings import Settings
 from roadmap_coach.lsp.transport import serve_stdio
+from roadmap_coach.roadmap.models import Problem, Roadmap
 from roadmap_coach.rules.lessons.base import Lesson
 
 SETTLE_S = 10.0  # a request after an edit waits (at most this long) for its analysis
 
 
 class CoachServer(LanguageServer):
-    def __init__(self, lessons: list[Lesson] | None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        lessons: list[Lesson] | None,
+        roadmap: tuple[Roadmap, list[Problem]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__("roadmap-coach", __version__, **kwargs)
-        self.pipeline = Pipeline(lessons)
+        self.pipeline = Pipeline(lessons, roadmap)
         self.documents = Documents(self.workspace_document, self.position_encoding)
         self.client_features = ClientFeatures()
         self.settings = Settings()
         self.on_stop: list[Callable[[], None]] = []  # each feature's clean-up
+        self.waiting = b""  # stdin already read before the server was made: read first
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         # Our framing under pygls's dispatch: it survives bad frames (lsp/transport.py).
-        serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer)
+        waiting, self.waiting = self.waiting, b""
+        serve_stdio(self, stdin or sys.stdin.buffer, stdout or sys.stdout.buffer, waiting)
 
     def workspace_document(self, uri: str) -> Any:
         return self.workspace.text_documents.get(uri)

@@ -69,7 +69,9 @@ class Documents:
         return self.open_paths.get(uri) or uri_to_rel(self.root, uri)
 
     def lines_of(self, path: str) -> LineSource:
-        """The file's lines: the editor's buffer when open, else the disk (read lazily)."""
+        """The file's lines: the editor's buffer when open, else the disk (read lazily;
+        a file of plain ASCII is not split: its columns need no converting, so each of
+        its lines is None, as a line that is not known)."""
         uri = self.open_uris.get(path)
         doc = self._text_document(uri) if uri else None
         if doc is not None:
@@ -134,4 +136,6 @@ def _disk_bytes(path: str) -> bytes | None:
 
 def _disk_lines(path: str) -> list[str] | None:
     data = _disk_bytes(path)
-    return split_lines(data.decode("utf-8", "replace")) if data is not None else None
+    if data is None or data.isascii():
+        return None  # ASCII: a column is the same in bytes and in any position encoding
+    return split_lines(data.decode("utf-8", "replace"))

@@ -57,9 +57,14 @@ class Listeners:
 
 
 class Pipeline:
-    def __init__(self, lessons: list[Lesson] | None = None) -> None:
+    def __init__(
+        self,
+        lessons: list[Lesson] | None = None,
+        roadmap: tuple[Roadmap, list[Problem]] | None = None,
+    ) -> None:
+        """`roadmap`: the shipped one as `load_roadmap()` gives it, when already loaded."""
         self.lesson_override = lessons
-        self.roadmap, self.problems = load_roadmap()
+        self.roadmap, self.problems = roadmap or load_roadmap()
         self.engine = Engine(self.roadmap, lessons)
         self.state = WorkspaceState(self.engine, None)
         self.log = MilestoneLog(None)

@@ -16,6 +16,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from roadmap_coach.analysis.facts import Span
 
+# a line's text, or None when it is not known or needs no converting (plain ASCII)
 LineSource = Callable[[int], str | None]
 
 

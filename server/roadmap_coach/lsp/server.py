@@ -16,6 +16,7 @@ from lsprotocol import types
 from roadmap_coach.lsp.client_features import ClientFeatures
 from roadmap_coach.lsp.coach_server import CoachServer
 from roadmap_coach.lsp.documents import root_from
+from roadmap_coach.lsp.early_listing import EarlyListing
 from roadmap_coach.lsp.features import (
     commands,
     configuration,
@@ -34,14 +35,20 @@ from roadmap_coach.rules.lessons.base import Lesson
 __all__ = ["CoachServer", "build_server", "serve", "stop"]
 
 
-def build_server(lessons: list[Lesson] | None = None) -> CoachServer:
-    """A server ready to start; `lessons` replaces the shipped lessons (tests only)."""
-    server = CoachServer(lessons, protocol_cls=CoachProtocol)
+def build_server(
+    lessons: list[Lesson] | None = None, *, early: EarlyListing | None = None
+) -> CoachServer:
+    """A server ready to start; `lessons` replaces the shipped lessons (tests only);
+    `early`: the workspace being listed since the process started (`lsp.early_listing`)."""
+    roadmap = early.roadmap() if early is not None else None
+    server = CoachServer(lessons, roadmap, protocol_cls=CoachProtocol)
     pipeline, documents = server.pipeline, server.documents
 
     config = configuration.register(server, pipeline)
-    scanner = scanning.register(server, pipeline)
+    scanner = scanning.register(server, pipeline, early=early)
     watcher = watching.register(server, pipeline, rescan=scanner.start)
+    # what changed while the early listing was made; what the watcher re-read since
+    scanner.on_missed, watcher.on_reread = watcher.changed, scanner.reread
 
     async def adopt_root(folder: str) -> None:
         set_root(folder)
@@ -87,15 +94,23 @@ def stop(server: CoachServer) -> None:
 
 
 def serve(
-    *, tcp: bool = False, ws: bool = False, host: str = "127.0.0.1", port: int = 2087
+    *,
+    tcp: bool = False,
+    ws: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 2087,
+    early: EarlyListing | None = None,
+    waiting: bytes = b"",
 ) -> None:
-    """Run the server on stdio (default), TCP or WebSocket until the client leaves."""
+    """Run the server on stdio (default), TCP or WebSocket until the client leaves.
+    `waiting`: what was already read of stdin (`lsp.early_listing.read_waiting`)."""
     level = os.environ.get("ROADMAP_COACH_LOG", "").upper()
     logging.basicConfig(level=level if level in logging.getLevelNamesMapping() else "WARNING")
     if not level:
         # Editors show server stderr as errors; pygls' routine warnings are not the learner's.
         logging.getLogger("pygls").setLevel(logging.ERROR)
-    server = build_server()
+    server = build_server(early=early)
+    server.waiting = waiting
     try:
         if tcp:
             server.start_tcp(host, port)

@@ -31,11 +31,14 @@ _QUEUED_CHUNKS = 16  # the reader thread waits when the loop is this far behind
 _TURNS_BETWEEN_MESSAGES = 3
 
 
-def serve_stdio(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """Serve one client on stdin/stdout until it leaves (EOF or `exit`)."""
+def serve_stdio(
+    server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO, waiting: bytes = b""
+) -> None:
+    """Serve one client on stdin/stdout until it leaves (EOF or `exit`); `waiting`: what
+    was read of stdin before (it comes first)."""
     server.protocol.set_writer(StdoutWriter(stdout))
     try:
-        asyncio.run(read_messages(stdin, server.protocol))
+        asyncio.run(read_messages(stdin, server.protocol, waiting))
     except BrokenPipeError:
         log.error("roadmap-coach: the connection to the client is lost")
     except (KeyboardInterrupt, SystemExit):  # `exit` ends the server with SystemExit
@@ -44,9 +47,9 @@ def serve_stdio(server: JsonRPCServer, stdin: BinaryIO, stdout: BinaryIO) -> Non
         server.shutdown()
 
 
-async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol) -> None:
+async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol, waiting: bytes = b"") -> None:
     frames = FrameReader()
-    async for data in _chunks(stdin):
+    async for data in _chunks(stdin, waiting):
         for body in frames.feed(data):
             dispatch(protocol, body, frames)
             # pygls's own reader took several loop turns per message; so do we, so that
@@ -57,13 +60,15 @@ async def read_messages(stdin: BinaryIO, protocol: JsonRPCProtocol) -> None:
                 await asyncio.sleep(0)
 
 
-async def _chunks(stdin: BinaryIO) -> AsyncIterator[bytes]:
-    """What stdin has, chunk by chunk, until the client closes it.
+async def _chunks(stdin: BinaryIO, waiting: bytes = b"") -> AsyncIterator[bytes]:
+    """What stdin has, chunk by chunk (after `waiting`), until the client closes it.
 
     A pipe is read by the event loop itself when it is readable (no thread, so no
     hand-over of the GIL per message); anything the loop cannot watch (a regular file,
     Windows pipes) by a daemon thread.
     """
+    if waiting:
+        yield waiting
     loop = asyncio.get_running_loop()
     try:
         fd = stdin.fileno()

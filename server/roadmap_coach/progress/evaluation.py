@@ -21,6 +21,7 @@ Progress is reported as `progress(phase, done, total)` over the phases `listing`
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import os
@@ -40,7 +41,7 @@ from roadmap_coach.progress.records_cache import RecordsCache
 from roadmap_coach.rules.engine import Engine, Findings
 from roadmap_coach.rules.matchers import Context
 from roadmap_coach.rules.records import FileRecord
-from roadmap_coach.rules.streamed_fold import StreamedFold
+from roadmap_coach.rules.streamed_fold import Own, StreamedFold
 from roadmap_coach.rules.symbols import Summary
 
 if TYPE_CHECKING:
@@ -50,7 +51,10 @@ if TYPE_CHECKING:
 
 Progress = Callable[[str, int, int], None]
 PHASES = ("listing", "analysis", "evaluation")
-_WRITE_ROWS = 512  # records made are written to the cache in transactions of this many
+# records made are written to the cache in transactions of this many, or of this many
+# bytes of encoded records (a cold scan of Django held 4.6 MiB of rows waiting else)
+_WRITE_ROWS = 512
+_WRITE_BYTES = 1 << 20
 _NONE: frozenset[str] = frozenset()  # one for every job (each empty one costs 216 bytes)
 
 
@@ -98,12 +102,22 @@ class WorkspaceRecords:
     def each(self) -> Iterator[FileRecord]:
         """The records in listing order, each decoded as it is reached and not kept
         (unless `records` was read): what a fold of a large workspace reads them by."""
+        for record, _ in self.each_again():
+            yield record
+
+    def each_again(self) -> Iterator[tuple[FileRecord, Callable[[], Own] | None]]:
+        """`each`, and for a record kept encoded what reads its slim facts and own
+        lessons again (`StreamedFold.add`); None for a record held in memory."""
         spill = self._spill
         if spill is None or self._records is None:
-            yield from self.records.values()
+            for record in self.records.values():
+                yield record, None
             return
         for held in self._records.values():
-            yield spill.record(held)
+            if isinstance(held, Spilled):
+                yield spill.record(held), functools.partial(_again, spill, held)
+            else:
+                yield held, None
 
     @property
     def loaded(self) -> bool:
@@ -124,16 +138,18 @@ def evaluate_workspace(
     workers: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     git: GitFacts | None = None,
+    listed: tuple[list[_Entry], list[Skipped]] | None = None,
 ) -> WorkspaceRecords:
     """Records for every listed file that could be read, the Git facts, what was left
     out (and why), and counters of the work done. `workers=None` decides by size and
     cores; 0 keeps everything in this process. The result is the same either way.
     `cache` must stay open while the result's records are read. `git`: the Git facts
-    when the caller has just read them (else they are read here)."""
+    when the caller has just read them (else they are read here); `listed`: likewise
+    `analysis.listing._list` of the root (the server's early listing)."""
     report = progress or _quiet
     root_real = os.path.realpath(root)
     report("listing", 0, 1)
-    entries, skipped = _list(root_real, max_bytes)
+    entries, skipped = listed if listed is not None else _list(root_real, max_bytes)
     report("listing", 1, 1)
     report("analysis", 0, 0)
     if git is None:
@@ -170,6 +186,7 @@ def evaluate_workspace(
             return found
     run = _Run(root_real, engine, cache, report, workers, max_bytes, entries, stats)
     records, skips, wskey, inputs = run.evaluate(ids, counters)
+    run.settle()
     kinds = {path: record.kind for path, record in records.items()}
     errors = [(path, r.error) for path, r in records.items() if r.error]
     if cache is not None:
@@ -213,13 +230,19 @@ def fold_workspace(
     with _no_collector():  # ~20 % of the fold of Django's 6,912 records went to the collector
         # one record decoded at a time: the fold keeps only what the findings read
         stream = StreamedFold(engine, ws.git)
-        for record in ws.each():
-            stream.add(record)
+        for record, again in ws.each_again():
+            stream.add(record, again)
         findings = stream.findings(progress=lambda done: report("evaluation", done, total))
     if cache is not None:
         cache.put_fold(ws.root, key, pickle.dumps(findings, protocol=5))
     report("evaluation", total, total)
     return findings
+
+
+def _again(spill: Spill, held: Spilled) -> Own:
+    part = spill.lessons_part(held)
+    assert part.slim is not None  # read again: it had slim facts the first time
+    return part.slim, part.lessons
 
 
 def _quiet(phase: str, done: int, total: int) -> None:
@@ -283,6 +306,18 @@ class _Run:
         self.stats = stats
         self.progress = _Counter(report, "analysis", 0)
         self.spill: Spill | None = None  # records made in workers, encoded
+        self.made_here = False  # this process took a share of a forked pool's files
+
+    def settle(self) -> None:
+        """A forked pool's parent (a `scan`) has made its last record: its memos for
+        them and the C heap's free pages go back before the fold needs memory."""
+        if not self.made_here:
+            return
+        from roadmap_coach.progress.record_workers import give_back
+        from roadmap_coach.rules.index import forget
+
+        forget()
+        give_back()
 
     def evaluate(
         self, ids: dict[int, str], counters: Counters
@@ -366,9 +401,13 @@ class _Run:
         progress = self.progress
         progress.total = progress.done + len(order) - len(records) + len(checks)
         new_rows: list[tuple[str, str, FileRecord | bytes, str]] = []
+        weight = 0  # bytes of the encoded records in `new_rows`
         for index, made_record in made.records(ctx, progress.add):
             path = entries[index].path
-            new_rows.append((path, ids[index], made_record, wskey))
+            if self.cache is not None:  # else nothing stores them: not held till the end
+                new_rows.append((path, ids[index], made_record, wskey))
+                if isinstance(made_record, bytes):
+                    weight += len(made_record)
             if isinstance(made_record, bytes):
                 # kept encoded until the fold reads it: the workers still hold their part
                 if self.spill is None:
@@ -380,10 +419,10 @@ class _Run:
             else:
                 records[index] = made_record
             counters.analysed += 1
-            if len(new_rows) >= _WRITE_ROWS and self.cache is not None:
+            if (len(new_rows) >= _WRITE_ROWS or weight >= _WRITE_BYTES) and self.cache is not None:
                 # stored as they come: the encoded records are not all held at once
                 self.cache.put_many(new_rows)
-                new_rows = []
+                new_rows, weight = [], 0
         valid: list[tuple[str, str]] = []
         for index in checks:
             progress.add(1)
@@ -448,6 +487,7 @@ class _Run:
             pool: Pool | None = None
             try:
                 pool = Pool(self.engine, workers, self.max_bytes)
+                self.made_here = pool.local is not None
                 outcomes = pool.analyse(jobs, progress.add)
                 kept = [j for j in jobs if isinstance(outcomes[j.index], Analysed)]
                 return outcomes, Pooled(pool, kept, self.engine, self.max_bytes)

@@ -8,11 +8,14 @@ from __future__ import annotations
 import hashlib
 import importlib
 import sys
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from roadmap_coach import __version__
+from roadmap_coach.analysis.facts import FileFacts
+from roadmap_coach.rules.lessons.base import LessonFinding
 from roadmap_coach.rules.matchers import Evidence
 from roadmap_coach.rules.records import FileRecord
 
@@ -31,6 +34,28 @@ def _codec() -> tuple[Any, Any]:
     import msgspec  # on first use: a scan of an unchanged workspace codes no record
 
     return msgspec.msgpack.Encoder(), msgspec.msgpack.Decoder(FileRecord)
+
+
+@dataclass(slots=True)
+class LessonsPart:
+    """What the fold's lessons pass reads of a record (the rest of it is skipped when
+    decoded): its slim facts and its own lessons' findings."""
+
+    slim: FileFacts | None = None
+    lessons: list[tuple[int, LessonFinding]] = field(default_factory=list)
+
+
+@cache
+def _lessons_decoder() -> Any:
+    import msgspec
+
+    return msgspec.msgpack.Decoder(LessonsPart)
+
+
+def decode_lessons_part(blob: bytes) -> LessonsPart:
+    """`decode_record(blob)`'s slim facts and lessons, the other fields not built."""
+    part: LessonsPart = _lessons_decoder().decode(blob)
+    return part
 
 
 def encode_record(record: FileRecord) -> bytes:

@@ -39,18 +39,19 @@ class Pooled(Made):
         self.pool, self.jobs, self.engine, self.max_bytes = pool, jobs, engine, max_bytes
 
     def records(self, ctx: Context, done: Callable[[int], None]) -> Iterator[tuple[int, Any]]:
-        seen: set[int] = set()
+        # one byte per job (a set of ints held ~70 bytes a file)
+        seen = bytearray(max((job.index for job in self.jobs), default=-1) + 1)
         try:
             # handed on as they come: the caller stores each and keeps it encoded, so
             # nothing here is decoded while the workers still hold their part
             for index, blob in self.pool.records(ctx, done):
-                seen.add(index)
+                seen[index] = 1
                 yield index, blob
         except (OSError, EOFError, RuntimeError):
             pass  # a worker lost: what it kept is analysed again here, the same way
         finally:
             self.pool.close()
-        missing = [job for job in self.jobs if job.index not in seen]
+        missing = [job for job in self.jobs if not seen[job.index]]
         if missing:
             from roadmap_coach.progress.record_workers import Analyser
 

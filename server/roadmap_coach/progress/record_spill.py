@@ -8,6 +8,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
+from roadmap_coach.progress.record_codec import LessonsPart, decode_lessons_part
 from roadmap_coach.progress.records_cache import decode_record
 from roadmap_coach.rules.records import FileRecord
 
@@ -62,11 +63,20 @@ class Spill:
     def record(self, held: FileRecord | Spilled) -> FileRecord:
         if isinstance(held, FileRecord):
             return held
+        return decode_record(self._blob(held))
+
+    def lessons_part(self, held: Spilled) -> LessonsPart:
+        """The record's slim facts and own lessons, read again: the fold's lessons pass
+        asks for them one file at a time, so they are never all held at once."""
+        return decode_lessons_part(self._blob(held))
+
+    def _blob(self, held: Spilled) -> bytes:
         offset, size = self.offsets[held.slot], self.sizes[held.slot]
         if offset < 0:
-            return decode_record(self.held[size])
+            return self.held[size]
         self.file.seek(offset)
-        return decode_record(self.file.read(size))
+        blob: bytes = self.file.read(size)
+        return blob
 
     def close(self) -> None:
         if self.file is not None:

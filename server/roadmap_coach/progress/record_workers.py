@@ -144,7 +144,10 @@ def _serve(
             conn.send(("analysed", [(job.index, analyser.analyse(job)) for job in message[1]]))
             give_back()
         elif kind == "record":
-            ctx: Context = pickle.loads(message[1])
+            # the context's pickle follows as bytes of its own: held only while loaded
+            # (inside a message it was there twice, the message's and its own)
+            ctx: Context = pickle.loads(conn.recv_bytes())
+            give_back()
             batch: list[tuple[int, bytes]] = []
             weight = 0
             for index, record in analyser.records(ctx):
@@ -287,6 +290,7 @@ class Pool:
                 if self._due():
                     collect(0)
                     feed()
+            give_back()  # after each chunk, as a worker does
         while any(queued.values()):
             collect(None)
             feed()
@@ -300,14 +304,21 @@ class Pool:
         and drop the bytes batch by batch."""
         blob = pickle.dumps(ctx, protocol=5)
         for conn in self.conns:
-            conn.send(("record", blob))
+            conn.send(("record", None))
+            conn.send_bytes(blob)
         del blob
         busy = set(self.conns)
         mine = self.local.records(ctx) if self.local is not None else iter(())
+        weight = 0
         for index, record in mine:
             if done is not None:
                 done(1)
-            yield index, encode_record(record)
+            blob = encode_record(record)
+            weight += len(blob)
+            yield index, blob
+            if weight >= _CHUNK_BYTES:  # as a worker does after each batch it sends
+                weight = 0
+                give_back()
             if busy and self._due():
                 yield from self._received(busy, 0, done)
         while busy:
@@ -335,6 +346,9 @@ class Pool:
             if done is not None:
                 done(len(batch))
             yield from batch
+            if self.local is not None and not self.local.kept:
+                del batch
+                give_back()  # this process's share is made: trim as its workers do
 
     def close(self) -> None:
         if self.local is not None:

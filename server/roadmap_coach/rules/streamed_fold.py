@@ -26,6 +26,8 @@ from roadmap_coach.rules.records import FileRecord
 from roadmap_coach.rules.registry import WORKSPACE_MATCHERS
 from roadmap_coach.rules.workspace_kinds import WorkspaceView
 
+Own = tuple[FileFacts, list[tuple[int, LessonFinding]]]
+
 
 class _KeyHits:
     """One evidence key's hits across the workspace, cut to what the milestones read:
@@ -69,10 +71,14 @@ class StreamedFold:
         self.context = engine.context((), git)
         self.contributions: list[Contribution] = []
         self.by_key: dict[str, _KeyHits] = {}
-        # per record: its slim facts and its own lessons' findings (None: no facts)
-        self.files: list[tuple[FileFacts, list[tuple[int, LessonFinding]]] | None] = []
+        # per record: its slim facts and its own lessons' findings, or what gives them
+        # again when asked (None: no facts)
+        self.files: list[Own | Callable[[], Own] | None] = []
 
-    def add(self, record: FileRecord) -> None:
+    def add(self, record: FileRecord, again: Callable[[], Own] | None = None) -> None:
+        """`again`: gives the record's slim facts and own lessons once more when the
+        lessons pass reaches it (a record kept encoded elsewhere), so they are dropped
+        now instead of held for every file until then."""
         self.contributions.append(record.contribution)
         by_key = self.by_key
         for key, found in record.evidence.items():
@@ -85,7 +91,7 @@ class StreamedFold:
             self.files.append(None)
         else:
             add_to_context(self.context, slim)
-            self.files.append((slim, record.lessons))
+            self.files.append(again if again is not None else (slim, record.lessons))
 
     def findings(
         self,
@@ -107,7 +113,7 @@ class StreamedFold:
             file = files.pop()
             done += 1
             if file is not None:
-                slim, own = file
+                slim, own = file() if callable(file) else file
                 record = FileRecord(slim.path, slim.kind, slim.digest, slim.error, None)
                 record.lessons, record.slim = own, slim
                 lessons.extend(engine.record_lessons(record, context, disabled, hints))

@@ -64,3 +64,48 @@ def test_a_damaged_cache_is_compiled_again_and_replaced(tmp_path: Path) -> None:
 def test_nothing_is_written_when_bytecode_may_not_be(tmp_path: Path) -> None:
     assert run(tmp_path, write=False)["compiled"] > 0
     assert list(tmp_path.iterdir()) == []
+
+
+DATACLASSES = """
+import json, sys
+from pathlib import Path
+from roadmap_coach.lsp.attrs_code_cache import dataclasses_cached
+folder = Path(sys.argv[1]) if sys.argv[1] else None
+with dataclasses_cached(folder) as compiled:
+    from roadmap_coach.analysis.facts import Span
+    from roadmap_coach.rules.records import FileRecord
+a, b = Span(1, 2, 3, 4), Span(1, 2, 3, 4)
+print(json.dumps({
+    "compiled": compiled.count,
+    "equal": a == b,
+    "differs": a != Span(1, 2, 3, 5),
+    "repr": repr(a),
+    "fields": list(FileRecord.__dataclass_fields__),
+}))
+"""
+
+
+def test_the_servers_dataclasses_are_compiled_once_and_behave_the_same(tmp_path: Path) -> None:
+    def run_dataclasses(folder: Path | None) -> dict[str, object]:
+        out = subprocess.run(
+            [sys.executable, "-c", DATACLASSES, str(folder or "")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout)
+
+    uncached, first, second = (
+        run_dataclasses(None),
+        run_dataclasses(tmp_path),
+        run_dataclasses(tmp_path),
+    )
+    assert isinstance(first["compiled"], int) and first["compiled"] > 20
+    assert second["compiled"] == 0
+    same = {k: v for k, v in uncached.items() if k != "compiled"}
+    for result in (first, second):
+        assert {k: v for k, v in result.items() if k != "compiled"} == same
+    assert same["equal"] and same["differs"]
+    assert [p.name for p in tmp_path.iterdir()] == [
+        p.name.replace("attrs-code-", "dataclasses-code-") for p in tmp_path.iterdir()
+    ]

@@ -185,6 +185,30 @@ def test_records_are_stored_batch_by_batch_as_they_are_made(
     assert scan_json(root, roadmap, store, workers=0) == expected
 
 
+def test_encoded_records_waiting_to_be_stored_are_bounded_in_bytes(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction is written once the encoded records waiting reach
+    `_WRITE_BYTES`, however few rows that is."""
+    from roadmap_coach.progress import evaluation
+    from roadmap_coach.progress.records_cache import RecordsCache
+
+    monkeypatch.setattr(evaluation, "_WRITE_BYTES", 1)  # every encoded record at once
+    batches: list[int] = []
+    real = RecordsCache.put_many
+
+    def counting(self: RecordsCache, rows: list) -> None:  # type: ignore[type-arg]
+        batches.append(len(rows))
+        real(self, rows)
+
+    monkeypatch.setattr(RecordsCache, "put_many", counting)
+    root = copy_of("projects/django-polls", tmp_path)
+    expected = scan_json(root, roadmap, None, workers=0)
+    assert scan_json(root, roadmap, tmp_path / "store.sqlite3", workers=2) == expected
+    made = [size for size in batches if size]
+    assert len(made) > 10 and set(made[:-1]) == {1}
+
+
 def test_git_facts_given_by_the_caller_are_not_read_again(
     roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -302,3 +326,74 @@ def test_records_asked_for_are_decoded_without_the_cyclic_collector(
     assert len(ws.records) == len(ws.kinds) > 10
     assert collector_on == [False] * len(ws.kinds)
     assert gc.isenabled()
+
+
+def test_the_lessons_pass_reads_each_spilled_record_s_slim_facts_again(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fold keeps no spilled record's slim facts until its lessons pass: each file's
+    slim facts and own lessons are read from the spill again, once, when the pass
+    reaches it; the findings are the serial path's."""
+    from roadmap_coach.progress import record_spill
+    from roadmap_coach.progress.record_codec import LessonsPart
+
+    root = copy_of("projects/django-polls", tmp_path)
+    engine = Engine(roadmap)
+    read_again: list[int] = []
+    real = record_spill.decode_lessons_part
+
+    def counting(blob: bytes) -> LessonsPart:
+        read_again.append(len(blob))
+        return real(blob)
+
+    monkeypatch.setattr(record_spill, "decode_lessons_part", counting)
+    ws = evaluate_workspace(str(root), engine, workers=2)
+    findings = fold_workspace(ws, engine)
+    serial = evaluate_workspace(str(root), engine, workers=0)
+    with_slim = [r for r in serial.records.values() if r.slim is not None]
+    assert len(read_again) == len(with_slim) > 10
+    assert findings == fold_workspace(serial, engine)
+
+
+def test_a_scan_s_process_drops_its_segment_memo_once_its_records_are_made(
+    roadmap: Roadmap, tmp_path: Path
+) -> None:
+    """After a forked pool's round 2 the scan's process only folds: the memo of name
+    segments it filled making its share of records is emptied. Records made in this
+    process only (the server's small workspaces) leave it filled for the next edit."""
+    from roadmap_coach.progress.record_workers import _start_method
+    from roadmap_coach.rules import index
+
+    root = copy_of("projects/django-polls", tmp_path)
+    evaluate_workspace(str(root), Engine(roadmap), workers=0)
+    assert index._SEGMENTS
+    if _start_method() != "fork":
+        pytest.skip("this process has other threads: its workers come from a forkserver")
+    evaluate_workspace(str(root), Engine(roadmap), workers=2)
+    assert not index._SEGMENTS
+
+
+def test_a_scan_s_process_gives_free_heap_pages_back_in_each_round_and_before_the_fold(
+    roadmap: Roadmap, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the scan's own process freed (a chunk's syntax trees in round 1, the
+    segment memo once its records are made) goes back to the system as its workers'
+    does, not only when the process ends; the fold itself trims nothing."""
+    from roadmap_coach.progress import record_workers
+    from roadmap_coach.rules import index
+
+    if record_workers._start_method() != "fork":
+        pytest.skip("this process has other threads: its workers come from a forkserver")
+    events: list[str] = []
+    forget = index.forget
+    monkeypatch.setattr(record_workers, "give_back", lambda: events.append("trim"))
+    monkeypatch.setattr(index, "forget", lambda: (events.append("forget"), forget()))
+    root = copy_of("projects/django-polls", tmp_path)
+    engine = Engine(roadmap)
+    ws = evaluate_workspace(str(root), engine, workers=2)
+    assert ws.counters.analysed > 10
+    assert events[-2:] == ["forget", "trim"]  # before the fold
+    assert "trim" in events[:-2]  # and while its share was made
+    made = len(events)
+    fold_workspace(ws, engine)
+    assert len(events) == made

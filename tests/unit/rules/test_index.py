@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from roadmap_coach.analysis.facts import Call
+from roadmap_coach.analysis.facts import Call, Span
 from roadmap_coach.analysis.files import analyze_bytes
 from roadmap_coach.roadmap.models import Matcher
 from roadmap_coach.rules.engine import Engine  # noqa: F401  (registers the kinds)
@@ -69,3 +69,22 @@ def test_a_calls_condition_looks_up_the_file_calls_once_per_pattern_list(
     assert len(asked) == 1  # not once per function
     run_matcher(matcher, facts, ctx)
     assert len(asked) == 1  # kept for the file
+
+
+def test_the_segments_memo_stays_bounded_and_gives_the_same_candidates() -> None:
+    """Past `_KEEP_SEGMENTS` names tuples the memo starts again: it never holds more,
+    and an index built after it was emptied finds what one built before found."""
+    from roadmap_coach.rules import index
+
+    index.forget()
+    calls = [
+        Call(f"mod{n}.thing{n}.execute", f"pkg{n}.mod{n}.thing{n}.execute", Span(n, 0, n, 9))
+        for n in range(index._KEEP_SEGMENTS + 50)
+    ]
+    names = lambda c: (c.name, c.qname)  # noqa: E731
+    before = NamedIndex(calls, names).candidates(("*.execute",))
+    assert 0 < len(index._SEGMENTS) <= index._KEEP_SEGMENTS
+    after = NamedIndex(calls, names).candidates(("*.execute",))
+    assert [c for c, _ in after] == [c for c, _ in before] == calls
+    assert len(NamedIndex(calls, names).candidates(("pkg7.*",))) == 1
+    assert len(index._SEGMENTS) <= index._KEEP_SEGMENTS

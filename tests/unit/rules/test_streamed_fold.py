@@ -74,3 +74,30 @@ def test_each_key_keeps_the_hits_of_a_few_paths(engine: Engine, pool: list[FileR
     assert max(counts.values()) > 4 * MAX_EVIDENCE
     for hits in stream.by_key.values():
         assert len({e.path for e in hits.kept}) <= 4 * MAX_EVIDENCE
+
+
+def test_slim_facts_given_again_later_are_not_held_until_the_lessons_pass(
+    engine: Engine, pool: list[FileRecord]
+) -> None:
+    """A record whose slim facts and own lessons can be had again (kept encoded
+    elsewhere) is held without them: each is asked for once, in workspace order, when
+    the lessons pass reaches it, and the findings are the same."""
+    records = _workspace(pool, 1)
+    git = GitFacts(is_repo=True, commits=3)
+    asked: list[str] = []
+
+    def again(record: FileRecord):  # type: ignore[no-untyped-def]
+        def give() -> tuple:
+            asked.append(record.path)
+            return record.slim, record.lessons
+
+        return give
+
+    stream = StreamedFold(engine, git)
+    for record in records.values():
+        stream.add(record, again(record) if record.slim is not None else None)
+    assert not any(isinstance(file, tuple) for file in stream.files)
+    assert asked == []
+    found = stream.findings()
+    assert asked == [r.path for r in records.values() if r.slim is not None]
+    assert found == engine.fold(records, git)

@@ -131,6 +131,8 @@ async def debug_stats(
         "scanAnalysed": scanner.analysed,
         "scanCached": scanner.cached,
         "scanStatHits": scanner.stat_hits,
+        "earlyListings": scanner.early_listings,
+        "missedByEarlyListing": list(scanner.missed),
         "files": len(pipeline.state.entries),
         "openDocuments": len(documents.open_paths),
         "milestones": [m.id for m in pipeline.state.milestones],

@@ -19,16 +19,19 @@ import contextlib
 import gc
 import itertools
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from lsprotocol import types
 from pygls.progress import Progress
 
 from roadmap_coach.analysis.facts import GitFacts
 from roadmap_coach.analysis.git_facts import read_git
+from roadmap_coach.analysis.listing import DEFAULT_MAX_BYTES
 from roadmap_coach.lsp.coach_server import CoachServer
+from roadmap_coach.lsp.early_listing import EarlyListing, Listed, changed_since
 from roadmap_coach.lsp.pipeline import Pipeline
 from roadmap_coach.lsp.stored_fold import StoredFold, fold_key, read_fold, write_fold
 from roadmap_coach.progress.evaluation import Counters, WorkspaceRecords, evaluate_workspace
@@ -120,6 +123,7 @@ class Scanner:
         root: Callable[[], str | None],
         open_paths: Callable[[], set[str]],
         can_report: Callable[[], bool],
+        early: EarlyListing | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.progress = progress
@@ -137,11 +141,23 @@ class Scanner:
         self.analysed = 0
         self.cached = 0
         self.stat_hits = 0
+        # the listing made while the server started (`lsp.early_listing`), for the first
+        # scan only (a recheck lists again); what changed meanwhile goes to `on_missed`
+        # (the watcher's path)
+        self._early = early
+        self.on_missed: Callable[[Iterable[str]], None] | None = None
+        self.early_listings = 0  # scans that took it
+        # files re-read on the watcher's word until the first scan loads (all of them
+        # newer than its early listing)
+        self._outside: set[str] | None = set() if early is not None else None
+        self.missed: list[str] = []  # the files its check found changed
+        self._checking: asyncio.Task[None] | None = None
 
     def start(self) -> asyncio.Task[str]:
         self.stop()
         cancel = self._cancel = threading.Event()
-        self.task = asyncio.ensure_future(self._run(cancel))
+        early, self._early = self._early, None  # the first scan's, taken or not
+        self.task = asyncio.ensure_future(self._run(cancel, early))
         return self.task
 
     def stop(self) -> None:
@@ -153,7 +169,14 @@ class Scanner:
         if token == self.token:
             self.stop()
 
-    async def _run(self, cancel: threading.Event) -> str:
+    async def _run(self, cancel: threading.Event, early: EarlyListing | None) -> str:
+        try:
+            return await self._scan(cancel, early)
+        finally:
+            if early is not None:
+                early.close()  # not taken (a scan cancelled first): the child goes
+
+    async def _scan(self, cancel: threading.Event, early: EarlyListing | None) -> str:
         pipeline = self.pipeline
         root = self._root()
         if root is None:
@@ -171,8 +194,8 @@ class Scanner:
                 raise ScanCancelled
             state = pipeline.state
             settings = (state.disabled, state.hints)
-            ws, cache, stored = await asyncio.to_thread(
-                self._evaluate, root, engine, work, git, settings
+            ws, cache, stored, listed = await asyncio.to_thread(
+                self._evaluate, root, engine, work, git, settings, early
             )
         except ScanCancelled:
             work.end("scan cancelled")
@@ -185,8 +208,12 @@ class Scanner:
         self._count(ws.counters)
         keep = self._open_paths()
         owner: list[RecordsCache | None] = [cache]  # the cache, until the state keeps it open
+        outside, self._outside = self._outside, None
 
         def load() -> None:
+            if listed is not None and outside:
+                # re-read since the early listing was made: newer than what it saw
+                keep.update(outside)
             state.report = lambda done, total: work.phase_threadsafe("evaluation", done, total)
             # records are decoded only when a change needs them: the cache stays open
             if (
@@ -225,7 +252,29 @@ class Scanner:
             self._decoding = asyncio.ensure_future(self._decode_stored())
         work.end(result)
         self.last_result = result
+        if listed is not None:
+            self._checking = asyncio.ensure_future(self._check_early(ws.root, listed))
         return result
+
+    def reread(self, paths: Iterable[str]) -> None:
+        """The watcher re-reads these files (until the first scan has loaded)."""
+        if self._outside is not None:
+            self._outside.update(paths)
+
+    async def _check_early(self, root: str, listed: Listed) -> None:
+        """The early listing was made before anything watched the files: what changed
+        since is looked at as the watcher's changes are (off the scan's way)."""
+        try:
+            # a session ending meanwhile does not wait for it (a listing only reads)
+            found = await _on_daemon_thread(
+                lambda: changed_since(root, listed[0], DEFAULT_MAX_BYTES)
+            )
+            missed = list(found)  # type: ignore[call-overload]
+        except OSError:
+            missed = [""]  # the whole workspace compared with a listing, by the watcher's path
+        self.missed += missed
+        if missed and self.on_missed is not None and not self.pipeline.closed:
+            self.on_missed(missed)
 
     async def _decode_stored(self) -> None:
         """The records a stored fold stands for, decoded off the analysis thread while
@@ -271,19 +320,23 @@ class Scanner:
         work: WorkDone,
         git: GitFacts,
         settings: tuple[frozenset[str], str],
-    ) -> tuple[WorkspaceRecords, RecordsCache | None, StoredFold | None]:
+        early: EarlyListing | None = None,
+    ) -> tuple[WorkspaceRecords, RecordsCache | None, StoredFold | None, Listed | None]:
         """On a worker thread: every file's record, through the records cache of the
         progress store when there is one (a cache that cannot be opened costs a parse
         of every file, never the scan), with the cache still open; and when nothing
         changed since the last scan, the server's stored result of it under `settings`
-        (then the records are not read)."""
+        (then the records are not read). The early listing, when this scan took it."""
+        listed = early.take(os.path.realpath(root), DEFAULT_MAX_BYTES) if early else None
+        if listed is not None:
+            self.early_listings += 1
         store = self.pipeline.log.store
         cache = None
         if store is not None:
             cache = open_records_cache(str(store.path), fingerprint(engine), quiet=True)
         try:
             ws = evaluate_workspace(
-                root, engine, cache=cache, progress=work.phase_threadsafe, git=git
+                root, engine, cache=cache, progress=work.phase_threadsafe, git=git, listed=listed
             )
             stored = None
             if cache is not None and not ws.loaded:
@@ -294,7 +347,13 @@ class Scanner:
             if cache is not None:
                 cache.close()
             raise
-        return ws, cache, stored
+        return ws, cache, stored, listed
+
+    def close(self) -> None:
+        self.stop()
+        early, self._early = self._early, None
+        if early is not None:
+            early.close()
 
     def _count(self, counters: Counters) -> None:
         self.analysed += counters.analysed + counters.remade
@@ -316,7 +375,9 @@ def _decode_for_the_session(ws: WorkspaceRecords) -> None:
             gc.enable()
 
 
-def register(server: CoachServer, pipeline: Pipeline) -> Scanner:
+def register(
+    server: CoachServer, pipeline: Pipeline, *, early: EarlyListing | None = None
+) -> Scanner:
     documents = server.documents
     scanner = Scanner(
         pipeline,
@@ -324,8 +385,9 @@ def register(server: CoachServer, pipeline: Pipeline) -> Scanner:
         root=lambda: documents.root,
         open_paths=lambda: set(documents.open_uris),
         can_report=lambda: server.client_features.work_done_progress,
+        early=early,
     )
-    server.on_stop.append(scanner.stop)
+    server.on_stop.append(scanner.close)
 
     @server.feature(types.WINDOW_WORK_DONE_PROGRESS_CANCEL)
     def cancel_progress(ls: CoachServer, params: types.WorkDoneProgressCancelParams) -> None:

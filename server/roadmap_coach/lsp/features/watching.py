@@ -92,6 +92,7 @@ class Watcher:
         self._unregister_watch = unregister_watch  # client/unregisterCapability
         self._globs: list[str] = []
         self._rescan = rescan  # start a whole-workspace scan
+        self.on_reread: Callable[[set[str]], None] | None = None  # files about to be re-read
         self.registered = False
         self.disk: DiskWatcher | None = None
         self.poll_interval = POLL_S
@@ -226,6 +227,8 @@ class Watcher:
         in_editor = self._open_paths()
         pending -= in_editor  # a save from the editor: its buffer was analysed already
         if pending:
+            if self.on_reread is not None:
+                self.on_reread(pending)
             await self.pipeline.update(lambda: self._reread(pending, in_editor))
         if git:
             await self.refresh_git()
