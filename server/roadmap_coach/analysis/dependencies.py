@@ -184,7 +184,8 @@ def _values(mapping: Any) -> list[Any]:
 
 def pyproject_requirements(data: Mapping[str, Any]) -> Declared:
     """PEP 621 dependencies and optional dependencies, PEP 735 dependency groups,
-    Poetry dependencies and groups, and the PDM/uv dev-dependency tables."""
+    Poetry dependencies and groups, the PDM/uv dev-dependency tables and Hatch's
+    environments."""
     out = Declared()
     pep508_lists = [
         _get(data, "project", "dependencies"),
@@ -193,6 +194,8 @@ def pyproject_requirements(data: Mapping[str, Any]) -> Declared:
         *_values(_get(data, "tool", "pdm", "dev-dependencies")),
         _get(data, "tool", "uv", "dev-dependencies"),
     ]
+    for env in _values(_get(data, "tool", "hatch", "envs")):  # `hatch run test` installs these
+        pep508_lists += [_get(env, "dependencies"), _get(env, "extra-dependencies")]
     for value in pep508_lists:
         _pep508_list(value, out)
     poetry = _get(data, "tool", "poetry")

@@ -38,7 +38,9 @@ _PER_STATEMENT = tuple(f for f in python_incremental.LIST_FIELDS if f != "import
 _FILE_WIDE = tuple(
     f.name
     for f in dataclasses.fields(FileFacts)
-    if f.name not in _PER_STATEMENT and f.name not in _NOT_READ and f.name != "imports"
+    if f.name not in _PER_STATEMENT
+    and f.name not in _NOT_READ
+    and f.name not in ("imports", "preamble_end")  # see `_import_place_moved_with_lines`
 )
 
 
@@ -75,6 +77,7 @@ class BlockLessons:
                 and kept.facts is memo.parent
                 and kept.lessons is lessons
                 and kept.key == key
+                and _import_place_moved_with_lines(kept.facts, facts, moved)
             ):
                 blocks = self._again(kept, memo, moved, lessons, facts, context)
             else:
@@ -124,6 +127,16 @@ class BlockLessons:
         self.statements_run += moved.count
         self.statements_kept += a + len(later)
         return kept.blocks[:a] + walked + later
+
+
+def _import_place_moved_with_lines(
+    before: FileFacts, after: FileFacts, moved: python_incremental.Moved
+) -> bool:
+    """A kept fix's import edit (`import os` added above) moves with the lines below the
+    edit: only right when the place a new import goes moved with them, which it does not
+    when `from __future__` typed above a docstring makes that a plain string."""
+    place = _span(Span(before.preamble_end, 0, before.preamble_end, 0), moved.boundary, moved.delta)
+    return place.line == after.preamble_end
 
 
 def _imports_read(lessons: Sequence[Lesson], facts: FileFacts) -> object:

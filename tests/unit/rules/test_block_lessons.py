@@ -172,6 +172,17 @@ def test_a_statement_between_docstring_and_imports_changes_the_import_fixes() ->
     assert got == want  # `import os` no longer joins an import block: a blank line after it
 
 
+def test_a_future_import_above_the_docstring_changes_where_the_import_fixes_go() -> None:
+    # found by the random edits below: the docstring becomes a plain string, so a new
+    # import goes right below `from __future__`, not where the kept fixes moved to
+    blocks = opened(APP)
+    text = APP.replace('"""A shop."""\n', '"""A shop."""\nx = 1\n')
+    got, want = typed(blocks, text)
+    assert got == want
+    got, want = typed(blocks, "from __future__ import annotations\n" + text)
+    assert got == want
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(line_edits(SNIPPETS))
 def test_random_line_edits_give_the_findings_of_a_full_run(

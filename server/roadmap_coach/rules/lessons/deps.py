@@ -13,8 +13,14 @@ from roadmap_coach.rules.lessons.distributions import covered, is_declared, prov
 from roadmap_coach.rules.lessons.edits import utf8_len
 from roadmap_coach.rules.lessons.reads import FILE, NAMES, reads
 
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__", "__main__"}
+# the running Python's standard library, and the modules later Pythons added (3.14:
+# `annotationlib`, `compression`): a project on a newer Python imports them undeclared
+_STDLIB = frozenset(sys.stdlib_module_names) | {
+    "__future__", "__main__", "annotationlib", "compression"
+}  # fmt: skip
 _DEV_FILE_RE = re.compile(r"dev|test", re.IGNORECASE)
+_BUILD_SCRIPTS = ("setup.py", "pdm_build.py", "hatch_build.py")
+_MAIN_FILES = frozenset({"requirements.txt", "requirements.in", "base.txt", "prod.txt"})
 _ARRAY_START_RE = re.compile(r"^\s*dependencies\s*=\s*\[")
 
 
@@ -27,7 +33,13 @@ class UndeclaredDependency(Lesson):
     (`yaml` → PyYAML, `jwt` → PyJWT, `bs4` → beautifulsoup4, `PIL` → Pillow,
     `dotenv` → python-dotenv), what an extra installs (`passlib[bcrypt]`
     provides `bcrypt`, `uvicorn[standard]` provides `uvloop`), and skips the
-    standard library and your own modules.
+    standard library (the modules later Pythons added too), your own modules,
+    and build scripts (`setup.py`, `pdm_build.py`, `hatch_build.py`: the build
+    installs what they import). A finding names the dependency file that
+    installs for it: in its folder or one above (`examples/shop/requirements.txt`
+    is for `examples/shop/` only), the main one first (`requirements.txt` before
+    `requirements-docs.txt`; the dev one for test code). Hatch's environments
+    count as declared.
 
     ## Why it matters
     The packages in your virtual environment are not part of your project; the
@@ -63,8 +75,8 @@ class UndeclaredDependency(Lesson):
     severity = "information"
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterator[LessonFinding]:
-        if facts.kind != "python" or facts.error or facts.path.endswith("setup.py"):
-            return
+        if facts.kind != "python" or facts.error or facts.path.endswith(_BUILD_SCRIPTS):
+            return  # run by the build, with `[build-system] requires` installed
         if not context.complete:
             return  # the requirements files may not have been read yet
         if not context.requirement_files and ({"setup.py", "setup.cfg"} & context.paths):
@@ -91,7 +103,7 @@ class UndeclaredDependency(Lesson):
         self, facts: FileFacts, context: WorkspaceContext, imported: Import, package: str
     ) -> LessonFinding:
         span = imported.span or Span(imported.line, 0, imported.line, 0)
-        target = _target_file(context, facts.is_test)
+        target = _target_file(context, facts.path, facts.is_test)
         head = imported.module.split(".", 1)[0]
         named = (
             f"`{head}` (the {package} package)" if package.lower() != head.lower() else f"`{head}`"
@@ -120,22 +132,36 @@ class UndeclaredDependency(Lesson):
         )
 
 
-def _target_file(context: WorkspaceContext, for_tests: bool) -> str | None:
-    files = [p for p in context.requirement_files if p in context.requirement_lines]
+def _target_file(context: WorkspaceContext, path: str, for_tests: bool) -> str | None:
+    """The dependency file that installs for `path`: one in its folder or a folder above
+    (`examples/shop/requirements.txt` is for `examples/shop/` only)."""
+    folder = posixpath.dirname(path)
+    files = [
+        p
+        for p in context.requirement_files
+        if p in context.requirement_lines and _covers(posixpath.dirname(p), folder)
+    ]
     if not files:
         return None
 
-    def rank(path: str) -> tuple[int, int, int, str]:
+    def rank(path: str) -> tuple[bool, bool, int, bool, str]:
         name = posixpath.basename(path)
         is_dev = bool(_DEV_FILE_RE.search(path))
         return (
             name == "pyproject.toml",  # a requirements file first: it is what pip installs from
             is_dev != for_tests,
             path.count("/"),
+            # the project's own list before a side one (`requirements-docs-insiders.txt`
+            # sorts before `requirements.txt`)
+            name not in _MAIN_FILES and not is_dev,
             path,
         )
 
     return min(files, key=rank)
+
+
+def _covers(folder: str, inside: str) -> bool:
+    return not folder or inside == folder or inside.startswith(folder + "/")
 
 
 def _append(path: str, lines: list[str], package: str) -> Edit | None:

@@ -117,6 +117,7 @@ PROVIDERS: dict[str, tuple[str, ...]] = {
     "u2flib_server": ("python-u2flib-server",),
     "memcache": ("python-memcached",),
     "Xlib": ("python-xlib",),
+    "material": ("mkdocs-material",),
 }
 
 # What a declared distribution brings along: importing these is fine when their
@@ -128,7 +129,7 @@ BRINGS: dict[str, frozenset[str]] = {
     "requests": frozenset({"urllib3", "idna", "certifi", "charset-normalizer"}),
     "httpx": frozenset({"httpcore", "anyio", "certifi", "idna"}),
     "uvicorn": frozenset({"click", "h11"}),
-    "pydantic": frozenset({"pydantic-core", "typing-extensions"}),
+    "pydantic": frozenset({"pydantic-core", "typing-extensions", "annotated-types"}),
     "sqlmodel": frozenset({"sqlalchemy", "pydantic"}),
     "flask-sqlalchemy": frozenset({"sqlalchemy"}),
     "flask-migrate": frozenset({"alembic", "flask-sqlalchemy", "sqlalchemy"}),
@@ -157,11 +158,17 @@ BRINGS: dict[str, frozenset[str]] = {
     "pymongo": frozenset({"dnspython"}),
     "motor": frozenset({"pymongo"}),
     "beanie": frozenset({"motor", "pymongo", "pydantic"}),
+    "fastapi-users-db-beanie": frozenset({"beanie", "fastapi-users"}),
+    "fastapi-users-db-sqlalchemy": frozenset({"sqlalchemy", "fastapi-users"}),
     "strawberry-graphql": frozenset({"graphql-core"}),
     "aiohttp": frozenset({"multidict", "yarl", "aiosignal"}),
     "matplotlib": frozenset({"numpy"}),
     "pandas": frozenset({"numpy", "python-dateutil", "pytz"}),
     "scikit-learn": frozenset({"numpy", "scipy", "joblib"}),
+    "mkdocs-material": frozenset(
+        {"mkdocs", "jinja2", "markdown", "pygments", "pymdown-extensions"}
+    ),
+    "mkdocs": frozenset({"click", "jinja2", "markdown", "pyyaml", "watchdog"}),
 }
 
 
@@ -240,6 +247,7 @@ EXTRAS: dict[str, dict[str, frozenset[str]]] = {
     "strawberry-graphql": {"fastapi": frozenset({"fastapi"}), "django": frozenset({"asgiref"})},
     "fastapi-users": {
         "sqlalchemy": frozenset({"fastapi-users-db-sqlalchemy"}),
+        "beanie": frozenset({"fastapi-users-db-beanie"}),
         "oauth": frozenset({"httpx-oauth"}),
     },
     "coverage": {"toml": frozenset({"tomli"})},

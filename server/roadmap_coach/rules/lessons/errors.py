@@ -45,7 +45,7 @@ class SwallowedErrors(Lesson):
     """
 
     code = "RC101"
-    facts_read = reads(FILE, NAMES, "functions", "handlers")
+    facts_read = reads(FILE, NAMES, "decorators", "functions", "handlers")
     step = "python-basics"
     title = "Errors caught and thrown away"
     severity = "information"
@@ -113,11 +113,13 @@ class MutableDefault(Lesson):
         tags.append(tag)
         return tags
     ```
-    The quick fix makes exactly this change.
+    The quick fix makes exactly this change. The parameters of a FastAPI route
+    (`@app.get`, `@router.post`) are left alone: FastAPI copies their defaults for
+    every request.
     """
 
     code = "RC102"
-    facts_read = reads(FILE, NAMES, "functions", "handlers")
+    facts_read = reads(FILE, NAMES, "decorators", "functions", "handlers")
     quick_fix = "default to `None` and create the value inside the function"
     step = "python-basics"
     title = "Mutable default argument"
@@ -125,6 +127,8 @@ class MutableDefault(Lesson):
 
     def check(self, facts: FileFacts, context: WorkspaceContext) -> Iterable[LessonFinding]:
         for function in facts.functions:
+            if any(d.startswith("fastapi.") for d in function.decorators):
+                continue  # a route: FastAPI gives every request its own copy of a default
             for param, kind in function.defaults.items():
                 default = function.default_args.get(param)
                 if default is None or not _is_mutable(kind, default.source):

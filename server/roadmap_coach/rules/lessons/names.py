@@ -33,6 +33,7 @@ _SECRET_PAIRS = frozenset(
         ("client", "secret"),
     }
 )
+_HASHED_WORDS = frozenset({"hashed", "hash", "digest", "salted"})
 # words that make a comparison or a hash call about something other than a plain password
 HASH_WORDS_RE = re.compile(
     r"hash|digest|crypt|hmac|argon|pbkdf|scrypt|sha\d|sha_|md5|checkpw|verify", re.IGNORECASE
@@ -64,8 +65,8 @@ def names_password(identifier: str) -> bool:
 @lru_cache(maxsize=8192)
 def names_secret(identifier: str) -> bool:
     found = words(identifier)
-    if not found:
-        return False
+    if not found or _HASHED_WORDS.intersection(found):
+        return False  # a hash of one (`hashed_password`) cannot be used in its place
     if found[-1] in _SECRET_WORDS:
         return True
     return len(found) >= 2 and (found[-2], found[-1]) in _SECRET_PAIRS

@@ -38,6 +38,12 @@ _MODEL_RE = re.compile(r"^(User|Account|Member|Customer|Admin|Student|Employee|P
 _NOT_A_MODEL_RE = re.compile(
     r"(Create|In|Schema|Form|Request|Login|Serializer|Base|Update|Payload)$"
 )
+# words of the name of an object whose password is an account's (`user.password`,
+# `new_account.pwd`, a serializer's `instance`), not a connection's or a key's
+_ACCOUNT_WORDS = frozenset(
+    {"user", "users", "account", "member", "customer", "admin", "student", "employee",
+     "person", "staff", "profile", "owner", "author", "player", "patient", "instance"}
+)  # fmt: skip
 _PASSWORD_COLUMN_RE = re.compile(r"\b(password|passwd|pwd)\b", re.IGNORECASE)
 
 
@@ -51,8 +57,9 @@ def _plain_password(arg: Arg | None) -> bool:
 class WeakPasswordHashing(SecurityLesson):
     """## What it catches
     Passwords hashed with a fast, unsalted hash (`hashlib.md5`, `sha1`, `sha256`,
-    …) and passwords stored as typed: assigned to `user.password`, passed as
-    `User(password=…)`, or inserted into a `password` column.
+    …) and passwords stored as typed: assigned to an account's password
+    (`user.password`, `new_account.pwd`, a serializer's `instance.password`),
+    passed as `User(password=…)`, or inserted into a `password` column.
 
     ## Why it matters
     Databases leak. A plain-text password column hands every account to whoever
@@ -75,7 +82,9 @@ class WeakPasswordHashing(SecurityLesson):
     ```
     Hashing data that is not a password (file checksums, cache keys, ETags,
     `hashlib.md5(data, usedforsecurity=False)`, a token's fingerprint) is fine
-    and not reported; neither is `hashlib.pbkdf2_hmac` or `hashlib.scrypt`.
+    and not reported; neither is `hashlib.pbkdf2_hmac` or `hashlib.scrypt`, nor
+    a password handed to a connection, a key or a settings object
+    (`conn.key_password = cert.key_password`, `config.smtp_password = …`).
     """
 
     code = "RC503"
@@ -109,7 +118,10 @@ class WeakPasswordHashing(SecurityLesson):
             target = assign.target
             if "." not in target or target.startswith(("self.", "cls.")) or "[" in target:
                 continue
-            if names_password(target.rsplit(".", 1)[-1]) and _plain_password(assign.value):
+            holder, _, attribute = target.rpartition(".")
+            if not _ACCOUNT_WORDS.intersection(words(holder.rsplit(".", 1)[-1])):
+                continue  # a connection's, a key's or a config's password: not an account's
+            if names_password(attribute) and _plain_password(assign.value):
                 message = (
                     f"`{target}` is given the password as typed: anyone who reads the database "
                     "gets every account. Store `generate_password_hash(password)` instead and "

@@ -97,8 +97,9 @@ class HardcodedSecret(SecurityLesson):
     Values read from the environment (even with a fallback), names that only
     *mention* a secret (`PASSWORD_FIELD = "password"`), values that are the name a
     token is kept under rather than the token (`INTERNAL_RESET_SESSION_TOKEN =
-    "_password_reset_token"`), empty strings and obvious placeholders are not
-    reported, and neither is test code. The lesson never
+    "_password_reset_token"`), the hash of a password (`"hashed_password":
+    "$2b$12$…"`: it cannot be used in the password's place), empty strings and
+    obvious placeholders are not reported, and neither is test code. The lesson never
     repeats the value it found. The quick fix reads the setting from
     `os.environ` and adds `import os` when needed. A key that was ever committed
     should be revoked and replaced, not only moved.

@@ -91,6 +91,20 @@ def test_immutable_and_framework_defaults_are_not_a_lesson() -> None:
     assert codes_in({"app.py": source}, "RC102") == []
 
 
+def test_a_fastapi_routes_parameter_defaults_are_copied_per_request_not_a_lesson() -> None:
+    source = (
+        "from typing import Annotated\n"
+        "from fastapi import APIRouter, FastAPI, Query\n"
+        "app = FastAPI()\nrouter = APIRouter()\n"
+        "@app.get('/items/')\n"
+        "def items(q: Annotated[list[str], Query()] = ['foo', 'bar']): ...\n"
+        "@router.post('/tags')\n"
+        "def tags(tags: list = []): ...\n"
+        "def helper(seen=set()): ...\n"  # the look-alike: called directly, it shares
+    )
+    assert codes_in({"app.py": source}, "RC102") == [9]
+
+
 # -- RC601 ---------------------------------------------------------------------------------
 
 EMPTY_TESTS = """\
@@ -153,8 +167,69 @@ def test_tests_that_check_something_are_not_a_lesson() -> None:
     assert codes_in({"tests/test_users.py": CHECKING_TESTS}, "RC601") == []
 
 
+def test_a_function_defined_inside_a_test_is_not_a_test() -> None:
+    source = (
+        "class ActionTests:\n"
+        "    def test_defaults(self):\n"
+        "        @action(detail=True)\n"
+        "        def test_action(request):\n"
+        "            pass\n"
+        "        assert test_action.detail is True\n"
+        "    def test_unchecked(self):\n"
+        "        action(detail=True)\n"
+        "    def test_skipping(self):\n"
+        "        class SkipCase:\n"
+        "            def test_foo(self):\n"
+        "                pass\n"
+        "        self.assertRaises(ValueError, SkipCase().test_foo)\n"
+    )
+    assert codes_in({"tests/test_decorators.py": source}, "RC601") == [7]
+
+
 def test_test_named_functions_outside_test_files_are_not_tests() -> None:
     assert codes_in({"app/db.py": "def test_connection(conn):\n    conn.ping()\n"}, "RC601") == []
+
+
+def test_tests_that_call_test_code_or_checked_commands_are_not_a_lesson() -> None:
+    files = {
+        "tests/__init__.py": "",
+        "tests/utils.py": "def http(*args):\n    return run(args)\n",
+        "tests/test_cli.py": (
+            "from .utils import http\nfrom app import create_user\n\n"
+            "def test_auth():\n    http('--auth', 'ada')\n\n"
+            "def test_create():\n    create_user('ada')\n"
+        ),
+        "app.py": "def create_user(name):\n    return name\n",
+        "docs_src/tutorial.py": "def test_items():\n    assert items() == []\n",
+        "tests/test_docs.py": (
+            "from docs_src.tutorial import test_items\n\ndef test_items_run():\n    test_items()\n"
+        ),
+    }
+    files["tests/test_views.py"] = (
+        "from django.test import Client\nfrom app import app\n\n"
+        "def test_home():\n    Client().get('/')\n\n"
+        "def test_index():\n    app.test_client().get('/')\n"
+    )
+    files["tests/models.py"] = "class Car:\n    pass\n"
+    files["tests/test_models.py"] = (
+        "from .models import Car\n\ndef test_save():\n    Car().save()\n"  # a class of the test code: making and saving one checks nothing
+    )
+    files["tests/test_scripts.py"] = (
+        "import subprocess\n\n"
+        "def test_generate():\n    subprocess.run(['python', 'gen.py'], check=True)\n\n"
+        "def test_tutorial(modules):\n    modules.test.test_create_hero()\n\n"
+        "def test_unchecked():\n    subprocess.run(['python', 'gen.py'], check=False)\n"
+    )
+    found = Workspace(files).findings("RC601")
+    # a helper of the project's test code, or a test of another module, may check;
+    # the application's own function, a library's test client, do not
+    assert sorted((f.path, f.span.line + 1) for f in found) == [
+        ("tests/test_cli.py", 7),
+        ("tests/test_models.py", 3),
+        ("tests/test_scripts.py", 9),
+        ("tests/test_views.py", 4),
+        ("tests/test_views.py", 7),
+    ]
 
 
 # -- RC901 ---------------------------------------------------------------------------------
@@ -226,6 +301,53 @@ def test_a_test_file_import_goes_to_the_dev_requirements() -> None:
     )
     (finding,) = workspace.findings("RC901")
     assert finding.fix is not None and finding.fix.edits[0].path == "requirements-dev.txt"
+
+
+def test_application_code_imports_go_to_the_main_requirements_file() -> None:
+    workspace = Workspace(
+        {
+            "requirements.txt": "-r requirements-tests.txt\nfastapi\n",
+            "requirements-docs-insiders.txt": "mkdocs-material\n",
+            "requirements-docs.txt": "mkdocs\n",
+            "requirements-tests.txt": "pytest\n",
+            "docs_src/sql_app/database.py": "import peewee\n",
+        }
+    )
+    (finding,) = workspace.findings("RC901")
+    assert "requirements.txt does not declare it" in finding.message
+    assert finding.fix is not None and finding.fix.edits[0].path == "requirements.txt"
+
+
+def test_an_examples_requirements_file_is_not_the_projects() -> None:
+    pyproject = (
+        '[project]\nname = "m"\ndependencies = ["fastapi"]\n'
+        '[tool.hatch.envs.default]\ndependencies = ["pytest"]\n'
+    )
+    workspace = Workspace(
+        {
+            "examples/shop/requirements.txt": "fastapi\nmotor\n",
+            "pyproject.toml": pyproject,
+            "tests/test_a.py": "import pytest\nimport httpx\n",
+            "m/db.py": "import redis\n",
+            "examples/shop/app.py": "import jinja2\n",
+        }
+    )
+    found = {f.path: f for f in workspace.findings("RC901")}
+    assert sorted(found) == ["examples/shop/app.py", "m/db.py", "tests/test_a.py"]
+    assert "`httpx`" in found["tests/test_a.py"].message  # pytest: Hatch's environment has it
+    for path in ("m/db.py", "tests/test_a.py"):
+        assert "pyproject.toml does not declare it" in found[path].message
+    assert "examples/shop/requirements.txt does not" in found["examples/shop/app.py"].message
+
+
+def test_newer_pythons_standard_modules_and_what_pydantic_brings_are_not_a_lesson() -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "m"\ndependencies = ["pydantic>=2"]\n',
+        "m.py": "import annotationlib\nfrom compression import zstd\nimport annotated_types\n",
+    }
+    assert codes_in(files, "RC901") == []
+    files["m.py"] += "import attrs\n"  # the look-alike: declared nowhere, brought by nothing
+    assert codes_in(files, "RC901") == [4]
 
 
 def test_projects_declared_in_setup_py_are_left_alone() -> None:

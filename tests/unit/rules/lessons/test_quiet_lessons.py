@@ -133,11 +133,25 @@ def test_extras_are_read_from_every_kind_of_dependency_file() -> None:
         ("pyTelegramBotAPI==4.19.0", "import telebot"),
         ("google-api-python-client==2.130.0", "from googleapiclient.discovery import build"),
         ("tortoise-orm==0.21.3", "from tortoise import fields"),
+        ("mkdocs-material==9.5.18", "from material.plugins.social import plugin"),
+        ("fastapi-users[beanie]==15.0.5", "from motor.motor_asyncio import AsyncIOMotorClient"),
+        ("mkdocs-material==9.5.18", "from mkdocs.config import Config"),  # brought along
     ],
 )
 def test_well_known_name_differences_are_declared(declared: str, imported: str) -> None:
     workspace = Workspace({"requirements.txt": declared + "\n", "app.py": imported + "\n"})
     assert workspace.findings("RC901") == []
+
+
+def test_a_build_hook_imports_its_build_backend_not_a_dependency() -> None:
+    # pip installs `[build-system] requires` before it runs the hook; app code is still read
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["pdm-backend"]\n[project]\nname = "m"\n',
+        "pdm_build.py": "from pdm.backend.hooks import Context\n",
+        "hatch_build.py": "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n",
+        "app.py": "import hatchling\n",
+    }
+    assert [f.path for f in Workspace(files).findings("RC901")] == ["app.py"]
 
 
 def test_an_extra_that_is_not_asked_for_does_not_provide_its_package() -> None:
