@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import perf_limits
 import perf_memory
 import perf_profile
 
@@ -219,6 +220,7 @@ def render(log: dict[str, Any]) -> str:
         lines.append(
             f"| {row.what} | {row.measured} | {row.ratio} | {row.target} | {_verdict(row.met)} |"
         )
+    lines += perf_limits.render(log)
     lines += ["", "### Floors and the other tools on the same inputs", ""]
     lines += [
         "| command | wall | vs floor | CPU (all processes) | CPU vs floor's | peak memory "

@@ -231,6 +231,26 @@ def test_rows_compute_ratios_and_verdicts_from_the_raw_runs() -> None:
     assert (removed.measured, removed.met) == ("n/a", None)
 
 
+def test_each_timed_row_over_its_target_says_what_limits_it_from_the_runs_figures() -> None:
+    log = _log(scan_cold={**_log()["runs"]["scan_cold"], "cpu_s": 12.0})
+    log["profiles"] = {
+        "scan_serial": {
+            "total_s": 8.3,
+            "areas": [{"area": "roadmap_coach/rules", "own_s": 3.0, "share": 0.36}],
+            "top": [],
+        }
+    }
+    text = perf_render.render(log)
+    section = text.split("### What limits the rows not met", 1)[1].split("###", 1)[0]
+    # 6 s over the floor's 4: 12 s of CPU on 2 cores is at best 1.5x the floor's 4 s
+    assert "6.00 s = 1.50× the floor (target ≤ 1×)" in section
+    assert "12.00 s of CPU, 3.00× the floor's 4.00 s" in section
+    assert "at best 1.50× the floor" in section and "roadmap_coach/rules 36%" in section
+    assert "`serve`, new store" not in section  # 5.0 s = 1.25x: met, nothing to explain
+    met = _log(scan_cold={**_log()["runs"]["scan_cold"], "wall_s": 3.0})
+    assert "What limits" not in perf_render.render(met)
+
+
 def test_the_section_names_the_machine_the_inputs_and_every_tool() -> None:
     text = perf_render.render(_log())
     for fact in (

@@ -1,0 +1,92 @@
+"""What limits each row that missed its target, in words made from the run's own figures.
+
+The issue lets a row miss its target when it says the measured ratio and what holds it
+back, with a profile. These lines are written from the same run's numbers (the row's
+time and CPU, the floor's, the cores, the profiles' stages), so they stay true when the
+numbers move; the profiles themselves follow in "Where the time goes".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# the rows this can explain: key in `runs` -> (label, target ratio to the floor)
+_TIMED = {
+    "scan_cold": ("`scan --format json`, cold store", 1.0),
+    "serve_new": ("`serve`, new store", 1.5),
+    "serve_reopened": ("`serve`, the same workspace opened again", 0.2),
+}
+_STAGES_SHOWN = 4
+
+
+def _stages(profile: dict[str, Any] | None) -> str:
+    areas = (profile or {}).get("areas") or []
+    return ", ".join(f"{a['area']} {100 * a['share']:.0f}%" for a in areas[:_STAGES_SHOWN])
+
+
+def _scan_cold(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
+    cores = log["machine"]["cores"]
+    cpu_ratio = run["cpu_s"] / floor["cpu_s"]
+    bound = run["cpu_s"] / cores / floor["wall_s"]
+    text = (
+        f"its processes used {run['cpu_s']:.2f} s of CPU, {cpu_ratio:.2f}× the floor's "
+        f"{floor['cpu_s']:.2f} s. On {cores} cores that is at best {bound:.2f}× the floor "
+        "even with every core busy from start to end: the row is held by the CPU each "
+        "file costs (parse, walk, rules, the facts passed between the two rounds), not by "
+        "waiting"
+    )
+    stages = _stages((log.get("profiles") or {}).get("scan_serial"))
+    if stages:
+        text += f". Where that CPU goes (every file made in one process, own time): {stages}"
+    return text + "."
+
+
+def _serve_new(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
+    scan = (log.get("runs") or {}).get("scan_cold") or {}
+    text = "the server's workspace scan is the cold scan's pipeline (the row above)"
+    if scan.get("wall_s"):
+        extra = run["wall_s"] - scan["wall_s"]
+        text += (
+            f", which took {scan['wall_s']:.2f} s as `scan`; the server's scan ended "
+            f"{extra:+.2f} s from that (its own work, and its workers started by a fork "
+            "server while it keeps serving)"
+        )
+    stages = _stages((log.get("profiles") or {}).get("serve_new"))
+    if stages:
+        text += f". The server's own CPU, every thread, waiting left out: {stages}"
+    return text + "."
+
+
+def _serve_reopened(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
+    stages = _stages((log.get("profiles") or {}).get("serve_reopened"))
+    text = (
+        "nothing is analysed again: the time is the interpreter's start, the imports "
+        "(lsprotocol, pygls, the rules), the listing of the workspace and the stored result read"
+    )
+    return text + (f". Own time, every thread: {stages}." if stages else ".")
+
+
+_WHY = {"scan_cold": _scan_cold, "serve_new": _serve_new, "serve_reopened": _serve_reopened}
+
+
+def render(log: dict[str, Any]) -> list[str]:
+    """A section naming what holds back each timed row over its target (none: nothing)."""
+    runs, floor = log.get("runs") or {}, (log.get("floors") or {}).get("parse1") or {}
+    if not floor.get("wall_s") or not floor.get("cpu_s"):
+        return []
+    lines = []
+    for key, (label, target) in _TIMED.items():
+        run = runs.get(key)
+        if not run or not run.get("ok", True) or not run.get("wall_s"):
+            continue
+        ratio = run["wall_s"] / floor["wall_s"]
+        if ratio <= target:
+            continue
+        why = _WHY[key](run, floor, log)
+        lines.append(
+            f"- **{label}**: {run['wall_s']:.2f} s = {ratio:.2f}× the floor "
+            f"(target ≤ {target:g}×); {why}"
+        )
+    if not lines:
+        return []
+    return ["", "### What limits the rows not met", "", *lines]
