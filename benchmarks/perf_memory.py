@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
+import perf_profile
 import proc_tree
 
-PROFILED = str(Path(__file__).parent / "profiled.py")
 TOP = 6
 
 
@@ -82,14 +81,9 @@ def memory_scan(tree: Path, store: Path, out: Path, *, timeout_s: float = 1800) 
     """The cold scan under tracemalloc in its main process: what it holds at each stage."""
     import json
 
-    out.unlink(missing_ok=True)
-    argv = [sys.executable, PROFILED, str(out), "--memory-scan", str(tree), str(store)]
-    try:
-        subprocess.run(argv, stdout=subprocess.DEVNULL, timeout=timeout_s, check=False)
-    except subprocess.TimeoutExpired:
-        return {"skipped": f"stopped after {timeout_s:.0f} s"}
-    if not out.exists():
-        return {"skipped": "no memory profile written"}
+    skipped = perf_profile.run_scan_mode("--memory-scan", tree, store, out, timeout_s=timeout_s)
+    if skipped:
+        return {"skipped": skipped}
     return {"stages": json.loads(out.read_text())}
 
 

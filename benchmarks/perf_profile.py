@@ -48,16 +48,25 @@ WAITS = (
 )  # fmt: skip
 
 
-def serial_scan(tree: Path, store: Path, out: Path, *, timeout_s: float = 1800) -> dict[str, Any]:
-    """The cold scan with every file made in this one process: the workers' own work."""
+def run_scan_mode(
+    mode: str, tree: Path, store: Path, out: Path, *, timeout_s: float = 1800
+) -> str | None:
+    """A cold scan of `tree` by profiled.py in `mode` (`--serial-scan`, `--memory-scan`),
+    writing `out`: why nothing was written, or None."""
     out.unlink(missing_ok=True)
-    argv = [sys.executable, PROFILED, str(out), "--serial-scan", str(tree), str(store)]
+    argv = [sys.executable, PROFILED, str(out), mode, str(tree), str(store)]
     try:
         subprocess.run(argv, stdout=subprocess.DEVNULL, timeout=timeout_s, check=False)
     except subprocess.TimeoutExpired:
-        return {"skipped": f"stopped after {timeout_s:.0f} s"}
-    if not out.exists():
-        return {"skipped": "no profile written"}
+        return f"stopped after {timeout_s:.0f} s"
+    return None if out.exists() else "nothing written"
+
+
+def serial_scan(tree: Path, store: Path, out: Path, *, timeout_s: float = 1800) -> dict[str, Any]:
+    """The cold scan with every file made in this one process: the workers' own work."""
+    skipped = run_scan_mode("--serial-scan", tree, store, out, timeout_s=timeout_s)
+    if skipped:
+        return {"skipped": skipped}
     return summarise(pstats.Stats(str(out)))
 
 
