@@ -1,4 +1,5 @@
-"""What limits each row that missed its target, in words made from the run's own figures.
+"""What limits each row that missed its target (time or memory), in words made from the
+run's own figures.
 
 The issue lets a row miss its target when it says the measured ratio and what holds it
 back, with a profile. These lines are written from the same run's numbers (the row's
@@ -69,6 +70,45 @@ def _serve_reopened(run: dict[str, Any], floor: dict[str, Any], log: dict[str, A
 _WHY = {"scan_cold": _scan_cold, "serve_new": _serve_new, "serve_reopened": _serve_reopened}
 
 
+def _cold_memory(run: dict[str, Any], log: dict[str, Any]) -> str | None:
+    if run.get("peak_tree_mib", 0) <= 120:
+        return None
+    text = (
+        f"- **peak memory of the cold scan**: {run['peak_tree_mib']:.0f} MiB (target ≤ 120 MiB; "
+        f"largest process {run['peak_single_mib']:.0f} MiB, {run['processes']} processes)"
+    )
+    tree = (log.get("memory") or {}).get("tree") or {}
+    if tree.get("split"):
+        held = " + ".join(f"{p['process']} {p['mib']:.0f} MiB" for p in tree["split"])
+        text += (
+            f"; in the memory profile's run the tree peaked {tree['peak_at_s']:.1f} s in, at "
+            f"{held}: each process holds the interpreter, the rules and its share of the "
+            'files\' records at once (what, by stage: "Where the memory goes" below)'
+        )
+    return text + "."
+
+
+def _history(log: dict[str, Any]) -> list[str]:
+    run, floor = (log.get("runs") or {}).get("history"), (log.get("floors") or {}).get("history")
+    if not run or not floor or not run.get("wall_s") or not floor.get("wall_s"):
+        return []
+    out = []
+    ratio = run["wall_s"] / floor["wall_s"]
+    if ratio > 2.0:
+        out.append(
+            f"- **`history`**: {run['wall_s']:.2f} s = {ratio:.2f}× its floor (target ≤ 2×); its "
+            f"processes used {run['cpu_s']:.2f} s of CPU against the floor's "
+            f"{floor['cpu_s']:.2f} s. Where it goes: the `history` profile below."
+        )
+    if run.get("peak_tree_mib", 0) > 200:
+        out.append(
+            f"- **peak memory of `history`**: {run['peak_tree_mib']:.0f} MiB (target ≤ 200 MiB; "
+            f"largest process {run['peak_single_mib']:.0f} MiB, {run['processes']} processes "
+            "over the run)."
+        )
+    return out
+
+
 def render(log: dict[str, Any]) -> list[str]:
     """A section naming what holds back each timed row over its target (none: nothing)."""
     runs, floor = log.get("runs") or {}, (log.get("floors") or {}).get("parse1") or {}
@@ -87,6 +127,10 @@ def render(log: dict[str, Any]) -> list[str]:
             f"- **{label}**: {run['wall_s']:.2f} s = {ratio:.2f}× the floor "
             f"(target ≤ {target:g}×); {why}"
         )
+    cold = runs.get("scan_cold")
+    memory = _cold_memory(cold, log) if cold and cold.get("ok", True) else None
+    lines += [memory] if memory else []
+    lines += _history(log)
     if not lines:
         return []
     return ["", "### What limits the rows not met", "", *lines]

@@ -247,8 +247,27 @@ def test_each_timed_row_over_its_target_says_what_limits_it_from_the_runs_figure
     assert "12.00 s of CPU, 3.00× the floor's 4.00 s" in section
     assert "at best 1.50× the floor" in section and "roadmap_coach/rules 36%" in section
     assert "`serve`, new store" not in section  # 5.0 s = 1.25x: met, nothing to explain
-    met = _log(scan_cold={**_log()["runs"]["scan_cold"], "wall_s": 3.0})
+    # the history rows of `_log` miss too (25 s over its 10 s floor, 250 MiB)
+    assert "**`history`**: 25.00 s = 2.50× its floor" in section
+    assert "peak memory of `history`**: 250 MiB" in section
+    runs = _log()["runs"]
+    met = _log(
+        scan_cold={**runs["scan_cold"], "wall_s": 3.0},
+        history={**runs["history"], "wall_s": 15.0, "peak_tree_mib": 150.0},
+    )
     assert "What limits" not in perf_render.render(met)
+    heavy = _log(scan_cold={**runs["scan_cold"], "wall_s": 3.0, "peak_tree_mib": 125.0})
+    heavy["memory"] = {
+        "tree": {
+            "wall_s": 10.0,
+            "peak_at_s": 7.3,
+            "peak_tree_mib": 125.0,
+            "split": [{"process": "main", "mib": 70.0}],
+            "single": [{"process": "main", "mib": 90.0}],
+        }
+    }
+    assert "peak memory of the cold scan**: 125 MiB" in perf_render.render(heavy)
+    assert "at main 70 MiB" in perf_render.render(heavy)
 
 
 def test_the_section_names_the_machine_the_inputs_and_every_tool() -> None:
