@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -267,14 +268,7 @@ def test_records_made_in_workers_are_folded_one_decoded_at_a_time(
 
     root = copy_of("projects/django-polls", tmp_path)
     engine = Engine(roadmap)
-    decoded: list[int] = []
-    real = record_spill.decode_record
-
-    def counting(blob: bytes) -> FileRecord:
-        decoded.append(len(blob))
-        return real(blob)
-
-    monkeypatch.setattr(record_spill, "decode_record", counting)
+    decoded = _blobs_passed(monkeypatch, record_spill, "decode_record")
     ws = evaluate_workspace(str(root), engine, workers=2)
     assert decoded == []  # nothing decoded while the workers ran
     assert ws.counters.analysed == len(ws.kinds) > 10
@@ -335,18 +329,10 @@ def test_the_lessons_pass_reads_each_spilled_record_s_slim_facts_again(
     slim facts and own lessons are read from the spill again, once, when the pass
     reaches it; the findings are the serial path's."""
     from roadmap_coach.progress import record_spill
-    from roadmap_coach.progress.record_codec import LessonsPart
 
     root = copy_of("projects/django-polls", tmp_path)
     engine = Engine(roadmap)
-    read_again: list[int] = []
-    real = record_spill.decode_lessons_part
-
-    def counting(blob: bytes) -> LessonsPart:
-        read_again.append(len(blob))
-        return real(blob)
-
-    monkeypatch.setattr(record_spill, "decode_lessons_part", counting)
+    read_again = _blobs_passed(monkeypatch, record_spill, "decode_lessons_part")
     ws = evaluate_workspace(str(root), engine, workers=2)
     findings = fold_workspace(ws, engine)
     serial = evaluate_workspace(str(root), engine, workers=0)
@@ -397,3 +383,16 @@ def test_a_scan_s_process_gives_free_heap_pages_back_in_each_round_and_before_th
     made = len(events)
     fold_workspace(ws, engine)
     assert len(events) == made
+
+
+def _blobs_passed(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """The sizes of the blobs `module.name` is called with from now on (it still runs)."""
+    sizes: list[int] = []
+    real = getattr(module, name)
+
+    def counting(blob: bytes) -> Any:
+        sizes.append(len(blob))
+        return real(blob)
+
+    monkeypatch.setattr(module, name, counting)
+    return sizes
