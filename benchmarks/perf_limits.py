@@ -25,6 +25,12 @@ def _stages(profile: dict[str, Any] | None) -> str:
     return ", ".join(f"{a['area']} {100 * a['share']:.0f}%" for a in areas[:_STAGES_SHOWN])
 
 
+def _with_stages(text: str, log: dict[str, Any], profile: str, lead: str) -> str:
+    """`text`, then where the named profile's own time went (when it was profiled)."""
+    stages = _stages((log.get("profiles") or {}).get(profile))
+    return text + (f". {lead}: {stages}." if stages else ".")
+
+
 def _scan_cold(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
     cores = log["machine"]["cores"]
     cpu_ratio = run["cpu_s"] / floor["cpu_s"]
@@ -36,10 +42,8 @@ def _scan_cold(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) 
         "file costs (parse, walk, rules, the facts passed between the two rounds), not by "
         "waiting"
     )
-    stages = _stages((log.get("profiles") or {}).get("scan_serial"))
-    if stages:
-        text += f". Where that CPU goes (every file made in one process, own time): {stages}"
-    return text + "."
+    lead = "Where that CPU goes (every file made in one process, own time)"
+    return _with_stages(text, log, "scan_serial", lead)
 
 
 def _serve_new(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
@@ -52,19 +56,16 @@ def _serve_new(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) 
             f"{extra:+.2f} s from that (its own work, and its workers started by a fork "
             "server while it keeps serving)"
         )
-    stages = _stages((log.get("profiles") or {}).get("serve_new"))
-    if stages:
-        text += f". The server's own CPU, every thread, waiting left out: {stages}"
-    return text + "."
+    lead = "The server's own CPU, every thread, waiting left out"
+    return _with_stages(text, log, "serve_new", lead)
 
 
 def _serve_reopened(run: dict[str, Any], floor: dict[str, Any], log: dict[str, Any]) -> str:
-    stages = _stages((log.get("profiles") or {}).get("serve_reopened"))
     text = (
         "nothing is analysed again: the time is the interpreter's start, the imports "
         "(lsprotocol, pygls, the rules), the listing of the workspace and the stored result read"
     )
-    return text + (f". Own time, every thread: {stages}." if stages else ".")
+    return _with_stages(text, log, "serve_reopened", "Own time, every thread")
 
 
 _WHY = {"scan_cold": _scan_cold, "serve_new": _serve_new, "serve_reopened": _serve_reopened}

@@ -26,9 +26,11 @@ from test_reopened_workspace import FIXED_APP, SQL_LINE
 from test_workspace_records import FILES, write
 
 from roadmap_coach.lsp import early_listing
+from roadmap_coach.lsp.framing import FrameReader
 
 pytestmark = pytest.mark.skipif(not early_listing.supported(), reason="Linux only")
 Message = dict[str, Any]
+_CHUNK = 64 * 1024
 
 
 def frame(message: Message) -> bytes:
@@ -62,23 +64,18 @@ class RawClient:
     def _read(self) -> None:
         stream = self.process.stdout
         assert stream is not None
-        while True:
-            length = 0
-            while (line := stream.readline()) not in (b"\r\n", b"\n"):
-                if not line:
-                    return
-                name, _, value = line.decode("ascii").partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value)
-            message = json.loads(stream.read(length))
-            if "method" in message and "id" in message:
-                items = (message.get("params") or {}).get("items", [])
-                answer = (
-                    [None] * len(items) if message["method"].endswith("configuration") else None
-                )
-                self.send({"jsonrpc": "2.0", "id": message["id"], "result": answer})
-            else:
-                self.inbox.put(message)
+        frames = FrameReader()
+        while chunk := stream.read1(_CHUNK):
+            for body in frames.feed(chunk):
+                self._take(json.loads(body))
+
+    def _take(self, message: Message) -> None:
+        if "method" in message and "id" in message:
+            items = (message.get("params") or {}).get("items", [])
+            answer = [None] * len(items) if message["method"].endswith("configuration") else None
+            self.send({"jsonrpc": "2.0", "id": message["id"], "result": answer})
+        else:
+            self.inbox.put(message)
 
     def send(self, message: Message) -> None:
         with self.lock:
